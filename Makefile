@@ -1,0 +1,32 @@
+# cloudops-mcp — the two commands a newcomer needs are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/cloudops-mcp
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/app.Version=$(VERSION)
+
+.PHONY: build run test vet fmt snaps bench fuzz load check
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# The server on the offline sandbox, over stdio. Connect an IDE with the
+# command printed on stderr, or pipe JSON-RPC into it.
+run: build
+	@echo "cloudops-mcp: serving MCP over stdio on the offline sandbox." >&2
+	@echo "  IDE config: command \"$(CURDIR)/$(BIN)\", args [\"--sandbox\"]   (Ctrl-C to stop)" >&2
+	./$(BIN) --sandbox
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+test: fmt vet
+	$(GO) test -race -count=1 ./...
+
+# Rewrite the tool schema snapshots after an intended schema change.
+snaps:
+	UPDATE_TOOLSNAPS=true $(GO) test ./tools -run TestToolSnapshots -count=1
+
+check: test

@@ -1,0 +1,326 @@
+// Package sandbox emulates the cloud APIs cloudops-mcp talks to, on loopback:
+// the tcb 2018-06-08 management API (TC3-signed), the CloudBase HTTP API and
+// the Telnyx v2 API. It verifies credentials and enforces the documented
+// limits, so tests and `--sandbox` exercise the real clients over real HTTP.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Documented defaults: README lists them so anyone can point a client here.
+const (
+	DefaultSecretID  = "AKIDsandboxDEMO"
+	DefaultSecretKey = "sandbox-secret-key-for-local-use-only"
+	DefaultEnvID     = "demo-7f3a9c"
+	DefaultRegion    = "ap-shanghai"
+	// DefaultTelnyxAPIKey is the bearer key the Telnyx emulation accepts.
+	DefaultTelnyxAPIKey = "sandbox-telnyx-api-key"
+	tcbVersion          = "2018-06-08"
+	maxBodyBytes        = 1 << 20
+)
+
+// Account is one credential pair and the environment it owns.
+type Account struct {
+	SecretID     string
+	SecretKey    string
+	SessionToken string // required in X-TC-Token when set
+	EnvID        string
+}
+
+// Config configures a sandbox.
+type Config struct {
+	// Accounts that may call; the first is the default. Empty means the documented defaults.
+	Accounts []Account
+	Region   string
+	// StateFile, when set, persists state across restarts (atomically).
+	StateFile string
+	// TelnyxAPIKey is the bearer key for /v2; empty means DefaultTelnyxAPIKey.
+	TelnyxAPIKey string
+	// AccessTokenLifetime is the HTTP API token lifetime; zero means 2 hours.
+	AccessTokenLifetime time.Duration
+	// Now replaces the clock (tests).
+	Now func() time.Time
+}
+
+// Server is a running emulator state with its HTTP handler.
+type Server struct {
+	cfg Config
+
+	mu      sync.Mutex
+	state   *State
+	counts  map[string]int // per action / route, for tests that prove what was (not) sent
+	actions map[string]action
+
+	handler http.Handler
+}
+
+// State is everything the sandbox persists.
+type State struct {
+	Envs   map[string]*Env `json:"envs"`
+	Telnyx *TelnyxState    `json:"telnyx"`
+}
+
+// Env is one CloudBase environment.
+type Env struct {
+	ID          string            `json:"id"`
+	Alias       string            `json:"alias"`
+	Region      string            `json:"region"`
+	Auth        *AuthState        `json:"auth"`
+	Integration *IntegrationState `json:"integration"`
+	Records     *RecordsState     `json:"records"`
+}
+
+// action is one tcb API action's handler; it runs with s.mu held.
+type action struct {
+	fn       func(s *Server, env *Env, body json.RawMessage) (any, error)
+	mutating bool
+}
+
+// apiError is a tcb error answer: {"Response":{"Error":{Code,Message},"RequestId"}}.
+type apiError struct{ Code, Message string }
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+func errf(code, format string, a ...any) error {
+	return &apiError{Code: code, Message: fmt.Sprintf(format, a...)}
+}
+
+// New builds a sandbox, loading StateFile when it exists, else seeding demo data.
+func New(cfg Config) (*Server, error) {
+	if len(cfg.Accounts) == 0 {
+		cfg.Accounts = []Account{{SecretID: DefaultSecretID, SecretKey: DefaultSecretKey, EnvID: DefaultEnvID}}
+	}
+	for i, a := range cfg.Accounts {
+		if a.SecretID == "" || a.SecretKey == "" || a.EnvID == "" {
+			return nil, fmt.Errorf("sandbox account %d: SecretID, SecretKey and EnvID are required", i)
+		}
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.TelnyxAPIKey == "" {
+		cfg.TelnyxAPIKey = DefaultTelnyxAPIKey
+	}
+	if cfg.AccessTokenLifetime <= 0 {
+		cfg.AccessTokenLifetime = 2 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, counts: map[string]int{}, actions: map[string]action{}}
+	loaded, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	if !loaded {
+		s.state = &State{Envs: map[string]*Env{}}
+	}
+	for _, a := range cfg.Accounts {
+		if s.state.Envs[a.EnvID] == nil {
+			s.state.Envs[a.EnvID] = s.newEnv(a.EnvID)
+		}
+	}
+	if s.state.Telnyx == nil {
+		s.state.Telnyx = seedTelnyx(s.cfg.Now())
+	}
+	s.registerAuth()
+	s.registerIntegration()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{$}", s.serveTCB)
+	s.routeHTTPAPI(mux)
+	s.routeTelnyx(mux)
+	s.handler = mux
+	return s, nil
+}
+
+func (s *Server) newEnv(id string) *Env {
+	now := s.cfg.Now()
+	return &Env{ID: id, Alias: "demo", Region: s.cfg.Region,
+		Auth: seedAuth(id, now), Integration: seedIntegration(now), Records: seedRecords(now)}
+}
+
+// Handler serves every emulated API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Config is the sandbox's effective configuration (credentials included: callers must not print the key).
+func (s *Server) Config() Config { return s.cfg }
+
+// Count is how many requests reached the named action or route (after authentication).
+func (s *Server) Count(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[name]
+}
+
+// Listen serves the sandbox on addr (loopback) until ctx ends. It returns the
+// base URL and a channel closed when serving stopped.
+func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan struct{}, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("sandbox listen %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	return "http://" + ln.Addr().String(), done, nil
+}
+
+func (s *Server) account(secretID string) (Account, bool) {
+	for _, a := range s.cfg.Accounts {
+		if a.SecretID == secretID {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
+
+func (s *Server) serveTCB(w http.ResponseWriter, r *http.Request) {
+	reqID := newRequestID()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		writeTCBError(w, reqID, &apiError{"RequestSizeLimitExceeded", "The request body exceeds 1 MB."})
+		return
+	}
+	secretID, verr := verifyTC3(r, body, s.cfg.Now(), func(id string) (string, bool) {
+		a, ok := s.account(id)
+		return a.SecretKey, ok
+	})
+	if verr != nil {
+		writeTCBError(w, reqID, &apiError{verr.Code, verr.Message})
+		return
+	}
+	acct, _ := s.account(secretID)
+	if acct.SessionToken != "" && r.Header.Get("X-TC-Token") != acct.SessionToken {
+		writeTCBError(w, reqID, &apiError{"AuthFailure.TokenFailure", "The session token is invalid."})
+		return
+	}
+	if v := r.Header.Get("X-TC-Version"); v != tcbVersion {
+		writeTCBError(w, reqID, &apiError{"NoSuchVersion", fmt.Sprintf("The API version %q does not exist for tcb.", v)})
+		return
+	}
+	name := r.Header.Get("X-TC-Action")
+	act, ok := s.actions[name]
+	if !ok {
+		writeTCBError(w, reqID, &apiError{"InvalidAction", fmt.Sprintf("The action %q is not found.", name)})
+		return
+	}
+	var envRef struct {
+		EnvId string `json:"EnvId"`
+	}
+	if err := json.Unmarshal(body, &envRef); err != nil {
+		writeTCBError(w, reqID, &apiError{"InvalidParameter", "The request body is not a JSON object: " + err.Error()})
+		return
+	}
+	if envRef.EnvId == "" {
+		writeTCBError(w, reqID, &apiError{"MissingParameter", "The parameter EnvId is required."})
+		return
+	}
+	if envRef.EnvId != acct.EnvID {
+		// Another account's environment looks the same as a missing one.
+		writeTCBError(w, reqID, &apiError{"ResourceNotFound", fmt.Sprintf("The environment %q does not exist.", envRef.EnvId)})
+		return
+	}
+
+	s.mu.Lock()
+	s.counts[name]++
+	out, err := act.fn(s, s.state.Envs[acct.EnvID], body)
+	if err == nil && act.mutating {
+		err = s.saveLocked()
+	}
+	s.mu.Unlock()
+	if err != nil {
+		var ae *apiError
+		if !errors.As(err, &ae) {
+			ae = &apiError{"InternalError", err.Error()}
+		}
+		writeTCBError(w, reqID, ae)
+		return
+	}
+	writeTCBResult(w, reqID, out)
+}
+
+// decodeStrict decodes an action's body, rejecting fields the action does not know.
+func decodeStrict(body json.RawMessage, v any) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return errf("InvalidParameter", "The request body is not a JSON object.")
+	}
+	delete(m, "EnvId")
+	raw, _ := json.Marshal(m)
+	dec := json.NewDecoder(bytesReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errf("InvalidParameter", "Invalid request: %v", err)
+	}
+	return nil
+}
+
+func writeTCBResult(w http.ResponseWriter, reqID string, out any) {
+	fields := map[string]any{}
+	if out != nil {
+		raw, err := json.Marshal(out)
+		if err == nil {
+			err = json.Unmarshal(raw, &fields)
+		}
+		if err != nil {
+			writeTCBError(w, reqID, &apiError{"InternalError", err.Error()})
+			return
+		}
+	}
+	fields["RequestId"] = reqID
+	writeJSON(w, http.StatusOK, map[string]any{"Response": fields})
+}
+
+func writeTCBError(w http.ResponseWriter, reqID string, e *apiError) {
+	writeJSON(w, http.StatusOK, map[string]any{"Response": map[string]any{
+		"Error": map[string]string{"Code": e.Code, "Message": e.Message}, "RequestId": reqID}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

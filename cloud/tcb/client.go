@@ -1,0 +1,315 @@
+// Package tcb is the CloudBase (tcb 2018-06-08) management API client. It signs
+// with tencentcloud-sdk-go's common client, retries only where a retry cannot
+// apply a change twice, and maps failures to typed errors.
+package tcb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+)
+
+const (
+	service = "tcb"
+	version = "2018-06-08"
+	// DefaultEndpoint is the public management API host.
+	DefaultEndpoint = "https://tcb.tencentcloudapi.com"
+	// DefaultRegion is the region the official tools default to.
+	DefaultRegion = "ap-shanghai"
+)
+
+// Credential is a Tencent Cloud key pair, optionally temporary (SessionToken).
+type Credential struct {
+	SecretID     string
+	SecretKey    string
+	SessionToken string
+}
+
+// Complete reports whether the pair can sign a request.
+func (c Credential) Complete() bool { return c.SecretID != "" && c.SecretKey != "" }
+
+// Config configures a Client.
+type Config struct {
+	Credential Credential
+	EnvID      string
+	Region     string
+	// Endpoint is a URL ("http://127.0.0.1:9000") or a bare host; empty means DefaultEndpoint.
+	Endpoint string
+	// Timeout bounds one call including retries; zero means 30 s.
+	Timeout time.Duration
+	Retry   RetryPolicy
+	// Transport replaces the HTTP transport (tests, fault injection).
+	Transport http.RoundTripper
+	// OnRetry is told about each retry, e.g. to log it or notify the MCP client.
+	OnRetry func(ctx context.Context, action string, attempt int, wait time.Duration, err error)
+}
+
+// RetryPolicy bounds the retries of calls that were rejected before execution.
+type RetryPolicy struct {
+	MaxAttempts int           // total attempts including the first; zero means 4
+	BaseDelay   time.Duration // zero means 200 ms
+	MaxDelay    time.Duration // zero means 3 s
+}
+
+// Client calls the tcb API. It is safe for concurrent use.
+type Client struct {
+	cfg    Config
+	scheme string
+	host   string
+
+	mu      sync.Mutex
+	signers map[Credential]*common.Client
+}
+
+// New validates cfg and returns a client. Missing credentials are not an
+// error here: calls fail with ErrNoCredentials so the server can still start.
+func New(cfg Config) (*Client, error) {
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Retry.MaxAttempts <= 0 {
+		cfg.Retry.MaxAttempts = 4
+	}
+	if cfg.Retry.BaseDelay <= 0 {
+		cfg.Retry.BaseDelay = 200 * time.Millisecond
+	}
+	if cfg.Retry.MaxDelay <= 0 {
+		cfg.Retry.MaxDelay = 3 * time.Second
+	}
+	endpoint := cfg.Endpoint
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	if !strings.Contains(endpoint, "://") {
+		endpoint = "https://" + endpoint
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("tcb endpoint %q: want http(s)://host[:port]", cfg.Endpoint)
+	}
+	return &Client{cfg: cfg, scheme: u.Scheme, host: u.Host, signers: map[Credential]*common.Client{}}, nil
+}
+
+// EnvID is the environment calls under ctx act on: the session's override, else the configured one.
+func (c *Client) EnvID(ctx context.Context) string {
+	if o := cloud.OverridesFrom(ctx); o.EnvID != "" {
+		return o.EnvID
+	}
+	return c.cfg.EnvID
+}
+
+// Region is the configured region.
+func (c *Client) Region() string { return c.cfg.Region }
+
+// Endpoint is the management API base URL in use.
+func (c *Client) Endpoint() string { return c.scheme + "://" + c.host }
+
+// Credential is the key pair calls under ctx sign with.
+func (c *Client) Credential(ctx context.Context) Credential {
+	if o := cloud.OverridesFrom(ctx); o.SecretID != "" || o.SecretKey != "" {
+		return Credential{SecretID: o.SecretID, SecretKey: o.SecretKey, SessionToken: o.SessionToken}
+	}
+	return c.cfg.Credential
+}
+
+// Request is one management API call as it goes on the wire (after EnvId is filled in).
+type Request struct {
+	Action string         `json:"action"`
+	Region string         `json:"region"`
+	Body   map[string]any `json:"body"`
+}
+
+// BuildRequest turns params (a struct with wire field names, or a map) into the
+// exact body Call would send, with EnvId filled in and empty fields omitted.
+func (c *Client) BuildRequest(ctx context.Context, action string, params any) (Request, error) {
+	body := map[string]any{}
+	if params != nil {
+		raw, err := json.Marshal(params)
+		if err != nil {
+			return Request{}, fmt.Errorf("encode %s request: %w", action, err)
+		}
+		if err := json.Unmarshal(raw, &body); err != nil {
+			return Request{}, fmt.Errorf("encode %s request: %w", action, err)
+		}
+	}
+	env := c.EnvID(ctx)
+	if env == "" {
+		return Request{}, ErrNoEnv
+	}
+	body["EnvId"] = env
+	return Request{Action: action, Region: c.cfg.Region, Body: body}, nil
+}
+
+// Call sends action with params and decodes the Response object into out
+// (which may be nil). Mutating calls (mutating=true) are never re-sent once
+// the request may have reached the server: a failure then is an
+// *OutcomeUnknownError. Calls rejected before execution (RequestLimitExceeded,
+// connection refused) are retried with capped exponential backoff and jitter.
+func (c *Client) Call(ctx context.Context, action string, params any, out any, mutating bool) error {
+	req, err := c.BuildRequest(ctx, action, params)
+	if err != nil {
+		return err
+	}
+	if mutating && cloud.IsDryRun(ctx) {
+		return &cloud.DryRunError{Service: "tcb", Request: req}
+	}
+	cred := c.Credential(ctx)
+	if !cred.Complete() {
+		return ErrNoCredentials
+	}
+	signer, err := c.signer(cred)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		body, sent, err := c.send(ctx, signer, req)
+		if err == nil {
+			return decodeResponse(action, body, out)
+		}
+		lastErr = err
+		var apiErr *APIError
+		switch {
+		case errors.As(err, &apiErr):
+			if apiErr.Code != "RequestLimitExceeded" {
+				return err
+			}
+		case ctx.Err() != nil:
+			if sent && mutating {
+				return &OutcomeUnknownError{Action: action, Err: ctx.Err()}
+			}
+			return fmt.Errorf("%s: %w", action, ctx.Err())
+		case sent:
+			if mutating {
+				return &OutcomeUnknownError{Action: action, Err: err}
+			}
+			return &TransportError{Action: action, Err: err}
+		}
+		if attempt >= c.cfg.Retry.MaxAttempts {
+			return lastErr
+		}
+		wait := backoff(c.cfg.Retry, attempt)
+		if c.cfg.OnRetry != nil {
+			c.cfg.OnRetry(ctx, action, attempt, wait, err)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if apiErr != nil {
+				return lastErr
+			}
+			return fmt.Errorf("%s: %w", action, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// send performs one attempt. sent reports whether the whole request was
+// written to the connection, i.e. whether the server may have acted on it.
+func (c *Client) send(ctx context.Context, signer *common.Client, req Request) (body []byte, sent bool, err error) {
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			wrote.Store(true)
+		}
+	}}
+	creq := tchttp.NewCommonRequest(service, version, req.Action)
+	creq.SetContext(httptrace.WithClientTrace(ctx, trace))
+	if err := creq.SetActionParameters(req.Body); err != nil {
+		return nil, false, err
+	}
+	resp := tchttp.NewCommonResponse()
+	err = signer.Send(creq, resp)
+	if err != nil {
+		var sdkErr *tcerr.TencentCloudSDKError
+		if errors.As(err, &sdkErr) && sdkErr.Unwrap() == nil && !strings.HasPrefix(sdkErr.Code, "ClientError") {
+			return nil, true, &APIError{Action: req.Action, Code: sdkErr.Code, Message: sdkErr.Message, RequestID: sdkErr.RequestId}
+		}
+		if errors.As(err, &sdkErr) && sdkErr.Code == "ClientError.ParseJsonError" {
+			return nil, true, &TransportError{Action: req.Action, Err: errors.New("the response was not valid JSON (cut short or garbled)")}
+		}
+		return nil, wrote.Load(), err
+	}
+	return resp.GetBody(), true, nil
+}
+
+func decodeResponse(action string, body []byte, out any) error {
+	var env struct {
+		Response json.RawMessage `json:"Response"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil || len(env.Response) == 0 {
+		return &TransportError{Action: action, Err: errors.New("the response has no Response object")}
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(env.Response, out); err != nil {
+		return &TransportError{Action: action, Err: fmt.Errorf("decode response: %w", err)}
+	}
+	return nil
+}
+
+func (c *Client) signer(cred Credential) (*common.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.signers[cred]; ok {
+		return s, nil
+	}
+	prof := profile.NewClientProfile()
+	prof.HttpProfile.Endpoint = c.host
+	prof.HttpProfile.Scheme = strings.ToUpper(c.scheme)
+	prof.HttpProfile.ReqMethod = "POST"
+	prof.HttpProfile.ReqTimeout = int(c.cfg.Timeout/time.Second) + 5 // ctx is the real bound
+	prof.Language = "en-US"
+	prof.NetworkFailureMaxRetries = 0 // our retry policy decides
+	prof.RateLimitExceededMaxRetries = 0
+	var tcCred *common.Credential
+	if cred.SessionToken != "" {
+		tcCred = common.NewTokenCredential(cred.SecretID, cred.SecretKey, cred.SessionToken)
+	} else {
+		tcCred = common.NewCredential(cred.SecretID, cred.SecretKey)
+	}
+	s := common.NewCommonClient(tcCred, c.cfg.Region, prof)
+	if c.cfg.Transport != nil {
+		s.WithHttpTransport(c.cfg.Transport)
+	}
+	// The SDK logs through the standard logger; stdout belongs to MCP.
+	s.WithDebug(false)
+	if len(c.signers) > 256 { // per-session credentials: bound the cache
+		clear(c.signers)
+	}
+	c.signers[cred] = s
+	return s, nil
+}
+
+func backoff(p RetryPolicy, attempt int) time.Duration {
+	d := p.BaseDelay << (attempt - 1)
+	if d > p.MaxDelay || d <= 0 {
+		d = p.MaxDelay
+	}
+	// Full jitter in [d/2, d): spreads retries of concurrent callers.
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}

@@ -1,0 +1,195 @@
+// Package app assembles the server from a config: logging, redaction, cloud
+// clients (or the in-process sandbox), the MCP server with its tools,
+// resources and prompts, and the transport.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/tools"
+)
+
+// Version is set at build time (-ldflags "-X .../internal/app.Version=...").
+var Version = "dev"
+
+// App is a built server, ready to serve on a transport.
+type App struct {
+	Config   *config.Config
+	Log      zerolog.Logger
+	Redactor *redact.Redactor
+	Deps     *tools.Deps
+	Tools    []tools.Tool
+	MCP      *server.MCPServer
+	Sandbox  *sandbox.Server
+	// SandboxURL is the in-process sandbox's base URL when --sandbox is on.
+	SandboxURL string
+
+	stop []func()
+}
+
+// New builds the server. With cfg.Sandbox it starts the emulator on loopback
+// and points every client at it with the emulator's credentials.
+func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error) {
+	a := &App{Config: cfg}
+	a.Redactor = redact.New(redact.Options{RevealCloudSecrets: cfg.RevealSecrets})
+	a.Log = newLogger(cfg.LogLevel, stderr, a.Redactor)
+	if cfg.Sandbox {
+		if err := a.startSandbox(ctx); err != nil {
+			return nil, err
+		}
+	}
+	a.Redactor.AddSecret(cfg.SecretKey, cfg.SessionToken, cfg.TelnyxAPIKey, cfg.HTTPToken)
+
+	tcbClient, err := tcb.New(tcb.Config{
+		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
+		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
+		OnRetry: func(ctx context.Context, action string, attempt int, wait time.Duration, err error) {
+			a.Log.Warn().Str("action", action).Int("attempt", attempt).Dur("wait", wait).Str("error", err.Error()).Msg("retrying")
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Deps = &tools.Deps{TCB: tcbClient, Redactor: a.Redactor, Log: a.Log}
+	if err := a.buildHTTPAPI(); err != nil {
+		return nil, err
+	}
+	if err := a.buildTelnyx(); err != nil {
+		return nil, err
+	}
+	a.Tools, err = a.selectTools(tools.All(a.Deps))
+	if err != nil {
+		return nil, err
+	}
+	a.MCP = a.newMCPServer()
+	return a, nil
+}
+
+func (a *App) startSandbox(ctx context.Context) error {
+	cfg := a.Config
+	acct := sandbox.Account{SecretID: or(cfg.SandboxSecretID, sandbox.DefaultSecretID),
+		SecretKey: or(cfg.SandboxSecretKey, sandbox.DefaultSecretKey), EnvID: or(cfg.SandboxEnvID, sandbox.DefaultEnvID)}
+	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{acct}, Region: cfg.Region, StateFile: cfg.SandboxState})
+	if err != nil {
+		return err
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	url, done, err := sb.Listen(sctx, "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		return err
+	}
+	a.stop = append(a.stop, func() { cancel(); <-done })
+	a.Sandbox, a.SandboxURL = sb, url
+	cfg.SecretID, cfg.SecretKey, cfg.SessionToken, cfg.EnvID = acct.SecretID, acct.SecretKey, "", acct.EnvID
+	cfg.TCBEndpoint, cfg.HTTPEndpoint, cfg.TelnyxEndpoint = url, url, url
+	cfg.TelnyxAPIKey = sb.Config().TelnyxAPIKey
+	a.Log.Info().Str("endpoint", url).Str("env_id", acct.EnvID).Str("secret_id", acct.SecretID).Msg("sandbox running (offline emulator; no real cloud is called)")
+	return nil
+}
+
+func (a *App) newMCPServer() *server.MCPServer {
+	opts := []server.ServerOption{
+		server.WithTitle("CloudOps MCP"),
+		server.WithRecovery(),
+		server.WithToolCapabilities(false),
+		server.WithLogging(),
+		server.WithInstructions(a.instructions()),
+		server.WithToolHandlerMiddleware(a.logCalls),
+	}
+	opts = append(opts, a.safetyOptions()...)
+	s := server.NewMCPServer("cloudops-mcp", Version, opts...)
+	for _, t := range a.Tools {
+		s.AddTool(t.Tool, t.Handler)
+	}
+	a.registerResourcesAndPrompts(s)
+	return s
+}
+
+// instructions tell the model its limits before its first call.
+func (a *App) instructions() string {
+	env := a.Config.EnvID
+	if env == "" {
+		env = "(none configured)"
+	}
+	mode := "live clouds"
+	if a.Config.Sandbox {
+		mode = "offline sandbox"
+	}
+	return fmt.Sprintf("cloudops-mcp manages CloudBase environment %s (region %s) on the %s. %d tools. "+
+		"Secrets (client secrets, API keys, tokens) are redacted as [redacted: ...]; never ask the user to paste them into chat. "+
+		"Changes report the before/after state; a change whose outcome is unknown names the read tool to check with.",
+		env, a.Config.Region, mode, len(a.Tools))
+}
+
+// logCalls logs each tool call's name, outcome and duration; never its arguments.
+func (a *App) logCalls(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		start := time.Now()
+		res, err := next(ctx, req)
+		ev := a.Log.Info()
+		outcome := "ok"
+		switch {
+		case err != nil:
+			ev, outcome = a.Log.Error().Str("error", err.Error()), "protocol_error"
+		case res != nil && res.IsError:
+			outcome = "tool_error"
+		}
+		ev.Str("tool", req.Params.Name).Str("outcome", outcome).Dur("took", time.Since(start)).Msg("tool call")
+		return res, err
+	}
+}
+
+// Serve runs the configured transport until ctx ends or the client leaves.
+func (a *App) Serve(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	switch a.Config.Transport {
+	case "stdio":
+		a.Log.Info().Str("transport", "stdio").Int("tools", len(a.Tools)).Msg("serving MCP on stdin/stdout")
+		stdio := server.NewStdioServer(a.MCP)
+		stdio.SetErrorLogger(newStdLogger(a.Log))
+		return stdio.Listen(ctx, stdin, stdout)
+	default:
+		return a.serveHTTP(ctx)
+	}
+}
+
+// Close stops what New started.
+func (a *App) Close() {
+	for i := len(a.stop) - 1; i >= 0; i-- {
+		a.stop[i]()
+	}
+	a.stop = nil
+}
+
+func newLogger(level string, stderr io.Writer, r *redact.Redactor) zerolog.Logger {
+	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
+	if err != nil {
+		lvl = zerolog.InfoLevel
+	}
+	var w io.Writer = stderr
+	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: time.TimeOnly}
+	}
+	return zerolog.New(r.Writer(w)).Level(lvl).With().Timestamp().Logger()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

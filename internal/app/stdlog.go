@@ -1,0 +1,20 @@
+package app
+
+import (
+	"log"
+	"strings"
+
+	"github.com/rs/zerolog"
+)
+
+// newStdLogger adapts zerolog for libraries that want a *log.Logger.
+func newStdLogger(l zerolog.Logger) *log.Logger {
+	return log.New(logWriter{l}, "", 0)
+}
+
+type logWriter struct{ l zerolog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.l.Warn().Msg(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

@@ -1,0 +1,348 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+)
+
+// ToolsetCloudBaseAuth holds the login/auth configuration tools.
+const ToolsetCloudBaseAuth = "cloudbase_auth"
+
+func cloudbaseAuthTools(d *Deps) []Tool {
+	return []Tool{
+		getLoginConfig(d), modifyLoginConfig(d), describeClient(d), modifyClient(d),
+		getProviders(d), addProvider(d), modifyProvider(d), deleteProvider(d),
+		createAPIKey(d), describeAPIKeyList(d), deleteAPIKey(d),
+	}
+}
+
+type noInput struct{}
+
+func getLoginConfig(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_get_login_config", Title: "Get login configuration", Toolset: ToolsetCloudBaseAuth,
+		Description: "Read the environment's login policy: which login methods are on (phone SMS, email, username/password, anonymous), SMS channel, MFA and password rotation.",
+		ReadOnly:    true},
+		func(ctx context.Context, _ *noInput) (*tcb.LoginConfig, error) { return d.TCB.DescribeLoginConfig(ctx) })
+}
+
+type modifyLoginConfigInput struct {
+	PhoneNumberLogin      *bool                      `json:"PhoneNumberLogin,omitempty" jsonschema_description:"Phone SMS login on/off; omitted = unchanged"`
+	EmailLogin            *bool                      `json:"EmailLogin,omitempty" jsonschema_description:"Email login on/off; omitted = unchanged"`
+	UserNameLogin         *bool                      `json:"UserNameLogin,omitempty" jsonschema_description:"Username/password login on/off; omitted = unchanged"`
+	AnonymousLogin        *bool                      `json:"AnonymousLogin,omitempty" jsonschema_description:"Anonymous login on/off; omitted = unchanged"`
+	SmsVerificationConfig *tcb.SmsVerificationConfig `json:"SmsVerificationConfig,omitempty" jsonschema_description:"SMS channel; omitted = unchanged"`
+	MfaConfig             *tcb.MfaConfig             `json:"MfaConfig,omitempty" jsonschema_description:"MFA settings; omitted = unchanged"`
+	PwdUpdateStrategy     *tcb.PwdUpdateStrategy     `json:"PwdUpdateStrategy,omitempty" jsonschema_description:"Password rotation; omitted = unchanged"`
+}
+
+func (in *modifyLoginConfigInput) Validate() error {
+	if in.PhoneNumberLogin == nil && in.EmailLogin == nil && in.UserNameLogin == nil && in.AnonymousLogin == nil &&
+		in.SmsVerificationConfig == nil && in.MfaConfig == nil && in.PwdUpdateStrategy == nil {
+		return Invalid("arguments: give at least one setting to change")
+	}
+	return nil
+}
+
+// apply returns the full configuration the API needs: current values, with
+// only what the caller passed changed.
+func (in *modifyLoginConfigInput) apply(cur tcb.LoginConfig) tcb.LoginConfig {
+	next := cur
+	next.RequestId = ""
+	set := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&next.PhoneNumberLogin, in.PhoneNumberLogin)
+	set(&next.EmailLogin, in.EmailLogin)
+	set(&next.UserNameLogin, in.UserNameLogin)
+	set(&next.AnonymousLogin, in.AnonymousLogin)
+	if in.SmsVerificationConfig != nil {
+		next.SmsVerificationConfig = in.SmsVerificationConfig
+	}
+	if in.MfaConfig != nil {
+		next.MfaConfig = in.MfaConfig
+	}
+	if in.PwdUpdateStrategy != nil {
+		next.PwdUpdateStrategy = in.PwdUpdateStrategy
+	}
+	return next
+}
+
+type loginConfigChange struct {
+	Before    tcb.LoginConfig `json:"Before"`
+	After     tcb.LoginConfig `json:"After"`
+	RequestId string          `json:"RequestId"`
+}
+
+func modifyLoginConfig(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_modify_login_config", Title: "Modify login configuration", Toolset: ToolsetCloudBaseAuth,
+		Description: "Change login methods, SMS, MFA or password policy. Pass only what should change: the server reads the current " +
+			"configuration, applies your fields, sends the full set, and returns before/after. Omitted switches keep their value.",
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_login_config"},
+		func(ctx context.Context, in *modifyLoginConfigInput) (*loginConfigChange, error) {
+			before, err := d.TCB.DescribeLoginConfig(ctx)
+			if err != nil {
+				return nil, err
+			}
+			next := in.apply(*before)
+			res, err := d.TCB.ModifyLoginConfig(ctx, &next)
+			if err != nil {
+				return nil, err
+			}
+			after, err := d.TCB.DescribeLoginConfig(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
+			}
+			return &loginConfigChange{Before: *before, After: *after, RequestId: res.RequestId}, nil
+		})
+}
+
+func describeClient(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_describe_client", Title: "Describe application client", Toolset: ToolsetCloudBaseAuth,
+		Description: "Read a client's token lifetimes and session limit. Use the env id as Id for the environment's default client.",
+		ReadOnly:    true},
+		func(ctx context.Context, in *tcb.DescribeClientRequest) (*tcb.ClientConfig, error) {
+			return d.TCB.DescribeClient(ctx, in)
+		})
+}
+
+type modifyClientInput struct{ tcb.ModifyClientRequest }
+
+func (in *modifyClientInput) Validate() error {
+	a, r := in.AccessTokenExpiresIn, in.RefreshTokenExpiresIn
+	if a != nil && r != nil && *a >= *r {
+		return Invalid("AccessTokenExpiresIn: must be less than RefreshTokenExpiresIn (got %d >= %d)", *a, *r)
+	}
+	if a == nil && r == nil && in.MaxDevice == nil {
+		return Invalid("arguments: give at least one of RefreshTokenExpiresIn, AccessTokenExpiresIn, MaxDevice")
+	}
+	return nil
+}
+
+type clientChange struct {
+	Client    tcb.ClientConfig `json:"Client"`
+	RequestId string           `json:"RequestId"`
+}
+
+func modifyClient(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_modify_client", Title: "Modify application client", Toolset: ToolsetCloudBaseAuth,
+		Description: "Change a client's token lifetimes or session limit; only the fields given change. Returns the client afterwards.",
+		Idempotent:  true, CheckWith: "cloudbase_describe_client"},
+		func(ctx context.Context, in *modifyClientInput) (*clientChange, error) {
+			// Check access < refresh against the stored value of the field not given.
+			if (in.AccessTokenExpiresIn == nil) != (in.RefreshTokenExpiresIn == nil) {
+				cur, err := d.TCB.DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
+				if err != nil {
+					return nil, err
+				}
+				a, r := in.AccessTokenExpiresIn, in.RefreshTokenExpiresIn
+				if a == nil {
+					a = cur.AccessTokenExpiresIn
+				}
+				if r == nil {
+					r = cur.RefreshTokenExpiresIn
+				}
+				if a != nil && r != nil && *a >= *r {
+					return nil, Invalid("AccessTokenExpiresIn: must be less than RefreshTokenExpiresIn (would be %d >= %d)", *a, *r)
+				}
+			}
+			res, err := d.TCB.ModifyClient(ctx, &in.ModifyClientRequest)
+			if err != nil {
+				return nil, err
+			}
+			after, err := d.TCB.DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
+			if err != nil {
+				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
+			}
+			after.RequestId = ""
+			return &clientChange{Client: *after, RequestId: res.RequestId}, nil
+		})
+}
+
+func getProviders(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_get_providers", Title: "List identity providers", Toolset: ToolsetCloudBaseAuth,
+		Description: "List identity sources (OAuth, OIDC, SAML, WeChat, custom, email). Client secrets are redacted.",
+		ReadOnly:    true},
+		func(ctx context.Context, _ *noInput) (*tcb.ProviderList, error) { return d.TCB.GetProviders(ctx) })
+}
+
+type addProviderInput struct{ tcb.AddProviderRequest }
+
+func (in *addProviderInput) Validate() error { return checkProvider(in.ProviderType, in.Config, nil) }
+
+// checkProvider applies the seed's cross-field rules for a provider's Config and email templates.
+func checkProvider(typ string, cfg *tcb.ProviderConfig, ec *tcb.EmailConfig) error {
+	var problems []string
+	if typ != "" {
+		for _, f := range tcb.MissingConfigFields(typ, cfg) {
+			problems = append(problems, fmt.Sprintf("Config.%s: required for %s providers", f, typ))
+		}
+	}
+	for path, html := range tcb.EmailTemplates(ec) {
+		if err := tcb.CheckEmailTemplate(html); err != nil {
+			problems = append(problems, path+": "+err.Error())
+		}
+	}
+	if ec != nil && typ != "" && typ != "EMAIL" {
+		problems = append(problems, "EmailConfig: only valid for EMAIL providers (ProviderType is "+typ+")")
+	}
+	if len(problems) > 0 {
+		return &InputError{Problems: problems}
+	}
+	return nil
+}
+
+type providerChange struct {
+	Provider  *tcb.Provider `json:"Provider,omitempty"`
+	RequestId string        `json:"RequestId"`
+}
+
+func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error) {
+	list, err := d.TCB.GetProviders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list.Data {
+		if list.Data[i].Id == id {
+			return &list.Data[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func addProvider(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_add_provider", Title: "Add identity provider", Toolset: ToolsetCloudBaseAuth,
+		Description: "Add an identity source (max 20 per env; an existing Id is an error). OIDC: Issuer, or endpoints+JwksUri; " +
+			"OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata.",
+		CheckWith: "cloudbase_get_providers"},
+		func(ctx context.Context, in *addProviderInput) (*providerChange, error) {
+			res, err := d.TCB.AddProvider(ctx, &in.AddProviderRequest)
+			if err != nil {
+				return nil, err
+			}
+			out := &providerChange{RequestId: res.RequestId}
+			if in.Id != "" {
+				out.Provider, _ = findProvider(ctx, d, in.Id) // best effort read-back
+			}
+			return out, nil
+		})
+}
+
+type modifyProviderInput struct{ tcb.ModifyProviderRequest }
+
+func (in *modifyProviderInput) Validate() error {
+	if in.Config != nil && len(in.Config.SamlMetadata) > tcb.MaxSamlMetadata {
+		return Invalid("Config.SamlMetadata: too long: %d bytes, at most %d", len(in.Config.SamlMetadata), tcb.MaxSamlMetadata)
+	}
+	return checkProvider("", nil, in.EmailConfig)
+}
+
+func modifyProvider(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
+		Description: "Change an identity source; only the fields given change (Config fields merge). Creates the CUSTOM or EMAIL " +
+			"source (Id custom/email) on first use. Email templates must contain {{.VerificationCode}}.",
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers"},
+		func(ctx context.Context, in *modifyProviderInput) (*providerChange, error) {
+			if in.EmailConfig != nil || in.Config != nil {
+				cur, err := findProvider(ctx, d, in.Id)
+				if err != nil {
+					return nil, err
+				}
+				if cur != nil {
+					typ := cur.ProviderType
+					if in.ProviderType != "" {
+						typ = in.ProviderType
+					}
+					if err := checkProvider(typ, nil, in.EmailConfig); err != nil {
+						return nil, err
+					}
+				}
+			}
+			res, err := d.TCB.ModifyProvider(ctx, &in.ModifyProviderRequest)
+			if err != nil {
+				return nil, err
+			}
+			p, _ := findProvider(ctx, d, in.Id)
+			return &providerChange{Provider: p, RequestId: res.RequestId}, nil
+		})
+}
+
+type deleted struct {
+	Id        string `json:"Id"`
+	Deleted   bool   `json:"Deleted"`
+	RequestId string `json:"RequestId"`
+}
+
+func deleteProvider(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_delete_provider", Title: "Delete identity provider", Toolset: ToolsetCloudBaseAuth,
+		Description: "Delete an identity source. Users can no longer sign in through it.",
+		Destructive: true, CheckWith: "cloudbase_get_providers"},
+		func(ctx context.Context, in *tcb.DeleteProviderRequest) (*deleted, error) {
+			res, err := d.TCB.DeleteProvider(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return &deleted{Id: in.Id, Deleted: true, RequestId: res.RequestId}, nil
+		})
+}
+
+type createAPIKeyInput struct{ tcb.CreateApiKeyRequest }
+
+func (in *createAPIKeyInput) Validate() error {
+	if e := in.ExpireIn; e != nil && *e != 0 && *e < 7200 {
+		return Invalid("ExpireIn: must be 0 (never expires) or at least 7200 (got %d)", *e)
+	}
+	if in.KeyType == "publish_key" && in.ExpireIn != nil {
+		return Invalid("ExpireIn: publish_key has a fixed lifetime; omit ExpireIn")
+	}
+	return nil
+}
+
+type createdAPIKey struct {
+	tcb.ApiKey
+	Note string `json:"Note,omitempty"`
+}
+
+func createAPIKey(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_create_api_key", Title: "Create API key", Toolset: ToolsetCloudBaseAuth,
+		Description: "Create an API key (api_key: server admin, max 5, ExpireIn 0 or >= 7200 s; publish_key: frontend, one per env). " +
+			"The token is returned once and is withheld from this conversation.",
+		CheckWith: "cloudbase_describe_api_key_list"},
+		func(ctx context.Context, in *createAPIKeyInput) (*createdAPIKey, error) {
+			k, err := d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
+			if err != nil {
+				return nil, err
+			}
+			out := &createdAPIKey{ApiKey: *k}
+			if !d.Redactor.Reveal() {
+				out.Note = "The key value is returned only once and was withheld from this conversation. " +
+					"To obtain it, an operator restarts the server with --reveal-secrets, or deletes this key and creates a new one then."
+			}
+			return out, nil
+		})
+}
+
+func describeAPIKeyList(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_describe_api_key_list", Title: "List API keys", Toolset: ToolsetCloudBaseAuth,
+		Description: "List API keys of one type (default api_key), paged. Token values are redacted.",
+		ReadOnly:    true},
+		func(ctx context.Context, in *tcb.DescribeApiKeyListRequest) (*tcb.ApiKeyList, error) {
+			return d.TCB.DescribeApiKeyList(ctx, in)
+		})
+}
+
+func deleteAPIKey(d *Deps) Tool {
+	return Define(d, Spec{Name: "cloudbase_delete_api_key", Title: "Delete API key", Toolset: ToolsetCloudBaseAuth,
+		Description: "Revoke an API key; requests using it fail afterwards. Deleting a missing key succeeds.",
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_describe_api_key_list"},
+		func(ctx context.Context, in *tcb.DeleteApiKeyRequest) (*deleted, error) {
+			res, err := d.TCB.DeleteApiKey(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return &deleted{Id: in.KeyId, Deleted: true, RequestId: res.RequestId}, nil
+		})
+}

@@ -1,0 +1,212 @@
+// Package tools defines the MCP tools: one constructor per documented cloud
+// operation, built with Define, which reflects the input and output schemas
+// from Go structs, validates arguments before any cloud call, and returns
+// redacted structured content with a compact text rendering.
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/rs/zerolog"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+)
+
+// Deps are what tool handlers use. Clients are nil-safe to hold: a tool whose
+// client is missing answers with an actionable error.
+type Deps struct {
+	TCB      *tcb.Client
+	Redactor *redact.Redactor
+	Log      zerolog.Logger
+}
+
+// Spec describes a tool apart from its types and handler.
+type Spec struct {
+	Name        string
+	Title       string
+	Description string
+	Toolset     string
+	// ReadOnly tools change nothing. Destructive tools may delete or disable
+	// something. Idempotent tools can be repeated with no further effect.
+	ReadOnly, Destructive, Idempotent bool
+	// CheckWith names the read tool that tells whether a change whose outcome is unknown applied.
+	CheckWith string
+}
+
+// Tool is a registrable tool with its metadata.
+type Tool struct {
+	Spec    Spec
+	Tool    mcp.Tool
+	Handler server.ToolHandlerFunc
+}
+
+// Validator is implemented by inputs with cross-field rules the schema cannot state.
+type Validator interface{ Validate() error }
+
+// Define builds a tool from typed input and output structs. Field names and
+// jsonschema tags on In become the input schema; Out becomes the output schema.
+func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (*Out, error)) Tool {
+	if s.Name == "" || s.Title == "" || s.Description == "" || s.Toolset == "" {
+		panic("tool spec needs Name, Title, Description and Toolset: " + s.Name)
+	}
+	if s.ReadOnly && s.Destructive {
+		panic("tool " + s.Name + " cannot be read-only and destructive")
+	}
+	inRaw, inMap := reflectSchema[In]()
+	outRaw, outMap := reflectSchema[Out]()
+	if !s.ReadOnly {
+		outRaw = withDryRunShape(outMap)
+	}
+	val := newValidator(s.Name, inRaw, inMap)
+	t := mcp.NewTool(s.Name,
+		mcp.WithDescription(s.Description),
+		mcp.WithRawInputSchema(inRaw),
+		mcp.WithRawOutputSchema(outRaw),
+		mcp.WithToolAnnotation(mcp.ToolAnnotation{
+			Title:           s.Title,
+			ReadOnlyHint:    mcp.ToBoolPtr(s.ReadOnly),
+			DestructiveHint: mcp.ToBoolPtr(s.Destructive),
+			IdempotentHint:  mcp.ToBoolPtr(s.Idempotent || s.ReadOnly),
+			OpenWorldHint:   mcp.ToBoolPtr(true),
+		}),
+	)
+	t.Title = s.Title
+	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		in, err := decodeArgs[In](req.Params.Arguments, val)
+		if err != nil {
+			return d.ErrorResult(s, err), nil
+		}
+		out, err := fn(ctx, in)
+		var dry *cloud.DryRunError
+		if errors.As(err, &dry) {
+			return d.Result(dryRunResult{DryRun: true, Service: dry.Service, Request: dry.Request})
+		}
+		if err != nil {
+			return d.ErrorResult(s, err), nil
+		}
+		return d.Result(out)
+	}
+	return Tool{Spec: s, Tool: t, Handler: handler}
+}
+
+// dryRunResult is what a mutating tool returns under --dry-run: the exact
+// request it would have sent (redacted like any result).
+type dryRunResult struct {
+	DryRun  bool   `json:"dryRun"`
+	Service string `json:"service"`
+	Request any    `json:"request"`
+}
+
+// withDryRunShape lets a mutating tool's output schema also describe its
+// dry-run result: top-level fields become optional and dryRun/service/request
+// are declared, so clients that validate structured content accept both.
+func withDryRunShape(m map[string]any) json.RawMessage {
+	delete(m, "required")
+	props := m["properties"].(map[string]any)
+	props["dryRun"] = map[string]any{"type": "boolean", "description": "true: nothing was sent; request is what would be"}
+	props["service"] = map[string]any{"type": "string"}
+	props["request"] = map[string]any{"type": "object"}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	return raw
+}
+
+// decodeArgs validates raw arguments against the schema, then decodes them
+// strictly into In and applies In's cross-field rules.
+func decodeArgs[In any](args any, val *validator) (*In, error) {
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return nil, Invalid("arguments: %v", err)
+	}
+	if args == nil || string(raw) == "null" {
+		raw = []byte("{}")
+	}
+	if err := val.validate(raw); err != nil {
+		return nil, err
+	}
+	in := new(In)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(in); err != nil {
+		return nil, Invalid("arguments: %v", err)
+	}
+	if v, ok := any(in).(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// Result renders out as redacted structured content plus the same JSON as text.
+func (d *Deps) Result(out any) (*mcp.CallToolResult, error) {
+	raw, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode result: %w", err) // a bug, not a user fault
+	}
+	raw = d.Redactor.JSON(raw)
+	var structured map[string]any
+	if err := json.Unmarshal(raw, &structured); err != nil {
+		return nil, fmt.Errorf("encode result: %w", err)
+	}
+	return mcp.NewToolResultStructured(structured, string(raw)), nil
+}
+
+// ErrorResult turns an error into a tool error the model can act on: cloud
+// code, message and request id, a hint, and what to do when the outcome of a
+// change is unknown. The text is redacted.
+func (d *Deps) ErrorResult(s Spec, err error) *mcp.CallToolResult {
+	var msg string
+	var apiErr *tcb.APIError
+	var unknown *tcb.OutcomeUnknownError
+	var inErr *InputError
+	switch {
+	case errors.As(err, &inErr):
+		msg = err.Error()
+	case errors.As(err, &apiErr):
+		msg = fmt.Sprintf("CloudBase %s failed: %s: %s (RequestId: %s)", apiErr.Action, apiErr.Code, apiErr.Message, apiErr.RequestID)
+		if h := apiErr.Hint(); h != "" {
+			msg += ". " + h
+		}
+	case errors.As(err, &unknown):
+		msg = err.Error()
+		if s.CheckWith != "" {
+			msg += "; check with " + s.CheckWith + " before trying again"
+		}
+	case errors.Is(err, tcb.ErrNoCredentials), errors.Is(err, tcb.ErrNoEnv):
+		msg = err.Error()
+	case errors.Is(err, context.Canceled):
+		msg = s.Name + ": cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		msg = s.Name + ": timed out"
+	default:
+		msg = err.Error()
+	}
+	// Errors carry text only: structured content must match the tool's output
+	// schema, and some clients validate it even on errors.
+	return mcp.NewToolResultError(d.Redactor.String(msg))
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// join lists names for descriptions and errors.
+func join(names []string) string { return strings.Join(names, ", ") }

@@ -1,0 +1,215 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+)
+
+// maxStringLen bounds string arguments whose schema sets no maxLength, so a
+// megabyte of text is refused before it reaches a cloud API.
+const maxStringLen = 16 << 10
+
+// maxArgsBytes bounds the whole arguments object.
+const maxArgsBytes = 256 << 10
+
+// InputError is an argument problem the caller can fix: it names the field and the rule.
+type InputError struct{ Problems []string }
+
+func (e *InputError) Error() string {
+	return "invalid arguments: " + strings.Join(e.Problems, "; ")
+}
+
+// Invalid builds an InputError from one "Field: rule (got x)" problem.
+func Invalid(format string, a ...any) error {
+	return &InputError{Problems: []string{fmt.Sprintf(format, a...)}}
+}
+
+// validator checks raw arguments against a tool's input schema.
+type validator struct {
+	compiled *jsonschema.Schema
+	root     map[string]any
+}
+
+func newValidator(name string, raw json.RawMessage, root map[string]any) *validator {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: schema: %v", name, err))
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	url := "mem:///" + name + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		panic(fmt.Sprintf("tool %s: schema: %v", name, err))
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: schema: %v", name, err))
+	}
+	return &validator{compiled: s, root: root}
+}
+
+// validate returns an *InputError listing every violation, or nil.
+func (v *validator) validate(args []byte) error {
+	if len(args) > maxArgsBytes {
+		return Invalid("arguments: too large (%d bytes, at most %d)", len(args), maxArgsBytes)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(args))
+	if err != nil {
+		return Invalid("arguments: not valid JSON: %v", err)
+	}
+	var problems []string
+	if err := v.compiled.Validate(inst); err != nil {
+		var verr *jsonschema.ValidationError
+		if !errors.As(err, &verr) {
+			return Invalid("arguments: %v", err)
+		}
+		problems = v.describe(verr, problems)
+	}
+	problems = v.checkLengths(inst, nil, problems)
+	if len(problems) > 0 {
+		return &InputError{Problems: problems}
+	}
+	return nil
+}
+
+// checkLengths applies maxStringLen where the schema states no maxLength.
+func (v *validator) checkLengths(inst any, path []string, problems []string) []string {
+	switch x := inst.(type) {
+	case string:
+		n := utf8.RuneCountInString(x)
+		if n > maxStringLen {
+			if s := schemaAt(v.root, path); s == nil || s["maxLength"] == nil {
+				problems = append(problems, fmt.Sprintf("%s: too long: %d characters, at most %d", field(path), n, maxStringLen))
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			problems = v.checkLengths(e, append(path, k), problems)
+		}
+	case []any:
+		for i, e := range x {
+			problems = v.checkLengths(e, append(path, fmt.Sprint(i)), problems)
+		}
+	}
+	return problems
+}
+
+func field(path []string) string {
+	if len(path) == 0 {
+		return "arguments"
+	}
+	return strings.Join(path, ".")
+}
+
+// describe turns the validator's error tree into "Field: rule (got x)" lines.
+func (v *validator) describe(e *jsonschema.ValidationError, out []string) []string {
+	if len(e.Causes) > 0 {
+		if _, isAny := e.ErrorKind.(*kind.AnyOf); isAny {
+			// One line for the whole alternative, from the field's description.
+			return append(out, v.line(e.InstanceLocation, "must be "+v.describeField(e.InstanceLocation, "one of the allowed forms")))
+		}
+		for _, c := range e.Causes {
+			out = v.describe(c, out)
+		}
+		return out
+	}
+	loc := e.InstanceLocation
+	switch k := e.ErrorKind.(type) {
+	case *kind.Required:
+		for _, m := range k.Missing {
+			out = append(out, v.line(append(append([]string{}, loc...), m), "required"))
+		}
+		return out
+	case *kind.AdditionalProperties:
+		for _, p := range k.Properties {
+			out = append(out, v.line(append(append([]string{}, loc...), p), "unknown field; allowed: "+strings.Join(v.allowed(loc), ", ")))
+		}
+		return out
+	case *kind.Type:
+		return append(out, v.line(loc, fmt.Sprintf("must be %s (got %s)", strings.Join(k.Want, " or "), k.Got)))
+	case *kind.Enum:
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			want[i] = fmt.Sprint(w)
+		}
+		return append(out, v.line(loc, fmt.Sprintf("must be one of %s (got %v)", strings.Join(want, ", "), short(k.Got))))
+	case *kind.Minimum, *kind.Maximum:
+		return append(out, v.line(loc, "must be "+v.rangeText(loc)+fmt.Sprintf(" (got %s)", v.gotNumber(e))))
+	case *kind.MinLength:
+		return append(out, v.line(loc, fmt.Sprintf("too short: %d characters, at least %d", k.Got, k.Want)))
+	case *kind.MaxLength:
+		return append(out, v.line(loc, fmt.Sprintf("too long: %d characters, at most %d", k.Got, k.Want)))
+	case *kind.Pattern:
+		return append(out, v.line(loc, fmt.Sprintf("must match %s (got %q)", k.Want, short(k.Got))))
+	case *kind.Format:
+		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", k.Want, short(k.Got))))
+	case *kind.Const:
+		return append(out, v.line(loc, fmt.Sprintf("must be %v", k.Want)))
+	case *kind.MaxItems:
+		return append(out, v.line(loc, fmt.Sprintf("too many items: %d, at most %d", k.Got, k.Want)))
+	case *kind.MinItems:
+		return append(out, v.line(loc, fmt.Sprintf("too few items: %d, at least %d", k.Got, k.Want)))
+	}
+	return append(out, v.line(loc, e.ErrorKind.LocalizedString(nil)))
+}
+
+func (v *validator) line(path []string, rule string) string { return field(path) + ": " + rule }
+
+func (v *validator) describeField(path []string, fallback string) string {
+	if s := schemaAt(v.root, path); s != nil {
+		if d, ok := s["description"].(string); ok && d != "" {
+			return fmt.Sprintf("as described: %s", d)
+		}
+	}
+	return fallback
+}
+
+func (v *validator) rangeText(path []string) string {
+	s := schemaAt(v.root, path)
+	minV, hasMin := s["minimum"]
+	maxV, hasMax := s["maximum"]
+	var r string
+	switch {
+	case hasMin && hasMax:
+		r = fmt.Sprintf("between %v and %v", minV, maxV)
+	case hasMin:
+		r = fmt.Sprintf("at least %v", minV)
+	case hasMax:
+		r = fmt.Sprintf("at most %v", maxV)
+	}
+	if d, ok := s["description"].(string); ok && d != "" {
+		r += " — " + d
+	}
+	return r
+}
+
+func (v *validator) gotNumber(e *jsonschema.ValidationError) string {
+	switch k := e.ErrorKind.(type) {
+	case *kind.Minimum:
+		return k.Got.RatString()
+	case *kind.Maximum:
+		return k.Got.RatString()
+	}
+	return "?"
+}
+
+func (v *validator) allowed(path []string) []string {
+	s := schemaAt(v.root, path)
+	props, _ := s["properties"].(map[string]any)
+	return sortedKeys(props)
+}
+
+// short keeps error messages small when the offending value is huge.
+func short(v any) any {
+	if s, ok := v.(string); ok && len(s) > 64 {
+		return s[:61] + "..."
+	}
+	return v
+}
