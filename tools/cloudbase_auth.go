@@ -246,19 +246,20 @@ func modifyProvider(d *Deps) Tool {
 			"source (Id custom/email) on first use. Email templates must contain {{.VerificationCode}}.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers"},
 		func(ctx context.Context, in *modifyProviderInput) (*providerChange, error) {
-			if in.EmailConfig != nil || in.Config != nil {
-				cur, err := findProvider(ctx, d, in.Id)
-				if err != nil {
-					return nil, err
-				}
-				if cur != nil {
-					typ := cur.ProviderType
-					if in.ProviderType != "" {
-						typ = in.ProviderType
-					}
-					if err := checkProvider(typ, nil, in.EmailConfig); err != nil {
+			if in.EmailConfig != nil {
+				// EmailConfig belongs to EMAIL providers only; the stored type decides when none is given.
+				typ := in.ProviderType
+				if typ == "" {
+					cur, err := findProvider(ctx, d, in.Id)
+					if err != nil {
 						return nil, err
 					}
+					if cur != nil {
+						typ = cur.ProviderType
+					}
+				}
+				if typ != "" && typ != "EMAIL" {
+					return nil, Invalid("EmailConfig: only valid for EMAIL providers (ProviderType is %s)", typ)
 				}
 			}
 			res, err := d.TCB.ModifyProvider(ctx, &in.ModifyProviderRequest)

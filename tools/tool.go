@@ -81,6 +81,7 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		}),
 	)
 	t.Title = s.Title
+	t.InputSchema = mcp.ToolInputSchema{} // the raw schema is the one sent
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		in, err := decodeArgs[In](req.Params.Arguments, val)
 		if err != nil {

@@ -5,19 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
 // maxStringLen bounds string arguments whose schema sets no maxLength, so a
 // megabyte of text is refused before it reaches a cloud API.
 const maxStringLen = 16 << 10
 
-// maxArgsBytes bounds the whole arguments object.
-const maxArgsBytes = 256 << 10
+// maxArgsBytes bounds the whole arguments object. It is larger than any
+// field allows, so an oversized field is reported by name first.
+const maxArgsBytes = 8 << 20
 
 // InputError is an argument problem the caller can fix: it names the field and the rule.
 type InputError struct{ Problems []string }
@@ -139,7 +143,7 @@ func (v *validator) describe(e *jsonschema.ValidationError, out []string) []stri
 		for i, w := range k.Want {
 			want[i] = fmt.Sprint(w)
 		}
-		return append(out, v.line(loc, fmt.Sprintf("must be one of %s (got %v)", strings.Join(want, ", "), short(k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must be one of %s (got %v)", strings.Join(want, ", "), got(loc, k.Got))))
 	case *kind.Minimum, *kind.Maximum:
 		return append(out, v.line(loc, "must be "+v.rangeText(loc)+fmt.Sprintf(" (got %s)", v.gotNumber(e))))
 	case *kind.MinLength:
@@ -147,9 +151,9 @@ func (v *validator) describe(e *jsonschema.ValidationError, out []string) []stri
 	case *kind.MaxLength:
 		return append(out, v.line(loc, fmt.Sprintf("too long: %d characters, at most %d", k.Got, k.Want)))
 	case *kind.Pattern:
-		return append(out, v.line(loc, fmt.Sprintf("must match %s (got %q)", k.Want, short(k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must match %s (got %v)", k.Want, got(loc, k.Got))))
 	case *kind.Format:
-		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", k.Want, short(k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", k.Want, got(loc, k.Got))))
 	case *kind.Const:
 		return append(out, v.line(loc, fmt.Sprintf("must be %v", k.Want)))
 	case *kind.MaxItems:
@@ -178,16 +182,24 @@ func (v *validator) rangeText(path []string) string {
 	var r string
 	switch {
 	case hasMin && hasMax:
-		r = fmt.Sprintf("between %v and %v", minV, maxV)
+		r = fmt.Sprintf("between %s and %s", num(minV), num(maxV))
 	case hasMin:
-		r = fmt.Sprintf("at least %v", minV)
+		r = "at least " + num(minV)
 	case hasMax:
-		r = fmt.Sprintf("at most %v", maxV)
+		r = "at most " + num(maxV)
 	}
 	if d, ok := s["description"].(string); ok && d != "" {
 		r += " — " + d
 	}
 	return r
+}
+
+// num prints a schema number without exponent notation (2592000, not 2.592e+06).
+func num(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 func (v *validator) gotNumber(e *jsonschema.ValidationError) string {
@@ -206,10 +218,17 @@ func (v *validator) allowed(path []string) []string {
 	return sortedKeys(props)
 }
 
-// short keeps error messages small when the offending value is huge.
-func short(v any) any {
-	if s, ok := v.(string); ok && len(s) > 64 {
-		return s[:61] + "..."
+// got renders the offending value for an error message: never the value of
+// a secret field, and never more than a short prefix of a huge one.
+func got(path []string, v any) string {
+	if len(path) > 0 && redact.IsSecretKey(path[len(path)-1]) {
+		return "a value that is not shown"
 	}
-	return v
+	if s, ok := v.(string); ok {
+		if len(s) > 64 {
+			s = s[:61] + "..."
+		}
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
 }

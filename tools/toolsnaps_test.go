@@ -1,0 +1,111 @@
+package tools_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+)
+
+// Every tool's schema is checked into __toolsnaps__ so that a schema change
+// is always a visible diff. Refresh with `make snaps` (UPDATE_TOOLSNAPS=true).
+func TestToolSnapshots(t *testing.T) {
+	e := testenv.New(t)
+	update := os.Getenv("UPDATE_TOOLSNAPS") == "true"
+	dir := "__toolsnaps__"
+	seen := map[string]bool{}
+	for _, tl := range e.App.Tools {
+		got, err := json.MarshalIndent(tl.Tool, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, '\n')
+		path := filepath.Join(dir, tl.Spec.Name+".snap")
+		seen[filepath.Base(path)] = true
+		if update {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: no snapshot (run `make snaps` and commit it): %v", tl.Spec.Name, err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: schema differs from %s; if intended run `make snaps` and commit the diff.\ngot:\n%s", tl.Spec.Name, path, got)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.snap"))
+	for _, f := range files {
+		if !seen[filepath.Base(f)] {
+			if update {
+				_ = os.Remove(f)
+			} else {
+				t.Errorf("%s: snapshot of a tool that no longer exists", f)
+			}
+		}
+	}
+}
+
+var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)+$`)
+
+// TestToolCatalogueRules checks what every tool must have, so a new tool cannot skip it.
+func TestToolCatalogueRules(t *testing.T) {
+	e := testenv.New(t)
+	names := map[string]bool{}
+	for _, tl := range e.App.Tools {
+		n := tl.Tool.Name
+		if names[n] {
+			t.Errorf("duplicate tool %s", n)
+		}
+		names[n] = true
+		if !snakeCase.MatchString(n) || !strings.HasPrefix(n, strings.SplitN(tl.Spec.Toolset, "_", 2)[0]+"_") {
+			t.Errorf("%s: name must be snake_case and start with its cloud's prefix", n)
+		}
+		a := tl.Tool.Annotations
+		if a.Title == "" || a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.IdempotentHint == nil || a.OpenWorldHint == nil {
+			t.Errorf("%s: every annotation and a title must be set", n)
+		}
+		if *a.ReadOnlyHint && *a.DestructiveHint {
+			t.Errorf("%s: read-only and destructive", n)
+		}
+		if d := tl.Tool.Description; len(d) < 20 || len(d) > 400 || strings.Contains(d, "\n") {
+			t.Errorf("%s: description must be one tight line (20-400 chars), got %d", n, len(d))
+		}
+		var in map[string]any
+		if err := json.Unmarshal(tl.Tool.RawInputSchema, &in); err != nil {
+			t.Fatal(err)
+		}
+		if in["type"] != "object" {
+			t.Errorf("%s: input schema must be an object", n)
+		}
+		for _, k := range []string{"anyOf", "oneOf", "allOf", "$ref", "$defs"} {
+			if _, ok := in[k]; ok {
+				t.Errorf("%s: top-level %s is rejected by some clients", n, k)
+			}
+		}
+		if strings.Contains(string(tl.Tool.RawInputSchema), `"$ref"`) {
+			t.Errorf("%s: nested objects must be inlined, not $ref", n)
+		}
+		// Every property has a one-line description.
+		props, _ := in["properties"].(map[string]any)
+		for p, s := range props {
+			if d, _ := s.(map[string]any)["description"].(string); d == "" {
+				t.Errorf("%s.%s: no description", n, p)
+			}
+		}
+		if len(tl.Tool.RawOutputSchema) == 0 {
+			t.Errorf("%s: no output schema", n)
+		}
+	}
+}
