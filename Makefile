@@ -4,7 +4,7 @@ BIN     := bin/cloudops-mcp
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/app.Version=$(VERSION)
 
-.PHONY: build run test vet fmt snaps bench fuzz load check
+.PHONY: build run test vet fmt snaps docs bench fuzz load check
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -30,3 +30,7 @@ snaps:
 	UPDATE_TOOLSNAPS=true $(GO) test ./tools -run TestToolSnapshots -count=1
 
 check: test
+
+# Regenerate the tools table in README.md.
+docs:
+	UPDATE_README=true $(GO) test ./tools -run TestReadmeToolsTable -count=1
