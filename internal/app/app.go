@@ -52,6 +52,12 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 			return nil, err
 		}
 	}
+	if !cfg.Sandbox && cfg.SecretID == "" && cfg.SecretKey == "" {
+		if id, key, token, ok := sdkCredential(); ok {
+			cfg.SecretID, cfg.SecretKey, cfg.SessionToken = id, key, token
+			a.Log.Info().Msg("using Tencent Cloud credentials from the SDK's environment/profile providers")
+		}
+	}
 	a.Redactor.AddSecret(cfg.SecretKey, cfg.SessionToken, cfg.TelnyxAPIKey, cfg.HTTPToken)
 
 	tcbClient, err := tcb.New(tcb.Config{
