@@ -141,7 +141,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("POST /{$}", s.serveTCB)
 	s.routeHTTPAPI(mux)
 	s.routeTelnyx(mux)
-	s.handler = mux
+	s.handler = newFaultInjector(s, mux) // faults.go: off unless a test sets a plan
 	return s, nil
 }
 
