@@ -1,0 +1,159 @@
+// Package secretfile hands a secret to the user through a file instead of
+// through the model: it writes into the operator's secrets folder with mode
+// 0600, never overwrites, never leaves the folder (symbolic links included),
+// and reports the path and a fingerprint, never the value.
+package secretfile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// NamePattern is what a deliverTo name must match: one plain file name, so
+// no name can point outside the folder.
+const NamePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`
+
+var nameRE = regexp.MustCompile(NamePattern)
+
+// Errors a caller can report as an input problem.
+var (
+	ErrName   = errors.New("must be a plain file name in the secrets folder: letters, digits, '.', '_' or '-', no path separators, at most 128 characters")
+	ErrExists = errors.New("already exists in the secrets folder; choose a new name (secret files are never overwritten)")
+)
+
+// Dir is the secrets folder. Nothing touches the disk until a delivery.
+type Dir struct{ path string }
+
+// New returns the folder at path, or nil when path is empty.
+func New(path string) *Dir {
+	if path == "" {
+		return nil
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return &Dir{path: path}
+}
+
+// DefaultPath is <user config dir>/cloudops-mcp/secrets, or "" when the
+// platform has no config dir (no $HOME).
+func DefaultPath() string {
+	base, err := os.UserConfigDir()
+	if err != nil || base == "" {
+		return ""
+	}
+	return filepath.Join(base, "cloudops-mcp", "secrets")
+}
+
+// Path is the folder's absolute path.
+func (d *Dir) Path() string { return d.path }
+
+// Delivery says where a secret went, never what it is.
+type Delivery struct {
+	Path        string `json:"path" jsonschema_description:"File holding the secret (mode 0600)"`
+	KeyID       string `json:"keyId,omitempty" jsonschema_description:"Id of the delivered key"`
+	Fingerprint string `json:"fingerprint" jsonschema_description:"sha256: + first 12 hex of the secret's SHA-256, to match the file later"`
+}
+
+// Fingerprint identifies a secret without revealing it: 48 bits of its
+// SHA-256, enough to tell keys apart, useless to recover a high-entropy token.
+func Fingerprint(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return "sha256:" + hex.EncodeToString(sum[:])[:12]
+}
+
+// Check reports whether name could be delivered to now, without creating
+// anything (for dry runs).
+func (d *Dir) Check(name string) error {
+	if !nameRE.MatchString(name) {
+		return ErrName
+	}
+	if _, err := os.Lstat(filepath.Join(d.path, name)); err == nil {
+		return ErrExists
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("secrets folder %s: %w", d.path, err)
+	}
+	return nil
+}
+
+// Reservation is a new, empty 0600 file held until the secret exists. Taking
+// it before the cloud call means no secret is ever created that cannot be
+// delivered.
+type Reservation struct {
+	root *os.Root
+	f    *os.File
+	name string
+	path string
+	done bool
+}
+
+// Reserve creates name exclusively inside the folder (creating the folder
+// with mode 0700 if needed). An existing file or link of that name, and any
+// name that would resolve outside the folder, is refused.
+func (d *Dir) Reserve(name string) (*Reservation, error) {
+	if !nameRE.MatchString(name) {
+		return nil, ErrName
+	}
+	if err := os.MkdirAll(d.path, 0o700); err != nil {
+		return nil, fmt.Errorf("secrets folder: %w", err)
+	}
+	// os.Root resolves every name inside the folder, refusing links that lead out.
+	root, err := os.OpenRoot(d.path)
+	if err != nil {
+		return nil, fmt.Errorf("secrets folder: %w", err)
+	}
+	// O_EXCL also fails on an existing symbolic link, whatever it points to.
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		root.Close()
+		if errors.Is(err, fs.ErrExist) {
+			return nil, ErrExists
+		}
+		return nil, fmt.Errorf("secrets folder: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil { // exact mode whatever the umask
+		f.Close()
+		_ = root.Remove(name)
+		root.Close()
+		return nil, fmt.Errorf("secrets folder: %w", err)
+	}
+	return &Reservation{root: root, f: f, name: name, path: filepath.Join(d.path, name)}, nil
+}
+
+// Path is where the secret will be.
+func (r *Reservation) Path() string { return r.path }
+
+// Commit writes the secret, syncs it to disk and closes the file.
+func (r *Reservation) Commit(secret, keyID string) (*Delivery, error) {
+	if r.done {
+		return nil, errors.New("secretfile: reservation already used")
+	}
+	r.done = true
+	defer r.root.Close()
+	_, werr := r.f.WriteString(secret)
+	serr := r.f.Sync()
+	cerr := r.f.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		_ = r.root.Remove(r.name)
+		return nil, fmt.Errorf("write %s: %w", r.path, err)
+	}
+	return &Delivery{Path: r.path, KeyID: keyID, Fingerprint: Fingerprint(secret)}, nil
+}
+
+// Abort removes the still-empty file. It does nothing after Commit, so it
+// can be deferred.
+func (r *Reservation) Abort() {
+	if r.done {
+		return
+	}
+	r.done = true
+	r.f.Close()
+	_ = r.root.Remove(r.name)
+	r.root.Close()
+}
