@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
 
 // ToolsetCloudBaseAuth holds the login/auth configuration tools.
@@ -290,7 +291,10 @@ func deleteProvider(d *Deps) Tool {
 		})
 }
 
-type createAPIKeyInput struct{ tcb.CreateApiKeyRequest }
+type createAPIKeyInput struct {
+	tcb.CreateApiKeyRequest
+	DeliverTo // optional: the key goes to a file for the user, never into the result
+}
 
 func (in *createAPIKeyInput) Validate() error {
 	if e := in.ExpireIn; e != nil && *e != 0 && *e < 7200 {
@@ -304,23 +308,31 @@ func (in *createAPIKeyInput) Validate() error {
 
 type createdAPIKey struct {
 	tcb.ApiKey
-	Note string `json:"Note,omitempty"`
+	Note      string               `json:"Note,omitempty"`
+	Delivered *secretfile.Delivery `json:"Delivered,omitempty"`
 }
 
 func createAPIKey(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_create_api_key", Title: "Create API key", Toolset: ToolsetCloudBaseAuth,
 		Description: "Create an API key (api_key: server admin, max 5, ExpireIn 0 or >= 7200 s; publish_key: frontend, one per env). " +
-			"The token is returned once and is withheld from this conversation.",
+			"The token is returned once and withheld from this conversation; deliverTo writes it to a file for the user.",
 		CheckWith: "cloudbase_describe_api_key_list"},
 		func(ctx context.Context, in *createAPIKeyInput) (*createdAPIKey, error) {
-			k, err := d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
+			k, del, err := Deliver(ctx, d, in.DeliverTo.DeliverTo,
+				func(ctx context.Context) (*tcb.ApiKey, error) {
+					return d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
+				},
+				func(k *tcb.ApiKey) (*string, string) { return &k.ApiKey, k.KeyId })
 			if err != nil {
 				return nil, err
 			}
-			out := &createdAPIKey{ApiKey: *k}
-			if !d.Redactor.Reveal() {
-				out.Note = "The key value is returned only once and was withheld from this conversation. " +
-					"To obtain it, an operator restarts the server with --reveal-secrets, or deletes this key and creates a new one then."
+			out := &createdAPIKey{ApiKey: *k, Delivered: del}
+			switch {
+			case del != nil:
+				out.Note = "The key value was written to " + del.Path + " (mode 0600) for the user; it is not shown here."
+			case !d.Redactor.Reveal():
+				out.Note = "The key value is returned only once and was withheld from this conversation. To hand it to the user, " +
+					"delete this key and create a new one with deliverTo (a file name), or an operator restarts the server with --reveal-secrets."
 			}
 			return out, nil
 		})

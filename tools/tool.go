@@ -20,6 +20,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
 
 // Deps are what tool handlers use. Clients are nil-safe to hold: a tool whose
@@ -28,6 +29,10 @@ type Deps struct {
 	TCB      *tcb.Client
 	Redactor *redact.Redactor
 	Log      zerolog.Logger
+	// ReadOnly is --read-only: ReadOnlyGated tools then refuse every change themselves.
+	ReadOnly bool
+	// Secrets is the folder deliverTo writes into (--secrets-dir); nil when there is none.
+	Secrets *secretfile.Dir
 }
 
 // Spec describes a tool apart from its types and handler.
@@ -41,6 +46,13 @@ type Spec struct {
 	ReadOnly, Destructive, Idempotent bool
 	// CheckWith names the read tool that tells whether a change whose outcome is unknown applied.
 	CheckWith string
+	// ReadOnlyGated tools stay under --read-only because their handler then
+	// refuses every change itself (cloudbase_http_request: GET only).
+	ReadOnlyGated bool
+	// Summarize states in one line, from current state, what a destructive
+	// call would do, for the user to confirm ("" = nothing to confirm). Nil
+	// means a line built from the title and arguments (see confirm.go).
+	Summarize func(ctx context.Context, args map[string]any) (string, error)
 }
 
 // Tool is a registrable tool with its metadata.
@@ -48,6 +60,13 @@ type Tool struct {
 	Spec    Spec
 	Tool    mcp.Tool
 	Handler server.ToolHandlerFunc
+	// Check validates arguments exactly as Handler will, calling nothing.
+	Check func(args any) error
+}
+
+// Mutating reports whether calls may change something, given --read-only.
+func (t Tool) Mutating(readOnlyMode bool) bool {
+	return !t.Spec.ReadOnly && !(readOnlyMode && t.Spec.ReadOnlyGated)
 }
 
 // Validator is implemented by inputs with cross-field rules the schema cannot state.
@@ -74,7 +93,7 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		mcp.WithRawOutputSchema(outRaw),
 		mcp.WithToolAnnotation(mcp.ToolAnnotation{
 			Title:           s.Title,
-			ReadOnlyHint:    mcp.ToBoolPtr(s.ReadOnly),
+			ReadOnlyHint:    mcp.ToBoolPtr(s.ReadOnly || (s.ReadOnlyGated && d.ReadOnly)),
 			DestructiveHint: mcp.ToBoolPtr(s.Destructive),
 			IdempotentHint:  mcp.ToBoolPtr(s.Idempotent || s.ReadOnly),
 			OpenWorldHint:   mcp.ToBoolPtr(true),
@@ -85,9 +104,11 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		in, err := decodeArgs[In](req.Params.Arguments, val)
 		if err != nil {
+			noteOutcome(ctx, err)
 			return d.ErrorResult(s, err), nil
 		}
 		out, err := fn(ctx, in)
+		noteOutcome(ctx, err)
 		var dry *cloud.DryRunError
 		if errors.As(err, &dry) {
 			return d.Result(dryRunResult{DryRun: true, Service: dry.Service, Request: dry.Request})
@@ -97,7 +118,8 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		}
 		return d.Result(out)
 	}
-	return Tool{Spec: s, Tool: t, Handler: handler}
+	check := func(args any) error { _, err := decodeArgs[In](args, val); return err }
+	return Tool{Spec: s, Tool: t, Handler: handler, Check: check}
 }
 
 // dryRunResult is what a mutating tool returns under --dry-run: the exact
@@ -117,6 +139,8 @@ func withDryRunShape(m map[string]any) json.RawMessage {
 	props["dryRun"] = map[string]any{"type": "boolean", "description": "true: nothing was sent; request is what would be"}
 	props["service"] = map[string]any{"type": "string"}
 	props["request"] = map[string]any{"type": "object"}
+	props["declined"] = map[string]any{"type": "boolean", "description": "true: the user declined the change; nothing was sent"}
+	props["declinedChange"] = map[string]any{"type": "string"}
 	raw, err := json.Marshal(m)
 	if err != nil {
 		panic(err)

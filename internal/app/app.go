@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -38,7 +37,8 @@ type App struct {
 	// SandboxURL is the in-process sandbox's base URL when --sandbox is on.
 	SandboxURL string
 
-	stop []func()
+	safety *safety // the operator's guards (safety.go)
+	stop   []func()
 }
 
 // New builds the server. With cfg.Sandbox it starts the emulator on loopback
@@ -63,14 +63,12 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	tcbClient, err := tcb.New(tcb.Config{
 		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
 		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
-		OnRetry: func(ctx context.Context, action string, attempt int, wait time.Duration, err error) {
-			a.Log.Warn().Str("action", action).Int("attempt", attempt).Dur("wait", wait).Str("error", err.Error()).Msg("retrying")
-		},
+		OnRetry: a.onRetry, // log + client warning (safety_notify.go)
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.Deps = &tools.Deps{TCB: tcbClient, Redactor: a.Redactor, Log: a.Log}
+	a.Deps = &tools.Deps{TCB: tcbClient, Redactor: a.Redactor, Log: a.Log, ReadOnly: cfg.ReadOnly, Secrets: secretsDir(cfg.SecretsDir)}
 	if err := a.buildHTTPAPI(); err != nil {
 		return nil, err
 	}
@@ -124,22 +122,6 @@ func (a *App) newMCPServer() *server.MCPServer {
 	}
 	a.registerResourcesAndPrompts(s)
 	return s
-}
-
-// instructions tell the model its limits before its first call.
-func (a *App) instructions() string {
-	env := a.Config.EnvID
-	if env == "" {
-		env = "(none configured)"
-	}
-	mode := "live clouds"
-	if a.Config.Sandbox {
-		mode = "offline sandbox"
-	}
-	return fmt.Sprintf("cloudops-mcp manages CloudBase environment %s (region %s) on the %s. %d tools. "+
-		"Secrets (client secrets, API keys, tokens) are redacted as [redacted: ...]; never ask the user to paste them into chat. "+
-		"Changes report the before/after state; a change whose outcome is unknown names the read tool to check with.",
-		env, a.Config.Region, mode, len(a.Tools))
 }
 
 // logCalls logs each tool call's name, outcome and duration; never its arguments.

@@ -1,13 +1,142 @@
 package app
 
 import (
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
-// selectTools applies --toolsets, --tools and --read-only (safety issue).
-func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) { return all, nil }
+// safety is the state of the operator's guards: which tools exist, the audit
+// log, and the key that binds a user's confirmation to the exact call.
+type safety struct {
+	tools    map[string]tools.Tool
+	audit    *audit.Log
+	stateKey []byte
+}
 
-// safetyOptions adds dry-run, confirmation and audit middleware (safety issue).
-func (a *App) safetyOptions() []server.ServerOption { return nil }
+// selectTools applies --toolsets, --tools and --read-only, and opens the
+// audit log: every safety flag is checked here, so a bad one stops start-up
+// with a message that lists the valid choices.
+func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
+	cfg := a.Config
+	sets := map[string]bool{}
+	for _, s := range cfg.Toolsets {
+		if s != "all" && !slices.Contains(tools.Toolsets, s) {
+			return nil, fmt.Errorf("--toolsets: unknown toolset %q; valid: all, %s", s, strings.Join(tools.Toolsets, ", "))
+		}
+		sets[s] = true
+	}
+	named := map[string]bool{}
+	for _, n := range cfg.Tools {
+		if !slices.ContainsFunc(all, func(t tools.Tool) bool { return t.Spec.Name == n }) {
+			return nil, fmt.Errorf("--tools: unknown tool %q; valid: %s", n, strings.Join(toolNames(all), ", "))
+		}
+		named[n] = true
+	}
+	// --tools alone (toolsets left at "all") is an allow-list of exactly those
+	// tools; next to named toolsets it adds single tools to them.
+	onlyNamed := len(named) > 0 && (len(sets) == 0 || sets["all"])
+	var out []tools.Tool
+	for _, t := range all {
+		in := named[t.Spec.Name] || (!onlyNamed && (sets["all"] || sets[t.Spec.Toolset]))
+		if !in {
+			continue
+		}
+		if cfg.ReadOnly && t.Mutating(true) {
+			if named[t.Spec.Name] {
+				a.Log.Warn().Str("tool", t.Spec.Name).Msg("--tools names a tool that changes things; --read-only leaves it out")
+			}
+			continue
+		}
+		out = append(out, t)
+	}
+	s := &safety{tools: map[string]tools.Tool{}, stateKey: make([]byte, 32)}
+	for _, t := range out {
+		s.tools[t.Spec.Name] = t
+	}
+	_, _ = rand.Read(s.stateKey)
+	if cfg.AuditLog != "" {
+		if err := a.openAudit(s); err != nil {
+			return nil, err
+		}
+	}
+	a.safety = s
+	return out, nil
+}
+
+func toolNames(ts []tools.Tool) []string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Spec.Name
+	}
+	return names
+}
+
+// secretsDir is --secrets-dir, else <user config dir>/cloudops-mcp/secrets.
+func secretsDir(cfgDir string) *secretfile.Dir {
+	if cfgDir == "" {
+		cfgDir = secretfile.DefaultPath()
+	}
+	return secretfile.New(cfgDir)
+}
+
+// safetyOptions adds the guard middleware (read-only second check, dry run,
+// confirmation, audit log, client warnings) and the capabilities it uses.
+func (a *App) safetyOptions() []server.ServerOption {
+	opts := []server.ServerOption{server.WithToolHandlerMiddleware(a.guard)}
+	if a.Config.ConfirmDestructive && !a.Config.DryRun && !a.Config.ReadOnly {
+		opts = append(opts, server.WithElicitation())
+	}
+	return opts
+}
+
+// instructions tell the model its limits before its first call.
+func (a *App) instructions() string {
+	cfg := a.Config
+	env := cfg.EnvID
+	if env == "" {
+		env = "(none configured)"
+	}
+	mode := "live clouds"
+	if cfg.Sandbox {
+		mode = "offline sandbox"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "cloudops-mcp manages CloudBase environment %s (region %s) on the %s. ", env, cfg.Region, mode)
+	counts := map[string]int{}
+	for _, t := range a.Tools {
+		counts[t.Spec.Toolset]++
+	}
+	var sets []string
+	for _, s := range tools.Toolsets {
+		if counts[s] > 0 {
+			sets = append(sets, fmt.Sprintf("%s (%d)", s, counts[s]))
+		}
+	}
+	if len(sets) == 0 {
+		b.WriteString("No tools are enabled. ")
+	} else {
+		fmt.Fprintf(&b, "Enabled toolsets: %s. ", strings.Join(sets, ", "))
+	}
+	switch {
+	case cfg.ReadOnly:
+		b.WriteString("READ-ONLY: no tool can change anything; if the user asks for a change, say the server runs with --read-only. ")
+	case cfg.DryRun:
+		b.WriteString("DRY RUN: changes are not sent; mutating tools return {\"dryRun\":true,\"request\":...}, the exact request that would be sent. ")
+	case cfg.ConfirmDestructive:
+		b.WriteString("Destructive changes ask the user to confirm when the client supports it; a result with declined:true means nothing changed: do not retry it. ")
+	}
+	b.WriteString("Secrets (client secrets, API keys, tokens) are redacted as [redacted: ...]; never ask the user to paste them into chat. ")
+	if !cfg.ReadOnly {
+		b.WriteString("To hand a new secret to the user, pass deliverTo (a file name): the server writes it to its secrets folder and returns only the path. ")
+	}
+	b.WriteString("Changes report the before/after state; a change whose outcome is unknown names the read tool to check with.")
+	return b.String()
+}

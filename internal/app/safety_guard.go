@@ -1,0 +1,234 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
+	"github.com/cloudops-mcp/cloudops-mcp/tools"
+)
+
+// guard wraps every tool call. Read tools pass through untouched. A call of a
+// mutating tool gets, in order: the read-only second lock, dry run or the
+// user's confirmation, then its audit line and, when its outcome is unknown,
+// a warning to the client.
+func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		t, ok := a.safety.tools[req.Params.Name]
+		if !ok || !t.Mutating(a.Config.ReadOnly) {
+			return next(ctx, req)
+		}
+		start := time.Now()
+		if a.Config.ReadOnly { // selectTools left such tools out; a second lock costs nothing
+			return mcp.NewToolResultError(t.Spec.Name + ": refused: the server runs with --read-only"), nil
+		}
+		if a.Config.DryRun {
+			ctx = cloud.WithDryRun(ctx)
+		} else if res, declined := a.confirm(ctx, t, req); res != nil {
+			if declined {
+				a.record(ctx, t, req, audit.Declined, "", "", start)
+			}
+			return res, nil
+		}
+		ctx, rec := tools.WithCallRecord(ctx)
+		res, err := next(ctx, req)
+		if res != nil && res.NeedsInput() {
+			return res, err // a round trip for input, not an outcome
+		}
+		outcome, reqID, msg := audit.OK, "", ""
+		switch {
+		case err != nil:
+			outcome, msg = audit.ToolError, err.Error()
+		case rec.DryRun():
+			outcome = audit.DryRun
+		case res != nil && res.IsError:
+			outcome, reqID, msg = audit.ToolError, rec.ErrRequestID(), resultText(res)
+			if rec.OutcomeUnknown() {
+				outcome = audit.OutcomeUnknown
+				a.warnClient(ctx, msg, map[string]any{"tool": t.Spec.Name, "outcome": string(audit.OutcomeUnknown)})
+			}
+		default:
+			reqID = requestIDOf(res)
+		}
+		a.record(ctx, t, req, outcome, reqID, msg, start)
+		return res, err
+	}
+}
+
+// confirmID names the confirmation among a call's input requests.
+const confirmID = "confirm"
+
+// confirm asks the user, through MCP elicitation, to confirm a destructive
+// call. It returns nil to proceed; otherwise the result to return now: the
+// question (an input_required round trip) or, declined, a clean result
+// saying nothing changed. Clients without elicitation proceed unasked: the
+// tool's destructive annotation is then their only warning.
+//
+// The question is asked as a multi round-trip request, which mcp-go turns
+// into a server-initiated elicitation/create for clients on protocol versions
+// before 2026-07-28. The answer comes back with the call re-sent; the request
+// state binds it to the exact tool and arguments the user saw.
+func (a *App) confirm(ctx context.Context, t tools.Tool, req mcp.CallToolRequest) (*mcp.CallToolResult, bool) {
+	if !a.Config.ConfirmDestructive || !t.Spec.Destructive || !canElicit(ctx) {
+		return nil, false
+	}
+	args, _ := req.Params.Arguments.(map[string]any)
+	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
+		if summary, ok := a.openState(t, args, req.Params.RequestState); ok {
+			if accepted(ans) {
+				return nil, false
+			}
+			return declinedResult(summary), true
+		}
+	}
+	if t.Check != nil && t.Check(req.Params.Arguments) != nil {
+		return nil, false // the handler reports the bad input; nothing will be sent
+	}
+	summary := a.Deps.Summary(ctx, t, args)
+	if summary == "" {
+		return nil, false
+	}
+	schema := map[string]any{
+		"type": "object",
+		"properties": map[string]any{confirmID: map[string]any{
+			"type": "boolean", "title": "Apply this change", "description": summary, "default": false,
+		}},
+		"required": []string{confirmID},
+	}
+	return server.NewInputRequestBuilder(a.sealState(t, args, summary)).Elicit(confirmID, mcp.ElicitationParams{
+		Message:         summary + ". Apply this change? Nothing is changed unless you confirm.",
+		RequestedSchema: schema,
+	}).ToolResult(), false
+}
+
+// accepted is an explicit yes: "accept" with confirm ticked.
+func accepted(r *mcp.ElicitationResult) bool {
+	if r.Action != mcp.ElicitationResponseActionAccept {
+		return false
+	}
+	c, _ := r.Content.(map[string]any)
+	return c[confirmID] == true
+}
+
+func declinedResult(summary string) *mcp.CallToolResult {
+	change := "Not confirmed by the user, so nothing was changed: " + summary
+	out := map[string]any{"declined": true, "declinedChange": change}
+	text, _ := json.Marshal(out)
+	return mcp.NewToolResultStructured(out, string(text))
+}
+
+// canElicit reports whether the client declared form elicitation, per
+// request on protocol 2026-07-28 and later, per session before.
+func canElicit(ctx context.Context) bool {
+	var caps *mcp.ClientCapabilities
+	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+		caps = info.ClientCapabilities
+	} else {
+		sess := server.ClientSessionFromContext(ctx)
+		if _, ok := sess.(server.SessionWithElicitation); !ok {
+			return false
+		}
+		if ci, ok := sess.(server.SessionWithClientInfo); ok {
+			c := ci.GetClientCapabilities()
+			caps = &c
+		}
+	}
+	if caps == nil || caps.Elicitation == nil {
+		return false
+	}
+	return caps.Elicitation.Form != nil || caps.Elicitation.URL == nil // {} means form
+}
+
+// sealState is "<summary>.<mac>" (base64url), the mac over tool, arguments
+// and summary, so an answer counts only for the call the user saw.
+func (a *App) sealState(t tools.Tool, args map[string]any, summary string) string {
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(summary)) + "." + enc.EncodeToString(a.stateMAC(t, args, summary))
+}
+
+func (a *App) openState(t tools.Tool, args map[string]any, state string) (string, bool) {
+	enc := base64.RawURLEncoding
+	s, m, ok := strings.Cut(state, ".")
+	if !ok {
+		return "", false
+	}
+	summary, err1 := enc.DecodeString(s)
+	mac, err2 := enc.DecodeString(m)
+	if err1 != nil || err2 != nil || !hmac.Equal(mac, a.stateMAC(t, args, string(summary))) {
+		return "", false
+	}
+	return string(summary), true
+}
+
+func (a *App) stateMAC(t tools.Tool, args map[string]any, summary string) []byte {
+	canon, _ := json.Marshal(args) // map keys are sorted: one encoding per value
+	h := hmac.New(sha256.New, a.safety.stateKey)
+	for _, p := range [][]byte{[]byte(t.Spec.Name), canon, []byte(summary)} {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
+
+// record appends the call's audit line, if there is an audit log.
+func (a *App) record(ctx context.Context, t tools.Tool, req mcp.CallToolRequest, outcome audit.Outcome, reqID, msg string, start time.Time) {
+	if a.safety.audit == nil {
+		return
+	}
+	args, _ := json.Marshal(req.Params.Arguments)
+	session, client := sessionAndClient(ctx)
+	if len(msg) > 2000 {
+		msg = msg[:2000] + "…"
+	}
+	err := a.safety.audit.Append(audit.Entry{Time: start, Session: session, Client: client, Tool: t.Spec.Name,
+		Arguments: args, Outcome: outcome, RequestID: reqID, Error: msg,
+		DurationMS: float64(time.Since(start).Microseconds()) / 1000})
+	if err != nil {
+		a.Log.Error().Str("tool", t.Spec.Name).Str("outcome", string(outcome)).Str("error", err.Error()).Msg("audit log write failed")
+		a.warnClient(ctx, "the audit log could not be written: "+err.Error(), map[string]any{"tool": t.Spec.Name})
+	}
+}
+
+func sessionAndClient(ctx context.Context) (session, client string) {
+	sess := server.ClientSessionFromContext(ctx)
+	if sess != nil {
+		session = sess.SessionID()
+	}
+	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.ClientInfo != nil {
+		client = info.ClientInfo.Name
+	} else if ci, ok := sess.(server.SessionWithClientInfo); ok {
+		client = ci.GetClientInfo().Name
+	}
+	return session, client
+}
+
+// resultText joins a result's text contents (already redacted by the tool layer).
+func resultText(res *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := mcp.AsTextContent(c); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+// requestIDOf finds the cloud request id in a structured result.
+func requestIDOf(res *mcp.CallToolResult) string {
+	m, _ := res.StructuredContent.(map[string]any)
+	for _, k := range []string{"RequestId", "requestId", "request_id"} {
+		if s, ok := m[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
