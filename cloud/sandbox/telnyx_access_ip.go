@@ -1,0 +1,87 @@
+package sandbox
+
+import (
+	"net/http"
+	"net/netip"
+	"sort"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+)
+
+func tnxListAccessIPs(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	q := r.URL.Query()
+	var out []*telnyx.AccessIPAddress
+	for _, a := range st.AccessIPs {
+		if v := q.Get("filter[ip_address]"); v != "" && a.IPAddress != v {
+			continue
+		}
+		if v := q.Get("filter[ip_source]"); v != "" && a.Source != v {
+			continue
+		}
+		if v := q.Get("filter[created_at][gte]"); v != "" && a.CreatedAt < v {
+			continue
+		}
+		if v := q.Get("filter[created_at][lte]"); v != "" && a.CreatedAt > v {
+			continue
+		}
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return tnxNewest(out[i].CreatedAt, out[j].CreatedAt, out[i].ID, out[j].ID) })
+	return telnyxPage(r, out)
+}
+
+func tnxCreateAccessIP(s *Server, st *TelnyxState, _ *http.Request, body []byte) (int, any, error) {
+	f, err := tnxDecodeFields(body, "ip_address", "description")
+	if err != nil {
+		return 0, nil, err
+	}
+	ip := f.str("ip_address", true)
+	desc := f.str("description", false)
+	if ip != "" {
+		if addr, perr := netip.ParseAddr(ip); perr != nil || addr.Zone() != "" {
+			f.fail("ip_address", "Invalid parameter", "ip_address must be a valid IPv4 or IPv6 address.")
+		} else {
+			ip = addr.String()
+			for _, a := range st.AccessIPs {
+				if a.IPAddress == ip {
+					f.fail("ip_address", "Invalid parameter", "ip_address has already been taken.")
+				}
+			}
+		}
+	}
+	if err := f.err(); err != nil {
+		return 0, nil, err
+	}
+	now := s.telnyxNow()
+	a := &telnyx.AccessIPAddress{ID: tnxNewUUID(), IPAddress: ip, Source: "api", Status: "pending", UserID: st.UserID,
+		Description: desc, CreatedAt: now, UpdatedAt: now}
+	st.AccessIPs = append(st.AccessIPs, a)
+	return http.StatusCreated, a, nil // bare record, as the API answers
+}
+
+func tnxFindAccessIP(st *TelnyxState, id string) (int, *telnyx.AccessIPAddress) {
+	for i, a := range st.AccessIPs {
+		if a.ID == id {
+			return i, a
+		}
+	}
+	return -1, nil
+}
+
+func tnxGetAccessIP(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	id := r.PathValue("id")
+	if _, a := tnxFindAccessIP(st, id); a != nil {
+		return http.StatusOK, a, nil
+	}
+	return 0, nil, tnxNotFound("access IP address", id)
+}
+
+func tnxDeleteAccessIP(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	id := r.PathValue("id")
+	i, a := tnxFindAccessIP(st, id)
+	if a == nil {
+		return 0, nil, tnxNotFound("access IP address", id)
+	}
+	st.AccessIPs = append(st.AccessIPs[:i], st.AccessIPs[i+1:]...)
+	return http.StatusOK, a, nil
+}
