@@ -341,7 +341,7 @@ func TestODataRecordLifecycle(t *testing.T) {
 		t.Fatalf("after patch: %s", a.raw)
 	}
 	for _, c := range []struct{ method, path, body, code string }{
-		{"POST", coll, `{"priority":1}`, "InvalidParameter"},             // title is required
+		{"POST", coll, `{"priority":1}`, "InvalidParameter"},               // title is required
 		{"POST", coll, `{"title":"x","colour":"red"}`, "InvalidParameter"}, // unknown field
 		{"POST", coll, `{"title":"x","done":"yes"}`, "InvalidParameter"},   // wrong type
 		{"POST", coll, `{"title":"x","createdAt":1}`, "InvalidParameter"},  // system field
