@@ -78,7 +78,11 @@ const confirmID = "confirm"
 // before 2026-07-28. The answer comes back with the call re-sent; the request
 // state binds it to the exact tool and arguments the user saw.
 func (a *App) confirm(ctx context.Context, t tools.Tool, req mcp.CallToolRequest) (*mcp.CallToolResult, bool) {
-	if !a.Config.ConfirmDestructive || !t.Spec.Destructive || !canElicit(ctx) {
+	if !a.Config.ConfirmDestructive || !t.Spec.Destructive {
+		return nil, false
+	}
+	if !canElicit(ctx) {
+		a.Log.Info().Str("tool", t.Spec.Name).Msg("destructive call not confirmed: the client does not support elicitation")
 		return nil, false
 	}
 	args, _ := req.Params.Arguments.(map[string]any)
