@@ -27,6 +27,7 @@ import (
 // client is missing answers with an actionable error.
 type Deps struct {
 	TCB      *tcb.Client
+	HTTPAPI  *tcb.HTTPClient // CloudBase HTTP API (token-managed)
 	Redactor *redact.Redactor
 	Log      zerolog.Logger
 	// ReadOnly is --read-only: ReadOnlyGated tools then refuse every change themselves.

@@ -1,4 +1,58 @@
 package app
 
-// buildHTTPAPI sets up the CloudBase HTTP API client in a.Deps (HTTP API issue).
-func (a *App) buildHTTPAPI() error { return nil }
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+)
+
+// sandboxHTTPEndpoint gives sandbox requests hosts shaped like the cloud's, so
+// the sandbox reads the environment from the Host header as the cloud does
+// (and a session's env override reaches the right one). The .invalid domain
+// never resolves: without the sandbox dialer nothing could leave the machine.
+const sandboxHTTPEndpoint = "http://{env}.{region}.tcb-api.sandbox.invalid"
+
+// buildHTTPAPI sets up the CloudBase HTTP API client in a.Deps. Every access
+// token it obtains is registered with the redactor before its first use.
+func (a *App) buildHTTPAPI() error {
+	c, err := tcb.NewHTTP(a.HTTPAPIConfig())
+	if err != nil {
+		return err
+	}
+	a.Deps.HTTPAPI = c
+	return nil
+}
+
+// HTTPAPIConfig is the HTTP API client's configuration as the flags make it
+// (tests rebuild the client from it with other retry or clock settings).
+func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
+	cfg := a.Config
+	hc := tcb.HTTPConfig{
+		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
+		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.HTTPEndpoint, Timeout: cfg.Timeout,
+		OnToken: func(token string) { a.Redactor.AddSecret(token) },
+		OnRetry: func(ctx context.Context, what string, attempt int, wait time.Duration, err error) {
+			a.onRetry(ctx, what, attempt, wait, err)
+		},
+	}
+	if a.Sandbox != nil && cfg.HTTPEndpoint == a.SandboxURL {
+		hc.Endpoint = sandboxHTTPEndpoint
+		hc.Transport = dialOnly(strings.TrimPrefix(a.SandboxURL, "http://"))
+	}
+	return hc
+}
+
+// dialOnly is a transport that connects to addr whatever the URL's host.
+func dialOnly(addr string) http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	var d net.Dialer
+	t.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, addr)
+	}
+	return t
+}
