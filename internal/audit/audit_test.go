@@ -250,3 +250,19 @@ func fileSize(path string) int64 {
 	}
 	return fi.Size()
 }
+
+// BenchmarkAppend measures one audit line: encode, redact, write, fsync.
+func BenchmarkAppend(b *testing.B) {
+	r := redact.New(redact.Options{})
+	l, err := Open(filepath.Join(b.TempDir(), "audit.jsonl"), r.JSON)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	args := json.RawMessage(`{"Id":"github","On":"FALSE","Config":{"ClientSecret":"a-secret-value-0123456789"}}`)
+	for b.Loop() {
+		if err := l.Append(Entry{Tool: "cloudbase_modify_provider", Session: "s", Client: "c", Arguments: args, Outcome: OK}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
