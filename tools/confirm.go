@@ -66,7 +66,7 @@ func (d *Deps) genericSummary(ctx context.Context, t Tool, args map[string]any) 
 		case string, bool, float64, int, int64:
 			s := fmt.Sprint(v)
 			if redact.IsSecretKey(k) {
-				s = "(secret, not shown)"
+				s = "[redacted]" // the redactor's own mask: never shown, never re-masked
 			} else if len(s) > 60 {
 				s = s[:57] + "..."
 			}
