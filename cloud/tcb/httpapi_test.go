@@ -116,7 +116,7 @@ func dialTo(addr string, tlsCfg *tls.Config) *http.Transport {
 
 // newHTTPEnv runs the sandbox behind a request log on a TLS test server and a
 // client using the default https://{env}.{region}.tcb-api.tencentcloudapi.com.
-func newHTTPEnv(t *testing.T, o httpOpts) *httpEnv {
+func newHTTPEnv(t testing.TB, o httpOpts) *httpEnv {
 	t.Helper()
 	e := &httpEnv{log: &requestLog{}, sbClock: newClock(), clientClock: newClock()}
 	sb, err := sandbox.New(sandbox.Config{Accounts: o.accounts, AccessTokenLifetime: o.lifetime, Now: e.sbClock.Now})
@@ -653,5 +653,21 @@ func TestHTTPEndpointForms(t *testing.T) {
 	c, _ = tcb.NewHTTP(tcb.HTTPConfig{EnvID: "e-1", Endpoint: "127.0.0.1:9000"})
 	if u, _ := c.BaseURL(context.Background()); u != "https://127.0.0.1:9000" {
 		t.Fatalf("fixed base URL %q", u)
+	}
+}
+
+// BenchmarkHTTPQueryRecordsCachedToken measures a query once the token is
+// cached: one HTTPS round trip to the sandbox per call, no token exchange.
+func BenchmarkHTTPQueryRecordsCachedToken(b *testing.B) {
+	e := newHTTPEnv(b, httpOpts{})
+	ctx := context.Background()
+	q := tcb.RecordQuery{Datasource: "todo", Filter: "done eq false", OrderBy: "priority", Top: 20}
+	for b.Loop() {
+		if _, err := e.client.QueryRecords(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n := e.log.count("POST", tokenPathPrefix); n != 1 {
+		b.Fatalf("%d token exchanges, want 1", n)
 	}
 }
