@@ -127,7 +127,12 @@ func TestUnknownNamesStopStartUp(t *testing.T) {
 }
 
 func TestReadOnlyHidesEveryMutatingTool(t *testing.T) {
-	all := listed(t, testenv.New(t))
+	full := testenv.New(t)
+	all := listed(t, full)
+	gated := map[string]bool{} // tools that refuse every change themselves under --read-only
+	for _, tl := range full.App.Tools {
+		gated[tl.Spec.Name] = tl.Spec.ReadOnlyGated
+	}
 	e := testenv.New(t, func(c *config.Config) { c.ReadOnly = true })
 	ro := listed(t, e)
 	if len(ro) == 0 {
@@ -135,8 +140,14 @@ func TestReadOnlyHidesEveryMutatingTool(t *testing.T) {
 	}
 	for name, tl := range all {
 		readOnly := tl.Annotations.ReadOnlyHint != nil && *tl.Annotations.ReadOnlyHint
-		if _, listed := ro[name]; listed != readOnly {
-			t.Errorf("%s (readOnlyHint %v): listed under --read-only = %v", name, readOnly, listed)
+		if _, listed := ro[name]; listed != (readOnly || gated[name]) {
+			t.Errorf("%s (readOnlyHint %v, gated %v): listed under --read-only = %v", name, readOnly, gated[name], listed)
+		}
+	}
+	if _, ok := ro["cloudbase_http_request"]; ok {
+		msg := e.Err("cloudbase_http_request", map[string]any{"method": "DELETE", "path": "/v1/model/prod/todo/records"})
+		if !strings.Contains(msg, "only GET") {
+			t.Errorf("a non-GET HTTP API request under --read-only: %s", msg)
 		}
 	}
 	for name, tl := range ro {
