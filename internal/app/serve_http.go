@@ -2,10 +2,44 @@ package app
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 )
 
-// serveHTTP runs the SSE or Streamable HTTP transport (transports issue).
+// serveHTTP runs the SSE or Streamable HTTP transport until ctx ends, then
+// shuts down gracefully.
 func (a *App) serveHTTP(ctx context.Context) error {
-	return fmt.Errorf("transport %q is not available yet", a.Config.Transport)
+	hs, err := a.ListenHTTP()
+	if err != nil {
+		return err
+	}
+	return hs.Serve(ctx)
+}
+
+// ListenHTTP applies the bind policy (no unauthenticated non-loopback
+// address unless --allow-unauthenticated), builds the transport and binds
+// --addr; the caller Serves it. Tests use it to learn the bound URL.
+func (a *App) ListenHTTP() (*httpserve.Server, error) {
+	cfg := a.Config
+	warning, err := httpserve.CheckBind(cfg.Addr, cfg.HTTPToken, cfg.AllowUnauthenticated)
+	if err != nil {
+		return nil, err
+	}
+	if warning != "" {
+		a.Log.Warn().Msg(warning)
+	}
+	hs, err := httpserve.New(a.MCP, httpserve.Options{
+		Transport: cfg.Transport, Addr: cfg.Addr, Token: cfg.HTTPToken, AllowedOrigins: cfg.AllowedOrigins,
+		MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless, ShutdownTimeout: cfg.ShutdownTimeout,
+		Redactor: a.Redactor, Log: a.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := hs.Listen(); err != nil {
+		return nil, err
+	}
+	a.Log.Info().Str("transport", cfg.Transport).Str("url", hs.URL()).Bool("token_required", cfg.HTTPToken != "").
+		Bool("stateless", cfg.Stateless).Int("tools", len(a.Tools)).Msg("serving MCP over HTTP")
+	return hs, nil
 }

@@ -47,6 +47,7 @@ type Config struct {
 	AllowUnauthenticated bool
 	AllowedOrigins       []string
 	MaxBodyBytes         int64
+	ShutdownTimeout      time.Duration
 
 	// Sandbox
 	Sandbox          bool
@@ -103,6 +104,7 @@ func Parse(args []string, getenv func(string) string, usageOut io.Writer) (*Conf
 	fs.BoolVar(&c.AllowUnauthenticated, "allow-unauthenticated", false, "allow a non-loopback --addr without --http-token (only behind your own authenticating proxy)")
 	fs.StringVar(&origins, "allowed-origins", env("CLOUDOPS_MCP_ALLOWED_ORIGINS"), "comma list of browser origins allowed to call the HTTP transports (CORS)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest HTTP request body accepted")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long sse/http wait for in-flight calls before closing connections")
 	fs.BoolVar(&c.Sandbox, "sandbox", false, "run against the built-in offline emulator instead of the real clouds")
 	fs.StringVar(&c.SandboxSecretID, "sandbox-secret-id", "", "with --sandbox: the SecretId the emulator accepts")
 	fs.StringVar(&c.SandboxSecretKey, "sandbox-secret-key", "", "with --sandbox: the SecretKey the emulator accepts")

@@ -1,0 +1,42 @@
+package httpserve
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+)
+
+// CheckBind refuses to serve an address reachable from other machines without
+// a bearer token, unless the operator said their own proxy authenticates
+// (allowUnauthenticated); then it returns a warning to log.
+func CheckBind(addr, token string, allowUnauthenticated bool) (warning string, err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("--addr %q: want host:port (e.g. 127.0.0.1:8080): %w", addr, err)
+	}
+	if token != "" || IsLoopbackHost(host) {
+		return "", nil
+	}
+	if allowUnauthenticated {
+		return fmt.Sprintf("serving on %s WITHOUT authentication (--allow-unauthenticated): "+
+			"anyone who can reach it can use this server's cloud credentials unless your proxy authenticates", addr), nil
+	}
+	return "", fmt.Errorf("refusing to serve on %s without a bearer token: other machines can reach it. "+
+		"Set one with --http-token or CLOUDOPS_MCP_HTTP_TOKEN (e.g. CLOUDOPS_MCP_HTTP_TOKEN=$(openssl rand -hex 32)), "+
+		"bind to 127.0.0.1, or pass --allow-unauthenticated if your own proxy authenticates", addr)
+}
+
+// IsLoopbackHost reports whether host (a name, IP, [IPv6] or host:port) is
+// loopback. An empty host means every interface, so it is not.
+func IsLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}

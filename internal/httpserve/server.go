@@ -1,0 +1,229 @@
+// Package httpserve serves the MCP server over HTTP — Streamable HTTP on /mcp
+// or the legacy SSE transport on /sse + /message — with what exposing it
+// takes: bearer-token auth, Host/Origin checks, per-request cloud credentials,
+// a body limit, read/write/idle timeouts, /healthz, and a bounded graceful
+// shutdown that lets in-flight calls finish.
+package httpserve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/rs/zerolog"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+)
+
+// Options configures a Server. Zero durations and sizes get the defaults below.
+type Options struct {
+	Transport      string // "http" (Streamable HTTP) or "sse"
+	Addr           string // host:port; port 0 picks a free one
+	Token          string // bearer token; empty means no authentication
+	AllowedOrigins []string
+	MaxBodyBytes   int64 // default 1 MiB
+	Stateless      bool  // Streamable HTTP without sessions
+
+	ShutdownTimeout   time.Duration // bound on waiting for in-flight calls; default 25 s
+	ReadHeaderTimeout time.Duration // default 10 s
+	ReadTimeout       time.Duration // to receive a request body; default 30 s
+	WriteStallTimeout time.Duration // per write, so streams may live long; default 30 s
+	IdleTimeout       time.Duration // keep-alive connections; default 120 s
+	SessionIdleTTL    time.Duration // stateful sessions without activity are dropped; default 1 h
+	KeepAlive         time.Duration // ping on open streams, for proxies that cut idle ones; default 25 s
+
+	Redactor *redact.Redactor // required: client-sent secrets are registered with it
+	Log      zerolog.Logger
+}
+
+// Server is the HTTP transport in front of one MCP server.
+type Server struct {
+	opts       Options
+	handler    http.Handler
+	srv        *http.Server
+	ln         net.Listener
+	streamable *server.StreamableHTTPServer
+	sse        *server.SSEServer
+	drain      *sseDrain
+	draining   atomic.Bool
+	fresh      freshConns
+	rounds     atomic.Int64 // shutdown loop iterations, so tests can wait for the loop to act
+}
+
+// New builds the transport's handler; Listen and Serve put it on the network.
+func New(mcp *server.MCPServer, o Options) (*Server, error) {
+	if o.Redactor == nil {
+		return nil, errors.New("httpserve: a redactor is required")
+	}
+	o.MaxBodyBytes = orDefault(o.MaxBodyBytes, 1<<20)
+	o.ShutdownTimeout = orDefault(o.ShutdownTimeout, 25*time.Second)
+	o.ReadHeaderTimeout = orDefault(o.ReadHeaderTimeout, 10*time.Second)
+	o.ReadTimeout = orDefault(o.ReadTimeout, 30*time.Second)
+	o.WriteStallTimeout = orDefault(o.WriteStallTimeout, 30*time.Second)
+	o.IdleTimeout = orDefault(o.IdleTimeout, 120*time.Second)
+	o.SessionIdleTTL = orDefault(o.SessionIdleTTL, time.Hour)
+	o.KeepAlive = orDefault(o.KeepAlive, 25*time.Second)
+	s := &Server{opts: o}
+
+	mux := http.NewServeMux()
+	mux.Handle("/healthz", health(&s.draining))
+	protect := func(h http.Handler) http.Handler {
+		return requireToken(o.Token, o.Log, readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Redactor, h)))
+	}
+	switch o.Transport {
+	case "http":
+		s.streamable = server.NewStreamableHTTPServer(mcp, s.streamableOptions()...)
+		mux.Handle("/mcp", protect(s.streamable))
+	case "sse":
+		s.drain = newSSEDrain()
+		s.sse = server.NewSSEServer(mcp, s.sseOptions()...)
+		mux.Handle("/sse", protect(s.drain.stream(s.sse)))
+		mux.Handle("/message", protect(s.drain.message(s.sse)))
+	default:
+		return nil, fmt.Errorf("httpserve: transport %q: want http or sse", o.Transport)
+	}
+	s.handler = stallTimeout(o.WriteStallTimeout, guardOrigin(o.AllowedOrigins, mux))
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: o.ReadHeaderTimeout,
+		IdleTimeout:       o.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          newStdLog(o.Log),
+		ConnState:         s.fresh.track,
+	}
+	return s, nil
+}
+
+func (s *Server) streamableOptions() []server.StreamableHTTPOption {
+	opts := []server.StreamableHTTPOption{
+		server.WithEndpointPath("/mcp"),
+		server.WithStreamableHTTPLogger(newSlog(s.opts.Log)),
+		server.WithHeartbeatInterval(s.opts.KeepAlive),
+	}
+	if s.opts.Stateless {
+		opts = append(opts, server.WithStateLess(true))
+	} else {
+		opts = append(opts, server.WithSessionIdManager(&sessionIDs{}), server.WithSessionIdleTTL(s.opts.SessionIdleTTL))
+	}
+	if len(s.opts.AllowedOrigins) > 0 {
+		opts = append(opts, server.WithStreamableHTTPCORS(s.corsOptions()...))
+	}
+	return opts
+}
+
+func (s *Server) sseOptions() []server.SSEOption {
+	opts := []server.SSEOption{
+		server.WithSSEEndpoint("/sse"),
+		server.WithMessageEndpoint("/message"),
+		server.WithSessionIDGenerator(s.drain.newSessionID),
+		server.WithKeepAliveInterval(s.opts.KeepAlive),
+	}
+	if len(s.opts.AllowedOrigins) > 0 {
+		opts = append(opts, server.WithSSECORS(s.corsOptions()...))
+	}
+	return opts
+}
+
+func (s *Server) corsOptions() []server.CORSOption {
+	return []server.CORSOption{
+		server.WithCORSAllowedOrigins(s.opts.AllowedOrigins...),
+		server.WithCORSAllowedHeaders(append([]string{"Content-Type", "Authorization", server.HeaderKeySessionID,
+			"Mcp-Protocol-Version", "Last-Event-ID"}, credentialHeaders...)...),
+		server.WithCORSExposedHeaders(server.HeaderKeySessionID, "WWW-Authenticate"),
+		server.WithCORSMaxAge(600),
+	}
+}
+
+// Handler is the whole transport as an http.Handler (tests, embedding).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Listen binds the configured address.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.opts.Addr, err)
+	}
+	s.ln = ln
+	return nil
+}
+
+// URL is the endpoint clients connect to (after Listen).
+func (s *Server) URL() string {
+	path := "/mcp"
+	if s.sse != nil {
+		path = "/sse"
+	}
+	return "http://" + s.ln.Addr().String() + path
+}
+
+// Serve serves until ctx ends, then shuts down gracefully: no new
+// connections or calls, in-flight calls finish within ShutdownTimeout, then
+// the rest is closed. A shutdown that had to cut calls off is logged, not an error.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.ln == nil {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.srv.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	return s.shutdown()
+}
+
+func (s *Server) shutdown() error {
+	s.draining.Store(true)
+	log := s.opts.Log
+	log.Info().Dur("bound", s.opts.ShutdownTimeout).Msg("shutting down: refusing new calls, waiting for in-flight ones")
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.srv.Shutdown(ctx) }()
+	if s.streamable != nil {
+		_ = s.streamable.Shutdown(ctx) // stops its session sweeper and closes listening streams
+	}
+	// Open streams never end by themselves. A Streamable HTTP call answers on
+	// its own POST, so its streams can close at once; an SSE call answers on
+	// the session's stream, which closes once no accepted request waits.
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if errors.Is(err, context.DeadlineExceeded) {
+				_ = s.srv.Close()
+				log.Warn().Dur("bound", s.opts.ShutdownTimeout).Msg("shutdown bound reached: closed the connections still open")
+				return nil
+			}
+			if err == nil {
+				log.Info().Msg("HTTP transport stopped")
+			}
+			return err
+		case <-tick.C:
+			s.rounds.Add(1)
+			s.fresh.closeAll()
+			if s.streamable != nil {
+				s.streamable.CloseSessions(ctx)
+			}
+			if s.sse != nil && s.drain.idle() {
+				s.sse.CloseSessions()
+			}
+		}
+	}
+}
+
+func orDefault[T int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
