@@ -4,7 +4,7 @@ BIN     := bin/cloudops-mcp
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/app.Version=$(VERSION)
 
-.PHONY: build run test vet fmt snaps docs bench fuzz load check
+.PHONY: build run test vet fmt snaps docs bench fuzz load check interop
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -24,6 +24,13 @@ fmt:
 
 test: fmt vet
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory interop
+
+# The official MCP TypeScript SDK client drives the built binary over stdio,
+# SSE and Streamable HTTP (loopback only). Needs Node >= 18 and npm.
+interop: build
+	@test -d interop/node_modules || npm ci --prefix interop --no-audit --no-fund
+	cd interop && CLOUDOPS_MCP_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 interop.test.mjs
 
 # Rewrite the tool schema snapshots after an intended schema change.
 snaps:

@@ -1,0 +1,98 @@
+// Interop: the official MCP TypeScript SDK client against the built binary
+// over stdio, Streamable HTTP (stateful and stateless) and legacy SSE.
+// Run with `make interop` (builds the binary first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { TOKEN, bearer, connect, connectStdio, startHTTPServer, stop, text } from './harness.mjs';
+import { runScenario } from './scenario.mjs';
+
+const PLANTED_KEY = `planted-secret-key-${randomBytes(12).toString('hex')}`;
+
+test('stdio', async (t) => {
+  const { client, stderr } = await connectStdio();
+  try {
+    await runScenario(t, client);
+  } finally {
+    await client.close();
+  }
+  assert.doesNotMatch(stderr(), /sandbox-secret-key-for-local-use-only/, 'the sandbox SecretKey never reaches the logs');
+});
+
+const httpTransports = [
+  { name: 'streamable http', transport: 'http', kind: 'http', args: [] },
+  { name: 'streamable http, stateless', transport: 'http', kind: 'http', args: ['--stateless'] },
+  { name: 'sse', transport: 'sse', kind: 'sse', args: [] },
+];
+
+for (const { name, transport, kind, args } of httpTransports) {
+  test(name, async (t) => {
+    const server = await startHTTPServer(transport, args);
+    const base = new URL(server.url).origin;
+    try {
+      await t.test('GET /healthz needs no token and says ready', async () => {
+        const res = await fetch(`${base}/healthz`);
+        assert.equal(res.status, 200);
+        assert.deepEqual(await res.json(), { status: 'ready' });
+      });
+
+      await t.test('no token: 401 with WWW-Authenticate and no detail', async () => {
+        const init = kind === 'sse'
+          ? { method: 'GET', headers: { Accept: 'text/event-stream' } }
+          : { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) };
+        const res = await fetch(server.url, init);
+        assert.equal(res.status, 401);
+        assert.match(res.headers.get('www-authenticate') || '', /^Bearer/);
+        assert.ok(!(await res.text()).includes(TOKEN));
+      });
+
+      await t.test('wrong token: the SDK client cannot connect', async () => {
+        await assert.rejects(connect(kind, server.url, bearer('not-the-token-0123456789')));
+      });
+
+      const client = await connect(kind, server.url, bearer());
+      await runScenario(t, client);
+      await client.close();
+
+      await t.test('per-session credential headers reach the cloud call', async () => {
+        const other = await connect(kind, server.url, { ...bearer(), 'X-CloudBase-Env-Id': 'someone-elses-env' });
+        try {
+          const res = await other.callTool({ name: 'cloudbase_get_login_config', arguments: {} });
+          assert.equal(res.isError, true);
+          assert.match(text(res), /ResourceNotFound/);
+        } finally {
+          await other.close();
+        }
+      });
+
+      await t.test('a client-sent SecretKey is used and never shown', async () => {
+        const planted = await connect(kind, server.url, {
+          ...bearer(), 'X-TencentCloud-SecretId': 'AKIDinteropPlanted', 'X-TencentCloud-SecretKey': PLANTED_KEY,
+        });
+        try {
+          const res = await planted.callTool({ name: 'cloudbase_get_login_config', arguments: {} });
+          assert.equal(res.isError, true, 'the sandbox does not know this key pair');
+          assert.match(text(res), /AuthFailure/);
+          assert.ok(!JSON.stringify(res).includes(PLANTED_KEY));
+        } finally {
+          await planted.close();
+        }
+      });
+
+      await t.test('SIGTERM: graceful exit with status 0', async () => {
+        const { code, signal } = await stop(server);
+        assert.equal(signal, null);
+        assert.equal(code, 0, server.stderr);
+      });
+
+      await t.test('the logs never contain the token or a client-sent secret', () => {
+        assert.ok(server.stderr.length > 0);
+        assert.ok(!server.stderr.includes(TOKEN), 'token in logs');
+        assert.ok(!server.stderr.includes(PLANTED_KEY), 'client SecretKey in logs');
+      });
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    }
+  });
+}
