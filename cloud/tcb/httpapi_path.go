@@ -36,13 +36,13 @@ func CheckPath(p string) error {
 	case strings.Contains(p, "://"):
 		return bad("must be a path on the environment's HTTP API host, not a URL (got %q)", clip(p))
 	case !strings.HasPrefix(p, "/"):
-		return bad("must start with / (a path on the environment's HTTP API host; got %q)", clip(p))
+		return bad("must start with / (a path on the environment's HTTP API host, got %q)", clip(p))
 	case strings.HasPrefix(p, "//"):
-		return bad("must not start with // (that names another host; got %q)", clip(p))
+		return bad("must not start with // (that names another host, got %q)", clip(p))
 	case strings.ContainsAny(p, "?#"):
-		return bad("must not contain ? or # (pass query parameters in query; got %q)", clip(p))
+		return bad("must not contain ? or # (pass query parameters in query, got %q)", clip(p))
 	case !pathChars.MatchString(p):
-		return bad("contains characters not allowed in a URL path (spaces, quotes, backslashes, non-ASCII; got %q)", clip(p))
+		return bad("contains characters not allowed in a URL path (spaces, quotes, backslashes, non-ASCII, got %q)", clip(p))
 	}
 	lower := strings.ToLower(p)
 	for _, enc := range []string{"%2e", "%2f", "%5c", "%25", "%00"} {
