@@ -30,7 +30,7 @@ func requireToken(token string, log zerolog.Logger, next http.Handler) http.Hand
 			log.Warn().Str("remote", r.RemoteAddr).Str("method", r.Method).Str("path", r.URL.Path).
 				Msg("rejected HTTP request: missing or wrong bearer token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cloudops-mcp"`)
-			reject(w, http.StatusUnauthorized, "Unauthorized: send Authorization: Bearer <token>")
+			reject(w, http.StatusUnauthorized, "Unauthorized: send the server's bearer token in the Authorization header")
 			return
 		}
 		// Nothing after this point needs the token; keep it out of reach.

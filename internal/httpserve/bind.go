@@ -19,11 +19,12 @@ func CheckBind(addr, token string, allowUnauthenticated bool) (warning string, e
 		return "", nil
 	}
 	if allowUnauthenticated {
-		return fmt.Sprintf("serving on %s WITHOUT authentication (--allow-unauthenticated): "+
-			"anyone who can reach it can use this server's cloud credentials unless your proxy authenticates", addr), nil
+		return fmt.Sprintf("serving on %s WITHOUT authentication because of --allow-unauthenticated. "+
+			"Anyone who can reach it can use this server's cloud credentials unless your proxy authenticates", addr), nil
 	}
-	return "", fmt.Errorf("refusing to serve on %s without a bearer token: other machines can reach it. "+
-		"Set one with --http-token or CLOUDOPS_MCP_HTTP_TOKEN (e.g. CLOUDOPS_MCP_HTTP_TOKEN=$(openssl rand -hex 32)), "+
+	// Worded so that the log redaction (which masks "token: x" and "TOKEN=x") leaves it readable.
+	return "", fmt.Errorf("refusing to serve on %s without a bearer token, as other machines can reach it. "+
+		"Set one with --http-token or the CLOUDOPS_MCP_HTTP_TOKEN variable (generate one with: openssl rand -hex 32), "+
 		"bind to 127.0.0.1, or pass --allow-unauthenticated if your own proxy authenticates", addr)
 }
 

@@ -3,6 +3,8 @@ package httpserve
 import (
 	"strings"
 	"testing"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
 func TestCheckBind(t *testing.T) {
@@ -34,6 +36,14 @@ func TestCheckBind(t *testing.T) {
 			t.Errorf("CheckBind(%q): error %v, want one mentioning %q", c.addr, err, c.wantErr)
 		case c.wantWarn != (warn != ""):
 			t.Errorf("CheckBind(%q, allow=%t): warning %q", c.addr, c.allow, warn)
+		}
+		// Both reach the operator through the redacting logger: they must survive it intact.
+		red := redact.New(redact.Options{})
+		if err != nil && red.String(err.Error()) != err.Error() {
+			t.Errorf("the log redaction mangles the refusal: %s", red.String(err.Error()))
+		}
+		if red.String(warn) != warn {
+			t.Errorf("the log redaction mangles the warning: %s", red.String(warn))
 		}
 	}
 }
