@@ -224,6 +224,7 @@ func addProvider(d *Deps) Tool {
 			if err != nil {
 				return nil, err
 			}
+			d.providerChanged(ctx, in.Id)
 			out := &providerChange{RequestId: res.RequestId}
 			if in.Id != "" {
 				out.Provider, _ = findProvider(ctx, d, in.Id) // best effort read-back
@@ -267,6 +268,7 @@ func modifyProvider(d *Deps) Tool {
 			if err != nil {
 				return nil, err
 			}
+			d.providerChanged(ctx, in.Id)
 			p, _ := findProvider(ctx, d, in.Id)
 			return &providerChange{Provider: p, RequestId: res.RequestId}, nil
 		})
@@ -287,6 +289,7 @@ func deleteProvider(d *Deps) Tool {
 			if err != nil {
 				return nil, err
 			}
+			d.providerChanged(ctx, in.Id)
 			return &deleted{Id: in.Id, Deleted: true, RequestId: res.RequestId}, nil
 		})
 }

@@ -1,6 +1,490 @@
 package tools
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/resources"
+)
+
 // ToolsetCloudBaseIntegration holds the integration template and instance tools.
 const ToolsetCloudBaseIntegration = "cloudbase_integration"
 
-func cloudbaseIntegrationTools(d *Deps) []Tool { return nil }
+func cloudbaseIntegrationTools(d *Deps) []Tool {
+	ig := &integration{d: d, templates: newTemplateCache()}
+	return []Tool{ig.listTemplates(), ig.listUserKeys(), ig.getUserKey(), ig.createUserKey(), ig.updateUserKey(), ig.deleteUserKey()}
+}
+
+// integration is the state the six tools share: the template cache that
+// tells them which Ext fields are secret and required.
+type integration struct {
+	d         *Deps
+	templates *templateCache
+}
+
+// Tool parameters are the seed's camelCase names; each input maps them to the
+// wire names (KeyID, TicketID, NeedPwd, Business) in its request method.
+
+type listTemplatesInput struct {
+	Offset       int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Items to skip (default 0)"`
+	Limit        int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Page size (default 100)"`
+	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Only this auth type code"`
+	AuthTypeName string `json:"authTypeName,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Filter by auth type name"`
+	Business     string `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Business type (default integration)"`
+}
+
+func (in *listTemplatesInput) request() *tcb.GetUserKeyTemplateListRequest {
+	return &tcb.GetUserKeyTemplateListRequest{Offset: in.Offset, Limit: in.Limit, AuthTypeCode: in.AuthTypeCode,
+		AuthTypeName: in.AuthTypeName, Business: in.Business}
+}
+
+type fieldView struct {
+	Name        string `json:"Name"`
+	Label       string `json:"Label,omitempty"`
+	Type        string `json:"Type,omitempty"`
+	Required    bool   `json:"Required"`
+	Secret      bool   `json:"Secret"`
+	Description string `json:"Description,omitempty"`
+}
+
+type templateView struct {
+	AuthTypeCode string      `json:"AuthTypeCode"`
+	AuthTypeName string      `json:"AuthTypeName"`
+	Fields       []fieldView `json:"Fields"`
+	AuthURL      string      `json:"AuthURL,omitempty"`
+	RedirectURI  string      `json:"RedirectURI,omitempty"`
+	Icon         string      `json:"Icon,omitempty"`
+	State        string      `json:"State,omitempty"`
+	ExtProblem   string      `json:"ExtProblem,omitempty"`
+}
+
+type templateList struct {
+	TotalCount int            `json:"TotalCount"`
+	Templates  []templateView `json:"Templates"`
+	RequestId  string         `json:"RequestId"`
+}
+
+func viewTemplate(t tcb.UserKeyTemplate) templateView {
+	v := templateView{AuthTypeCode: t.AuthTypeCode, AuthTypeName: t.AuthTypeName, AuthURL: t.AuthURL,
+		RedirectURI: t.RedirectURI, Icon: t.Icon, State: t.State, Fields: []fieldView{}}
+	fields, err := tcb.ParseTemplateFields(t.Ext)
+	if err != nil {
+		v.ExtProblem = err.Error()
+	}
+	for _, f := range fields {
+		v.Fields = append(v.Fields, fieldView{Name: f.Name, Label: f.Label, Type: f.Type, Required: f.Required,
+			Secret: f.Secret(), Description: f.Description})
+	}
+	return v
+}
+
+func (ig *integration) listTemplates() Tool {
+	return Define(ig.d, Spec{Name: "cloudbase_list_templates", Title: "List integration templates", Toolset: ToolsetCloudBaseIntegration,
+		Description: "List integration templates (auth types) with their fields parsed: name, label, type, required, and whether the value is secret (type password).",
+		ReadOnly:    true},
+		func(ctx context.Context, in *listTemplatesInput) (*templateList, error) {
+			res, err := ig.d.TCB.GetUserKeyTemplateList(ctx, in.request())
+			if err != nil {
+				return nil, err
+			}
+			out := &templateList{TotalCount: res.TotalCount, Templates: []templateView{}, RequestId: res.RequestId}
+			for _, t := range res.KeyTemplateList {
+				out.Templates = append(out.Templates, viewTemplate(t))
+			}
+			return out, nil
+		})
+}
+
+// userKeyView is an instance as the tools show it: Ext parsed, secrets withheld.
+type userKeyView struct {
+	KeyID                string         `json:"KeyID"`
+	Name                 string         `json:"Name"`
+	AuthTypeCode         string         `json:"AuthTypeCode"`
+	AuthTypeName         string         `json:"AuthTypeName,omitempty"`
+	Description          string         `json:"Description,omitempty"`
+	Status               string         `json:"Status,omitempty"`
+	TicketID             string         `json:"TicketID,omitempty"`
+	DemoCodeFunctionName string         `json:"DemoCodeFunctionName,omitempty"`
+	BindServiceList      map[string]any `json:"BindServiceList,omitempty"`
+	CreateAt             string         `json:"CreateAt,omitempty"`
+	UpdateAt             string         `json:"UpdateAt,omitempty"`
+	Ext                  map[string]any `json:"Ext,omitempty" jsonschema_description:"Parsed Ext; secret values withheld"`
+	ExtText              string         `json:"ExtText,omitempty" jsonschema_description:"An Ext that is not a JSON object, withheld"`
+	WithheldFields       []string       `json:"WithheldFields,omitempty" jsonschema_description:"Ext fields whose values are withheld"`
+}
+
+// view renders k; without its template (unknown or unreachable) secrets are
+// recognised by name and shape.
+func (ig *integration) view(ctx context.Context, k tcb.UserKeyInfo, business string) userKeyView {
+	tpl, err := ig.templates.lookup(ctx, ig.d.TCB, business, k.AuthTypeCode)
+	if err != nil {
+		ig.d.Log.Debug().Str("authTypeCode", k.AuthTypeCode).Str("error", err.Error()).Msg("template lookup failed; Ext secrets recognised by name and shape")
+	}
+	ext := renderExt(k.Ext, tpl, ig.d.Redactor.Reveal())
+	return userKeyView{KeyID: k.KeyID, Name: k.Name, AuthTypeCode: k.AuthTypeCode, AuthTypeName: k.AuthTypeName,
+		Description: k.Description, Status: k.Status, TicketID: k.TicketID, DemoCodeFunctionName: k.DemoCodeFunctionName,
+		BindServiceList: k.BindServiceList, CreateAt: k.CreateAt, UpdateAt: k.UpdateAt,
+		Ext: ext.Ext, ExtText: ext.Text, WithheldFields: ext.Withheld}
+}
+
+type listUserKeysInput struct {
+	Name         string `json:"name,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Filter by name (fuzzy match)"`
+	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Filter by auth type code"`
+	Offset       int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Items to skip (default 0)"`
+	Limit        int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Page size (default 100)"`
+	Business     string `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Business type (default integration)"`
+}
+
+func (in *listUserKeysInput) request() *tcb.GetUserKeyListRequest {
+	return &tcb.GetUserKeyListRequest{Offset: in.Offset, Limit: in.Limit, Name: in.Name, AuthTypeCode: in.AuthTypeCode, Business: in.Business}
+}
+
+type userKeyList struct {
+	TotalCount int           `json:"TotalCount"`
+	UserKeys   []userKeyView `json:"UserKeys"`
+	RequestId  string        `json:"RequestId"`
+}
+
+func (ig *integration) listUserKeys() Tool {
+	return Define(ig.d, Spec{Name: "cloudbase_list_user_keys", Title: "List integration instances", Toolset: ToolsetCloudBaseIntegration,
+		Description: "List integration instances (UserKeys), filtered by name (fuzzy) or auth type, paged. Ext is shown parsed with secret values withheld.",
+		ReadOnly:    true},
+		func(ctx context.Context, in *listUserKeysInput) (*userKeyList, error) {
+			res, err := ig.d.TCB.GetUserKeyList(ctx, in.request())
+			if err != nil {
+				return nil, err
+			}
+			out := &userKeyList{TotalCount: res.TotalCount, UserKeys: []userKeyView{}, RequestId: res.RequestId}
+			for _, k := range res.UserKeyList {
+				out.UserKeys = append(out.UserKeys, ig.view(ctx, k, in.Business))
+			}
+			return out, nil
+		})
+}
+
+type getUserKeyInput struct {
+	KeyID    string `json:"keyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID (KeyID)"`
+	NeedPwd  bool   `json:"needPwd,omitempty" jsonschema_description:"Return sensitive fields as ciphertext (still withheld unless --reveal-secrets)"`
+	Business string `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Business type (default integration)"`
+}
+
+func (in *getUserKeyInput) request() *tcb.GetOneUserKeyRequest {
+	return &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.NeedPwd, Business: in.Business}
+}
+
+type userKeyResult struct {
+	userKeyView
+	RequestId string `json:"RequestId"`
+	Note      string `json:"Note,omitempty"`
+}
+
+func (ig *integration) getUserKey() Tool {
+	return Define(ig.d, Spec{Name: "cloudbase_get_user_key", Title: "Get integration instance", Toolset: ToolsetCloudBaseIntegration,
+		Description: "Read one integration instance. Ext is parsed with secret fields withheld; needPwd=true asks for ciphertext, which is withheld too unless the server runs with --reveal-secrets.",
+		ReadOnly:    true},
+		func(ctx context.Context, in *getUserKeyInput) (*userKeyResult, error) {
+			res, err := ig.d.TCB.GetOneUserKey(ctx, in.request())
+			if err != nil {
+				return nil, err
+			}
+			out := &userKeyResult{userKeyView: ig.view(ctx, res.UserKeyInfo, in.Business), RequestId: res.RequestId}
+			if in.NeedPwd && !ig.d.Redactor.Reveal() && len(out.WithheldFields) > 0 {
+				out.Note = "Ciphertext is a secret too and was withheld. To change some fields while keeping the stored secrets, " +
+					"use cloudbase_update_user_key with extPatch."
+			}
+			return out, nil
+		})
+}
+
+type createUserKeyInput struct {
+	Name                 string         `json:"name" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance name"`
+	AuthTypeCode         string         `json:"authTypeCode" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Template code (cloudbase_list_templates)"`
+	Ext                  string         `json:"ext,omitempty" jsonschema_description:"Config as a JSON object string holding the template's fields; stored as given, not encrypted here"`
+	Description          string         `json:"description,omitempty" jsonschema:"maxLength=1024" jsonschema_description:"Description"`
+	KeyID                string         `json:"keyId,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID (generated by the cloud if omitted)"`
+	TicketID             string         `json:"ticketId,omitempty" jsonschema:"maxLength=256" jsonschema_description:"OAuth auth ticket id (OAuth templates)"`
+	DemoCodeFunctionName string         `json:"demoCodeFunctionName,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Sample code cloud function to bind"`
+	RuntimeConfig        map[string]any `json:"runtimeConfig,omitempty" jsonschema_description:"Agent cloud function config"`
+	Business             string         `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Business type (default integration)"`
+}
+
+func (in *createUserKeyInput) Validate() error { return checkExtArg(in.Ext) }
+
+func (in *createUserKeyInput) request() *tcb.CreateUserKeyRequest {
+	return &tcb.CreateUserKeyRequest{Name: in.Name, KeyID: in.KeyID, AuthTypeCode: in.AuthTypeCode, Description: in.Description,
+		Ext: in.Ext, TicketID: in.TicketID, Business: in.Business, DemoCodeFunctionName: in.DemoCodeFunctionName, RuntimeConfig: in.RuntimeConfig}
+}
+
+// checkExtArg refuses an ext that is not a JSON object string or that
+// carries masks where values belong (they would overwrite stored secrets).
+func checkExtArg(ext string) error {
+	if ext == "" {
+		return nil
+	}
+	m, err := parseExt(ext)
+	if err != nil {
+		return Invalid(`ext: must be a JSON object string such as {"field":"value"}`)
+	}
+	return checkNoMasks("ext", m)
+}
+
+func checkNoMasks(field string, m map[string]any) error {
+	if masked := maskedPlaceholders(m); len(masked) > 0 {
+		return Invalid("%s: the fields %s hold masked placeholders, not values; sending them would overwrite the stored secrets "+
+			"(use extPatch with only the fields to change)", field, join(masked))
+	}
+	return nil
+}
+
+type createdUserKey struct {
+	CreateResult         int          `json:"CreateResult"`
+	KeyID                string       `json:"KeyID,omitempty"`
+	DemoCodeFunctionName string       `json:"DemoCodeFunctionName,omitempty"`
+	UserKey              *userKeyView `json:"UserKey,omitempty"`
+	RequestId            string       `json:"RequestId"`
+}
+
+// template returns the template named code or an input error naming the field.
+func (ig *integration) template(ctx context.Context, field, business, code string) (*tcb.UserKeyTemplate, error) {
+	tpl, err := ig.templates.lookup(ctx, ig.d.TCB, business, code)
+	if err != nil {
+		return nil, err
+	}
+	if tpl == nil {
+		return nil, Invalid("%s: no template %q in business %s; known codes: %s (see cloudbase_list_templates)",
+			field, code, orDefault(business, tcb.DefaultBusiness), join(ig.templates.codes(ctx, ig.d.TCB, business)))
+	}
+	return tpl, nil
+}
+
+func (ig *integration) createUserKey() Tool {
+	return Define(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration,
+		Description: "Create an integration instance from a template. ext is a JSON object string stored as given (this server does not encrypt); " +
+			"the template's required fields are checked before anything is sent.",
+		CheckWith: "cloudbase_list_user_keys"},
+		func(ctx context.Context, in *createUserKeyInput) (*createdUserKey, error) {
+			tpl, err := ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode)
+			if err != nil {
+				return nil, err
+			}
+			ext, _ := parseExt(in.Ext) // checked by Validate
+			if missing := missingRequired(tpl, ext); len(missing) > 0 {
+				return nil, Invalid("ext: template %s requires %s; nothing was sent", in.AuthTypeCode, join(missing))
+			}
+			res, err := ig.d.TCB.CreateUserKey(ctx, in.request())
+			if err != nil {
+				return nil, ig.withheldDryRun(err, tpl)
+			}
+			ig.d.changed(ctx, resources.TemplateURI(in.AuthTypeCode))
+			out := &createdUserKey{CreateResult: res.CreateResult, KeyID: in.KeyID, DemoCodeFunctionName: res.DemoCodeFunctionName, RequestId: res.RequestId}
+			if k := ig.findCreated(ctx, in); k != nil {
+				v := ig.view(ctx, *k, in.Business)
+				out.UserKey, out.KeyID = &v, k.KeyID
+			}
+			return out, nil
+		})
+}
+
+// findCreated reads a new instance back: by KeyID, or (generated id) by a
+// unique exact name. Best effort: the creation itself succeeded.
+func (ig *integration) findCreated(ctx context.Context, in *createUserKeyInput) *tcb.UserKeyInfo {
+	if in.KeyID != "" {
+		res, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business})
+		if err != nil {
+			return nil
+		}
+		return &res.UserKeyInfo
+	}
+	res, err := ig.d.TCB.GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: in.Name, AuthTypeCode: in.AuthTypeCode, Business: in.Business})
+	if err != nil {
+		return nil
+	}
+	var found *tcb.UserKeyInfo
+	for i, k := range res.UserKeyList {
+		if k.Name == in.Name {
+			if found != nil {
+				return nil // ambiguous
+			}
+			found = &res.UserKeyList[i]
+		}
+	}
+	return found
+}
+
+// withheldDryRun keeps secrets out of a dry-run result: the request it shows
+// carries Ext with the same fields withheld as any output.
+func (ig *integration) withheldDryRun(err error, tpl *tcb.UserKeyTemplate) error {
+	var dry *cloud.DryRunError
+	if !errors.As(err, &dry) {
+		return err
+	}
+	req, ok := dry.Request.(tcb.Request)
+	ext, hasExt := req.Body["Ext"].(string)
+	if !ok || !hasExt {
+		return err
+	}
+	v := renderExt(ext, tpl, ig.d.Redactor.Reveal())
+	body := maps.Clone(req.Body)
+	if v.Ext != nil {
+		raw, _ := json.Marshal(v.Ext)
+		body["Ext"] = string(raw)
+	} else {
+		body["Ext"] = v.Text
+	}
+	req.Body = body
+	return &cloud.DryRunError{Service: dry.Service, Request: req}
+}
+
+type updateUserKeyInput struct {
+	KeyID                string         `json:"keyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID (KeyID)"`
+	Name                 string         `json:"name,omitempty" jsonschema:"maxLength=128" jsonschema_description:"New name"`
+	AuthTypeCode         string         `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"New template code"`
+	Description          string         `json:"description,omitempty" jsonschema:"maxLength=1024" jsonschema_description:"New description"`
+	Ext                  string         `json:"ext,omitempty" jsonschema_description:"Whole new Ext as a JSON object string (replaces the stored one); or use extPatch"`
+	ExtPatch             map[string]any `json:"extPatch,omitempty" jsonschema_description:"Ext fields to change (null removes one); merged into the stored Ext, whose secrets are kept"`
+	DemoCodeFunctionName string         `json:"demoCodeFunctionName,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Sample code cloud function to bind"`
+	RuntimeConfig        map[string]any `json:"runtimeConfig,omitempty" jsonschema_description:"Agent cloud function config"`
+	Business             string         `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Business type (default integration)"`
+}
+
+func (in *updateUserKeyInput) Validate() error {
+	if in.Ext != "" && in.ExtPatch != nil {
+		return Invalid("ext, extPatch: give one or the other, not both")
+	}
+	if in.ExtPatch != nil && len(in.ExtPatch) == 0 {
+		return Invalid("extPatch: give at least one field to change")
+	}
+	if in.Name == "" && in.AuthTypeCode == "" && in.Description == "" && in.Ext == "" && in.ExtPatch == nil &&
+		in.DemoCodeFunctionName == "" && in.RuntimeConfig == nil {
+		return Invalid("arguments: give at least one of name, authTypeCode, description, ext, extPatch, demoCodeFunctionName, runtimeConfig")
+	}
+	if err := checkExtArg(in.Ext); err != nil {
+		return err
+	}
+	return checkNoMasks("extPatch", in.ExtPatch)
+}
+
+func (in *updateUserKeyInput) request() *tcb.UpdateUserKeyRequest {
+	return &tcb.UpdateUserKeyRequest{KeyID: in.KeyID, Name: in.Name, AuthTypeCode: in.AuthTypeCode, Description: in.Description,
+		Ext: in.Ext, DemoCodeFunctionName: in.DemoCodeFunctionName, Business: in.Business, RuntimeConfig: in.RuntimeConfig}
+}
+
+type updatedUserKey struct {
+	UpdateResult     int          `json:"UpdateResult"`
+	KeyID            string       `json:"KeyID"`
+	PatchedExtFields []string     `json:"PatchedExtFields,omitempty"`
+	UserKey          *userKeyView `json:"UserKey,omitempty"`
+	RequestId        string       `json:"RequestId"`
+}
+
+func (ig *integration) updateUserKey() Tool {
+	return Define(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration,
+		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
+			"is merged server-side and never shown. ext replaces the whole Ext.",
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key"},
+		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
+			// Read first: the stored Ext to patch (with its ciphertext), and the
+			// template the instance is bound to now (for notifications).
+			before, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.ExtPatch != nil, Business: in.Business})
+			if err != nil {
+				return nil, err
+			}
+			oldCode := before.UserKeyInfo.AuthTypeCode
+			var tpl *tcb.UserKeyTemplate
+			if in.AuthTypeCode != "" {
+				if tpl, err = ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode); err != nil {
+					return nil, err
+				}
+			} else {
+				tpl, _ = ig.templates.lookup(ctx, ig.d.TCB, in.Business, oldCode) // nil: secrets recognised by shape
+			}
+			req := in.request()
+			var ext map[string]any
+			var patched []string
+			switch {
+			case in.ExtPatch != nil:
+				if ext, err = parseExt(before.UserKeyInfo.Ext); err != nil {
+					return nil, Invalid("extPatch: the stored Ext is not a JSON object, so it cannot be patched; pass the whole ext instead")
+				}
+				if !ig.d.Redactor.Reveal() {
+					// The stored ciphertext must never surface, not even in an error or a log line.
+					ig.d.Redactor.AddSecret(secretValues(ext, tpl)...)
+				}
+				patched = mergePatch(ext, in.ExtPatch)
+				raw, err := json.Marshal(ext)
+				if err != nil {
+					return nil, fmt.Errorf("encode merged Ext: %w", err)
+				}
+				req.Ext = string(raw)
+			case in.Ext != "":
+				ext, _ = parseExt(in.Ext)
+			}
+			if ext != nil && tpl != nil {
+				if missing := missingRequired(tpl, ext); len(missing) > 0 {
+					return nil, Invalid("ext: template %s requires %s; nothing was sent", tpl.AuthTypeCode, join(missing))
+				}
+			}
+			res, err := ig.d.TCB.UpdateUserKey(ctx, req)
+			if err != nil {
+				return nil, ig.withheldDryRun(err, tpl)
+			}
+			uris := []string{resources.TemplateURI(oldCode)}
+			if in.AuthTypeCode != "" && in.AuthTypeCode != oldCode {
+				uris = append(uris, resources.TemplateURI(in.AuthTypeCode))
+			}
+			ig.d.changed(ctx, uris...)
+			out := &updatedUserKey{UpdateResult: res.UpdateResult, KeyID: in.KeyID, PatchedExtFields: patched, RequestId: res.RequestId}
+			if after, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business}); err == nil {
+				v := ig.view(ctx, after.UserKeyInfo, in.Business)
+				out.UserKey = &v
+			}
+			return out, nil
+		})
+}
+
+type deleteUserKeyInput struct {
+	KeyID string `json:"keyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID (KeyID)"`
+}
+
+type deletedUserKey struct {
+	DeleteResult int    `json:"DeleteResult"`
+	KeyID        string `json:"KeyID"`
+	Name         string `json:"Name,omitempty"`
+	AuthTypeCode string `json:"AuthTypeCode,omitempty"`
+	Deleted      bool   `json:"Deleted"`
+	RequestId    string `json:"RequestId"`
+}
+
+func (ig *integration) deleteUserKey() Tool {
+	return Define(ig.d, Spec{Name: "cloudbase_delete_user_key", Title: "Delete integration instance", Toolset: ToolsetCloudBaseIntegration,
+		Description: "Delete an integration instance; services bound to it lose its configuration. An unknown keyId is ResourceNotFound.",
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_list_user_keys"},
+		func(ctx context.Context, in *deleteUserKeyInput) (*deletedUserKey, error) {
+			out := &deletedUserKey{KeyID: in.KeyID}
+			// Best effort: which template's resource changes (DeleteUserKey has no Business, the read does).
+			if before, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID}); err == nil {
+				out.Name, out.AuthTypeCode = before.UserKeyInfo.Name, before.UserKeyInfo.AuthTypeCode
+			}
+			res, err := ig.d.TCB.DeleteUserKey(ctx, &tcb.DeleteUserKeyRequest{KeyID: in.KeyID})
+			if err != nil {
+				return nil, err
+			}
+			if out.AuthTypeCode != "" {
+				ig.d.changed(ctx, resources.TemplateURI(out.AuthTypeCode))
+			}
+			out.DeleteResult, out.Deleted, out.RequestId = res.DeleteResult, true, res.RequestId
+			return out, nil
+		})
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -30,6 +30,7 @@ type Deps struct {
 	HTTPAPI  *tcb.HTTPClient // CloudBase HTTP API (token-managed)
 	Redactor *redact.Redactor
 	Log      zerolog.Logger
+	Changed  func(ctx context.Context, uris ...string) // resource URIs a change touched (nil: nobody listens)
 	// ReadOnly is --read-only: ReadOnlyGated tools then refuse every change themselves.
 	ReadOnly bool
 	// Secrets is the folder deliverTo writes into (--secrets-dir); nil when there is none.

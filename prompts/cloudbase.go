@@ -1,0 +1,66 @@
+package prompts
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+)
+
+// CloudBase returns the CloudBase prompts; they read live data through c
+// (argument completions, template fields, the security review's findings).
+func CloudBase(c func() *tcb.Client, r *redact.Redactor) Set {
+	p := cbPrompts{c: c}
+	return build(r, p.setupIdentityProvider(), p.enableLoginMethods(), p.rotateAPIKey(),
+		p.createIntegrationFromTemplate(), p.chooseConnectorAuth(), p.reviewLoginSecurity())
+}
+
+type cbPrompts struct{ c func() *tcb.Client } // a getter: the app may swap the client
+
+// env is the environment the prompt is about, as text.
+func (p cbPrompts) env(ctx context.Context) string {
+	if e := p.c().EnvID(ctx); e != "" {
+		return e
+	}
+	return "<env id: none configured>"
+}
+
+// callbackURL is CloudBase's OAuth callback for the environment (seed example).
+func (p cbPrompts) callbackURL(ctx context.Context) string {
+	return "https://" + p.env(ctx) + "." + p.c().Region() + ".tcb-api.tencentcloudapi.com/auth/v1/callback"
+}
+
+// call renders a tool call with its JSON arguments, as the model should make it.
+func call(tool string, args any) string {
+	if args == nil {
+		return tool + " (no arguments)"
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // placeholders like <client id> stay readable
+	_ = enc.Encode(args)
+	return tool + " " + strings.TrimSpace(b.String())
+}
+
+// text assembles a prompt from lines, skipping empty ones.
+type text struct{ b strings.Builder }
+
+func (t *text) line(parts ...string) {
+	s := strings.Join(parts, "")
+	if s == "" {
+		return
+	}
+	t.b.WriteString(s)
+	t.b.WriteByte('\n')
+}
+
+func (t *text) blank() { t.b.WriteByte('\n') }
+
+func (t *text) String() string { return strings.TrimSpace(t.b.String()) }
+
+// secretRules is the shared paragraph on handling a secret the user supplies.
+const secretRules = "Secrets: never repeat, summarize, paraphrase or log a secret value, and never ask for it again once given. " +
+	"Tool results show secrets as [redacted…]; that is expected. Offer the CloudBase console for entering secrets so they never pass through this conversation; " +
+	"if the user gives one here anyway, use it only inside the tool arguments."

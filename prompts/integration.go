@@ -1,0 +1,221 @@
+package prompts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/resources"
+)
+
+var authTypeCodeRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+
+func (p cbPrompts) completeTemplateCode(ctx context.Context, prefix string) ([]string, error) {
+	all, err := p.c().AllUserKeyTemplates(ctx, tcb.GetUserKeyTemplateListRequest{})
+	if err != nil {
+		return nil, errors.New(cloudMessage(err))
+	}
+	var codes []string
+	for _, t := range all {
+		codes = append(codes, t.AuthTypeCode)
+	}
+	return resources.WithPrefix(codes, prefix), nil
+}
+
+func (p cbPrompts) createIntegrationFromTemplate() Spec {
+	return Spec{Name: "create_integration_from_template", Title: "Create an integration from a template",
+		Description: "Create an integration instance: read the template's fields, ask the user for each value, create it, and verify it with secrets withheld.",
+		Args: []Arg{
+			{Name: "authTypeCode", Description: "Template code (see cloudbase://templates)", Required: true,
+				Check: matching(authTypeCodeRe, "a template code: 1-128 letters, digits, _ . or -"), Complete: p.completeTemplateCode},
+			{Name: "name", Description: "Name for the new instance (asked for when omitted)", Check: maxLen(128)},
+		},
+		Needs:  []string{"cloudbase_list_templates", "cloudbase_list_user_keys", "cloudbase_create_user_key", "cloudbase_get_user_key"},
+		Render: p.renderCreateIntegration,
+	}
+}
+
+func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]string) (string, error) {
+	code := a["authTypeCode"]
+	name := a["name"]
+	if name == "" {
+		name = "<name>"
+	}
+	var t text
+	tpl, err := resources.FindTemplate(ctx, p.c(), code)
+	var fields []resources.FieldSchema
+	switch {
+	case err != nil:
+		t.line("(The template could not be read just now: ", cloudMessage(err), ". Step 1 reads it.)")
+	case tpl == nil:
+		known, _ := p.completeTemplateCode(ctx, "")
+		return "", fmt.Errorf("authTypeCode: no integration template %q; known: %s", code, orText(strings.Join(known, ", "), "none"))
+	default:
+		fields, _ = resources.Fields(*tpl)
+	}
+	title := code
+	if tpl != nil {
+		title = fmt.Sprintf("%s (%s)", code, tpl.AuthTypeName)
+	}
+	t.line("Create a CloudBase integration instance from template ", title, " in environment ", p.env(ctx), ".")
+	t.blank()
+	var secrets []string
+	if tpl != nil {
+		t.line("The template's fields (from ", resources.TemplateURI(code), "):")
+		if len(fields) == 0 {
+			t.line("- none: this template needs no configuration values.")
+		}
+		for _, f := range fields {
+			req, sec := "optional", ""
+			if f.Required {
+				req = "required"
+			}
+			if f.Secret {
+				sec, secrets = ", secret", append(secrets, f.Name)
+			}
+			label := ""
+			if f.Label != "" {
+				label = " \"" + f.Label + "\""
+			}
+			t.line(fmt.Sprintf("- %s%s: %s, %s%s", f.Name, label, f.Type, req, sec))
+		}
+		if tpl.AuthURL != "" {
+			redirect := ""
+			if tpl.RedirectURI != "" {
+				redirect = " (redirect " + tpl.RedirectURI + ")"
+			}
+			t.line("This template authorizes with OAuth 2.0: the user must authorize at ", tpl.AuthURL, redirect,
+				"; the ticket that authorization yields goes in ticketId.")
+		}
+		t.blank()
+	}
+	t.line(secretRules)
+	t.line("This server stores ext exactly as given and does not encrypt it.")
+	t.blank()
+	t.line("1. Read the template: ", call("cloudbase_list_templates", map[string]any{"authTypeCode": code}),
+		" (or the resource ", resources.TemplateURI(code), ") and check the fields are as listed above.")
+	t.line("2. Ask the user for each field, one at a time, giving its label and whether it is required. Required fields must not be empty; url fields must be https URLs.")
+	if len(secrets) > 0 {
+		t.line("   Secret fields (", strings.Join(secrets, ", "), "): offer the CloudBase console for them; if given here, follow the secret rules above.")
+	}
+	t.line("3. Ask for the instance name (", name, ") and an optional description; ",
+		call("cloudbase_list_user_keys", map[string]any{"name": name}), " must show no instance with exactly that name.")
+	t.line("4. Show a summary (secret fields as \"provided\") and get a yes. Then call cloudbase_create_user_key with name, authTypeCode ",
+		fmt.Sprintf("%q", code), " and ext: the field values as one JSON object, serialized to a string.")
+	t.line("   The tool refuses when a required field is missing and names it: ask for it and call again.")
+	t.line("5. Verify: call cloudbase_get_user_key with the KeyID from the result and check: AuthTypeCode is ", code,
+		"; each non-secret field holds the value given; each secret field is listed in WithheldFields (its value is never shown).")
+	t.line("6. Report the KeyID, name and fields, secret ones as withheld.")
+	return t.String(), nil
+}
+
+// Connector authorization methods of the Tencent Qinglian connector platform.
+const (
+	methodAPIKey  = "API key"
+	methodSession = "Session Auth"
+	methodOAuth   = "OAuth V2"
+	methodBasic   = "Basic Auth"
+	methodCustom  = "Custom flow"
+	methodNone    = "None"
+)
+
+var connectorMethods = []struct{ name, when string }{
+	{methodOAuth, "the system supports OAuth 2.0: the user signs in on the system's own page and a token comes back and is refreshed automatically; no password is stored. Strongly preferred whenever available."},
+	{methodAPIKey, "the system issues a key or key/secret pair (API key, token, AppKey/AppSecret) sent with every call."},
+	{methodSession, "the user's credentials (e.g. username and password) are first exchanged at a login endpoint for a session or token, which expires and is refreshed."},
+	{methodBasic, "the system uses the HTTP Basic standard (username:password in the Authorization header)."},
+	{methodCustom, "authorization has special logic (request signing, multi-step handshakes): a cloud function implements the flow."},
+	{methodNone, "the system needs no account (a public API), or every call carries different credentials. Choose it only deliberately."},
+}
+
+// classify maps a CloudBase template to the connector method it implements.
+func classify(t tcb.UserKeyTemplate) string {
+	fields, _ := tcb.ParseTemplateFields(t.Ext)
+	id := strings.ToLower(t.AuthTypeCode + " " + t.AuthTypeName)
+	var user, secret, loginURL, function bool
+	for _, f := range fields {
+		n := strings.ToLower(f.Name)
+		user = user || strings.Contains(n, "user") || strings.Contains(n, "account")
+		secret = secret || f.Secret()
+		loginURL = loginURL || strings.Contains(n, "login") || strings.Contains(n, "tokenurl")
+		function = function || strings.Contains(n, "function")
+	}
+	switch {
+	case t.AuthURL != "" || strings.Contains(id, "oauth"):
+		return methodOAuth
+	case len(fields) == 0:
+		return methodNone
+	case strings.Contains(id, "session") || user && secret && loginURL:
+		return methodSession
+	case strings.Contains(id, "basic") || user && secret:
+		return methodBasic
+	case strings.Contains(id, "custom") || function:
+		return methodCustom
+	case secret:
+		return methodAPIKey
+	}
+	return methodCustom
+}
+
+var usages = []string{"integration", "sign-in"}
+
+func (p cbPrompts) chooseConnectorAuth() Spec {
+	return Spec{Name: "choose_connector_auth", Title: "Choose a connector authorization method",
+		Description: "Pick API key, Session Auth, OAuth V2, Basic Auth, custom flow or none for a system the user describes, and map it to a CloudBase template or provider type.",
+		Args: []Arg{
+			{Name: "system", Description: "The system to connect, in the user's words (what it is, how its API authenticates)", Required: true},
+			{Name: "usage", Description: "integration (this environment calls the system) or sign-in (users sign in with it)",
+				Check: oneOf(usages...), Complete: values(usages...)},
+		},
+		Needs:  []string{"cloudbase_list_templates"},
+		Render: p.renderChooseConnectorAuth,
+	}
+}
+
+func (p cbPrompts) renderChooseConnectorAuth(ctx context.Context, a map[string]string) (string, error) {
+	var t text
+	t.line("Help the user choose how CloudBase should authorize against this system: \"", a["system"], "\".")
+	if a["usage"] != "" {
+		t.line("Intended use: ", a["usage"], ".")
+	}
+	t.blank()
+	t.line("The connector authorization methods (Tencent Qinglian connector platform), and when each fits:")
+	for _, m := range connectorMethods {
+		t.line("- ", m.name, ": ", m.when)
+	}
+	t.blank()
+	t.line("1. Ask only what the description does not already answer: does the system support OAuth 2.0? does it issue API keys? ",
+		"is there a login endpoint that returns a token? does it use HTTP Basic? anything unusual (request signing, IP allow-lists, mutual TLS)?")
+	t.line("2. Decide in this order of preference, skipping what the system does not support: OAuth V2, API key, Session Auth, Basic Auth, Custom flow, None. ",
+		"Explain the choice in two sentences, with its main risk (Session Auth and Basic Auth store a password; None leaves calls unauthenticated).")
+	t.line("3. Map the choice to CloudBase.")
+	if a["usage"] != "sign-in" {
+		t.line("   For integration (this environment calls the system), the templates here by method:")
+		all, err := p.c().AllUserKeyTemplates(ctx, tcb.GetUserKeyTemplateListRequest{})
+		if err != nil {
+			t.line("   (templates could not be read just now: ", cloudMessage(err), "; call ", call("cloudbase_list_templates", nil), ")")
+		}
+		by := map[string][]string{}
+		for _, tpl := range all {
+			m := classify(tpl)
+			by[m] = append(by[m], tpl.AuthTypeCode+" ("+tpl.AuthTypeName+")")
+		}
+		for _, m := range connectorMethods {
+			if len(by[m.name]) > 0 {
+				t.line("   - ", m.name, ": ", strings.Join(by[m.name], ", "))
+			}
+		}
+		t.line("   Confirm the fields with ", call("cloudbase_list_templates", map[string]any{"authTypeCode": "<code>"}),
+			", then follow the create_integration_from_template prompt.")
+	}
+	if a["usage"] != "integration" {
+		t.line("   For sign-in (users sign in with the system): OAuth V2 maps to provider type OAUTH, or OIDC when the system publishes an OpenID issuer; ",
+			"enterprise SAML IdPs to SAML; WeChat to the matching WX_* type. API key, Session Auth, Basic Auth and None are not sign-in methods. ",
+			"Then follow the setup_identity_provider prompt.")
+	}
+	t.line("4. If no template fits, say so plainly and name the closest one; never invent a template code.")
+	return t.String(), nil
+}

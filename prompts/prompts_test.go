@@ -1,0 +1,260 @@
+package prompts_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+)
+
+var allPrompts = []string{"setup_identity_provider", "enable_login_methods", "rotate_api_key",
+	"create_integration_from_template", "choose_connector_auth", "review_login_security"}
+
+func TestPromptCatalogue(t *testing.T) {
+	e := testenv.New(t)
+	res, err := e.Client.ListPrompts(context.Background(), mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]mcp.Prompt{}
+	for _, p := range res.Prompts {
+		byName[p.Name] = p
+	}
+	for _, name := range allPrompts {
+		p, ok := byName[name]
+		if !ok {
+			t.Errorf("%s: not listed", name)
+			continue
+		}
+		if p.Title == "" || len(p.Description) < 20 || len(p.Description) > 300 || strings.Contains(p.Description, "\n") {
+			t.Errorf("%s: title and a one-line description required: %+v", name, p)
+		}
+		for _, a := range p.Arguments {
+			if a.Description == "" {
+				t.Errorf("%s.%s: no description", name, a.Name)
+			}
+		}
+	}
+	if req := requiredArgs(byName["setup_identity_provider"]); !slices.Equal(req, []string{"providerType"}) {
+		t.Errorf("setup_identity_provider required args %v", req)
+	}
+	if req := requiredArgs(byName["rotate_api_key"]); !slices.Equal(req, []string{"keyName"}) {
+		t.Errorf("rotate_api_key required args %v", req)
+	}
+}
+
+func requiredArgs(p mcp.Prompt) []string {
+	var out []string
+	for _, a := range p.Arguments {
+		if a.Required {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// plantedSecrets are the secrets the sandbox holds that a prompt could leak
+// (provider client secrets, integration ciphertext).
+func plantedSecrets(t *testing.T, e *testenv.Env) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	list, err := e.App.Deps.TCB.GetProviders(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list.Data {
+		if p.Config != nil && p.Config.ClientSecret != "" {
+			out = append(out, p.Config.ClientSecret)
+		}
+	}
+	k, err := e.App.Deps.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: "wxpay-main", NeedPwd: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ext map[string]any
+	_ = json.Unmarshal([]byte(k.UserKeyInfo.Ext), &ext)
+	return append(out, ext["apiV3Key"].(string), ext["privateKey"].(string))
+}
+
+var toolName = regexp.MustCompile(`\bcloudbase_[a-z_]+[a-z]\b`)
+
+func TestPromptsRenderWithValidArguments(t *testing.T) {
+	e := testenv.New(t)
+	tools := map[string]bool{}
+	for _, tl := range e.App.Tools {
+		tools[tl.Spec.Name] = true
+	}
+	cases := []struct {
+		name string
+		args map[string]string
+		// want appear in this order in the text.
+		want []string
+	}{
+		{"setup_identity_provider", map[string]string{"providerType": "oidc", "issuer": "https://login.example.com", "providerId": "corpsso"},
+			[]string{"OIDC", `Id "corpsso"`, "cloudbase_get_providers", "Issuer: https://login.example.com", "cloudbase_add_provider", `"On":"FALSE"`,
+				"cloudbase_get_providers", "[redacted", "cloudbase_modify_provider", `"On":"TRUE"`}},
+		{"setup_identity_provider", map[string]string{"providerType": "OAUTH", "authorizationEndpoint": "https://idp.example.com/auth", "tokenEndpoint": "https://idp.example.com/token"},
+			[]string{"OAUTH", "AuthorizationEndpoint: https://idp.example.com/auth", "RedirectUri", "/auth/v1/callback", "cloudbase_add_provider"}},
+		{"setup_identity_provider", map[string]string{"providerType": "SAML"}, []string{"SamlMetadata", "cloudbase_add_provider"}},
+		{"setup_identity_provider", map[string]string{"providerType": "WX_OPEN", "displayName": "WeChat"}, []string{"AppID", "AppSecret", `"Message":"WeChat"`}},
+		{"enable_login_methods", map[string]string{"enable": "email, Anonymous", "disable": "phone"},
+			[]string{"turn ON email (EmailLogin), anonymous (AnonymousLogin)", "turn OFF phone SMS (PhoneNumberLogin)", "cloudbase_get_login_config",
+				"cloudbase_get_providers", `cloudbase_modify_login_config {"AnonymousLogin":true,"EmailLogin":true,"PhoneNumberLogin":false}`, "Before and After", "cloudbase_get_login_config"}},
+		{"rotate_api_key", map[string]string{"keyName": "server-prod"},
+			[]string{`"server-prod"`, "KeyId key-", "cloudbase_describe_api_key_list", "cloudbase_create_api_key", `"deliverTo":"server-prod-rotated.key"`,
+				"explicit yes", "cloudbase_delete_api_key", `{"KeyId":"key-`, "cloudbase_describe_api_key_list"}},
+		{"create_integration_from_template", map[string]string{"authTypeCode": "weixinpaydc", "name": "pay"},
+			[]string{"weixinpaydc (WeChat Pay)", "apiV3Key", "secret", "cloudbase_list_templates", "cloudbase_list_user_keys", `{"name":"pay"}`,
+				"cloudbase_create_user_key", "cloudbase_get_user_key", "WithheldFields"}},
+		{"create_integration_from_template", map[string]string{"authTypeCode": "github_oauth"}, []string{"OAuth 2.0", "https://github.com/login/oauth/authorize", "ticketId"}},
+		{"choose_connector_auth", map[string]string{"system": "Our ERP exposes a REST API with an X-Api-Key header"},
+			[]string{"Our ERP", "API key", "Session Auth", "OAuth V2", "Basic Auth", "Custom flow", "None",
+				"OAuth V2: github_oauth", "API key: openai_api_key", "Session Auth: session_login", "Basic Auth: basic_auth", "Custom flow: custom_flow", "None: no_auth",
+				"create_integration_from_template", "setup_identity_provider"}},
+		{"choose_connector_auth", map[string]string{"system": "Okta", "usage": "SIGN-IN"}, []string{"sign-in", "OAUTH", "SAML"}},
+		{"review_login_security", nil, []string{"Findings", "MFA is off", "cloudbase_modify_login_config", "Password rotation", "MaxDevice -1",
+			`cloudbase_modify_client {"Id":"` + e.App.Config.EnvID + `","MaxDevice":5}`, "Refresh tokens live 2592000 s", "auto-registers",
+			"links accounts by e-mail", `cloudbase_modify_provider {"AutoSignUpWithProviderUser":"FALSE","Id":"github"}`, "approves"}},
+	}
+	secrets := plantedSecrets(t, e)
+	for _, c := range cases {
+		text, err := e.Prompt(c.name, c.args)
+		if err != nil {
+			t.Errorf("%s %v: %v", c.name, c.args, err)
+			continue
+		}
+		at := 0
+		for _, w := range c.want {
+			i := strings.Index(text[at:], w)
+			if i < 0 {
+				t.Errorf("%s %v: %q missing (or out of order) after offset %d in:\n%s", c.name, c.args, w, at, text)
+				break
+			}
+			at += i + len(w)
+		}
+		for _, n := range toolName.FindAllString(text, -1) {
+			if !tools[n] {
+				t.Errorf("%s names a tool that does not exist: %s", c.name, n)
+			}
+		}
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s leaks a secret %.6s…", c.name, s)
+			}
+		}
+	}
+	if strings.Contains(e.Logs.String(), secrets[0]) {
+		t.Error("a secret reached the logs")
+	}
+}
+
+func TestPromptsRejectInvalidArguments(t *testing.T) {
+	e := testenv.New(t)
+	cases := []struct {
+		name string
+		args map[string]string
+		want []string
+	}{
+		{"setup_identity_provider", nil, []string{"providerType: required"}},
+		{"setup_identity_provider", map[string]string{"providerType": "LDAP"}, []string{"providerType", "must be one of", "OIDC", `"LDAP"`}},
+		{"setup_identity_provider", map[string]string{"providerType": "CUSTOM"}, []string{"providerType", "must be one of"}},
+		{"setup_identity_provider", map[string]string{"providerType": "OIDC", "issuer": "http://insecure.example.com"}, []string{"issuer", "https://"}},
+		{"setup_identity_provider", map[string]string{"providerType": "OAUTH", "issuer": "https://a.example.com"}, []string{"issuer", "only for OIDC"}},
+		{"setup_identity_provider", map[string]string{"providerType": "SAML", "tokenEndpoint": "https://a.example.com"}, []string{"tokenEndpoint", "only for OIDC and OAUTH"}},
+		{"setup_identity_provider", map[string]string{"providerType": "OIDC", "providerId": "Corp_SSO"}, []string{"providerId", "2-32 lowercase"}},
+		{"setup_identity_provider", map[string]string{"providerType": "OIDC", "clientSecret": "x"}, []string{"unknown argument clientSecret", "allowed"}},
+		{"enable_login_methods", nil, []string{"enable, disable", "at least one"}},
+		{"enable_login_methods", map[string]string{"enable": "email,sms"}, []string{"enable", "phone, email, username, anonymous", `"sms"`}},
+		{"enable_login_methods", map[string]string{"enable": "email", "disable": "EMAIL"}, []string{"email is in both"}},
+		{"rotate_api_key", nil, []string{"keyName: required"}},
+		{"rotate_api_key", map[string]string{"keyName": "no-such-key"}, []string{"keyName", "no api_key named", "server-prod"}},
+		{"create_integration_from_template", map[string]string{"authTypeCode": "nope"}, []string{"authTypeCode", "no integration template", "weixinpaydc"}},
+		{"create_integration_from_template", map[string]string{"authTypeCode": "has space"}, []string{"authTypeCode", "template code"}},
+		{"choose_connector_auth", map[string]string{"usage": "integration"}, []string{"system: required"}},
+		{"choose_connector_auth", map[string]string{"system": strings.Repeat("x", 3000)}, []string{"system", "too long"}},
+		{"choose_connector_auth", map[string]string{"system": "x", "usage": "both"}, []string{"usage", "integration, sign-in"}},
+		{"review_login_security", map[string]string{"clientId": "bad id!"}, []string{"clientId", "letters"}},
+	}
+	for _, c := range cases {
+		_, err := e.Prompt(c.name, c.args)
+		if err == nil {
+			t.Errorf("%s %v: rendered, want an error", c.name, c.args)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s %v: error %q lacks %q", c.name, c.args, err, w)
+			}
+		}
+	}
+	if _, err := e.Prompt("review_login_security", nil); err != nil {
+		t.Fatalf("the server stopped serving prompts: %v", err)
+	}
+}
+
+func TestPromptCompletions(t *testing.T) {
+	e := testenv.New(t)
+	cases := []struct {
+		prompt, arg, value string
+		want               []string
+	}{
+		{"setup_identity_provider", "providerType", "o", []string{"OAUTH", "OIDC"}},
+		{"setup_identity_provider", "providerId", "g", []string{"github", "google"}},
+		{"rotate_api_key", "keyName", "", []string{"ci-deploy", "server-prod"}},
+		{"create_integration_from_template", "authTypeCode", "basic", []string{"basic_auth"}},
+		{"enable_login_methods", "enable", "email,p", []string{"email,phone"}},
+		{"enable_login_methods", "disable", "email, ", []string{"email,anonymous", "email,phone", "email,username"}},
+		{"choose_connector_auth", "usage", "s", []string{"sign-in"}},
+		{"choose_connector_auth", "system", "", []string{}},
+	}
+	for _, c := range cases {
+		got, err := e.Complete(mcp.PromptReference{Type: "ref/prompt", Name: c.prompt}, c.arg, c.value)
+		if err != nil {
+			t.Errorf("%s.%s: %v", c.prompt, c.arg, err)
+			continue
+		}
+		if !slices.Equal(got.Values, c.want) {
+			t.Errorf("%s.%s %q: got %v, want %v", c.prompt, c.arg, c.value, got.Values, c.want)
+		}
+	}
+}
+
+func TestSecurityReviewReflectsLiveState(t *testing.T) {
+	e := testenv.New(t)
+	e.OK("cloudbase_modify_login_config", map[string]any{"MfaConfig": map[string]any{"On": "TRUE", "Email": "TRUE"}})
+	e.OK("cloudbase_modify_client", map[string]any{"Id": e.App.Config.EnvID, "MaxDevice": 3})
+	text, err := e.Prompt("review_login_security", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text, "MFA is off") || strings.Contains(text, "MaxDevice -1") || !strings.Contains(text, "MFA on") ||
+		!strings.Contains(text, "device limit set") || !strings.Contains(text, "Password rotation") {
+		t.Fatalf("review does not follow the live state:\n%s", text)
+	}
+}
+
+func TestPromptsFollowToolAvailability(t *testing.T) {
+	e := testenv.New(t, func(c *config.Config) { c.ReadOnly = true })
+	res, err := e.Client.ListPrompts(context.Background(), mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range res.Prompts {
+		names = append(names, p.Name)
+	}
+	slices.Sort(names)
+	// Under --read-only only the procedures that change nothing are offered.
+	if !slices.Equal(names, []string{"choose_connector_auth", "review_login_security"}) {
+		t.Fatalf("read-only prompts: %v", names)
+	}
+}

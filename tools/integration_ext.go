@@ -1,0 +1,237 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+)
+
+// An integration instance's Ext is a JSON string the cloud passes through.
+// Outputs show it parsed, with the values of secret fields withheld: fields
+// the template types "password", and, for fields the template does not
+// declare (or when there is no template), values that look secret by name
+// or by shape. Ciphertext (needPwd) is withheld the same way.
+
+// parseExt decodes an Ext that must be a JSON object; "" is an empty object.
+func parseExt(ext string) (map[string]any, error) {
+	if strings.TrimSpace(ext) == "" {
+		return map[string]any{}, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(ext), &m); err != nil || m == nil {
+		return nil, fmt.Errorf("not a JSON object string")
+	}
+	return m, nil
+}
+
+// extView is Ext as an output shows it.
+type extView struct {
+	Ext      map[string]any
+	Text     string   // Ext that is not a JSON object, withheld whole
+	Withheld []string // names of fields whose values were withheld
+}
+
+// renderExt parses ext and withholds secret values. tpl may be nil (unknown
+// template). With reveal (--reveal-secrets) values are shown as they came.
+func renderExt(ext string, tpl *tcb.UserKeyTemplate, reveal bool) extView {
+	if strings.TrimSpace(ext) == "" {
+		return extView{}
+	}
+	m, err := parseExt(ext)
+	if err != nil {
+		if reveal {
+			return extView{Text: ext}
+		}
+		return extView{Text: redact.Mask(ext)}
+	}
+	if reveal {
+		return extView{Ext: m}
+	}
+	declared := templateFieldTypes(tpl)
+	var withheld []string
+	for _, name := range sortedKeys(m) {
+		typ, known := declared[name]
+		secret := known && strings.EqualFold(typ, "password") || !known && looksSecret(name, m[name])
+		if secret && !isBlank(m[name]) {
+			m[name] = withhold(m[name])
+			withheld = append(withheld, name)
+		}
+	}
+	return extView{Ext: m, Withheld: withheld}
+}
+
+// templateFieldTypes maps a template's field names to their types.
+func templateFieldTypes(tpl *tcb.UserKeyTemplate) map[string]string {
+	out := map[string]string{}
+	if tpl == nil {
+		return out
+	}
+	fields, _ := tcb.ParseTemplateFields(tpl.Ext)
+	for _, f := range fields {
+		out[f.Name] = f.Type
+	}
+	return out
+}
+
+// withhold replaces a secret value by its mask; a value the cloud already
+// masked (all asterisks) is left as it is.
+func withhold(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		raw, _ := json.Marshal(v)
+		s = string(raw)
+	}
+	if isStars(s) || isMaskText(s) {
+		return s
+	}
+	return redact.Mask(s)
+}
+
+func isBlank(v any) bool { return v == nil || v == "" }
+
+func isStars(s string) bool { return len(s) >= 3 && strings.Trim(s, "*") == "" }
+
+// isMaskText recognises this server's own masks.
+func isMaskText(s string) bool {
+	return strings.HasPrefix(s, "[redacted") && strings.HasSuffix(s, "]")
+}
+
+// secretNameSuffixes extend redact.IsSecretKey for names common in
+// integration configs (appKey, accessKey, mchKey, credentials).
+var secretNameSuffixes = []string{"key", "credential", "credentials", "ciphertext"}
+
+// notSecretNameSuffixes are names ending like a secret that hold public data.
+var notSecretNameSuffixes = []string{"publickey"}
+
+// looksSecret decides, without a template, whether a field's value is secret.
+func looksSecret(name string, v any) bool {
+	norm := strings.ToLower(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, name))
+	named := redact.IsSecretKey(name)
+	if !named {
+		for _, s := range secretNameSuffixes {
+			named = named || strings.HasSuffix(norm, s)
+		}
+		for _, s := range notSecretNameSuffixes {
+			named = named && !strings.HasSuffix(norm, s)
+		}
+	}
+	if named {
+		return true
+	}
+	s, ok := v.(string)
+	return ok && secretShaped(s)
+}
+
+// secretShaped: long opaque tokens (keys, ciphertext, hex digests), not
+// words, URLs, e-mail addresses or numbers.
+func secretShaped(s string) bool {
+	if len(s) < 20 || strings.Contains(s, "://") || strings.Contains(s, "@") {
+		return false
+	}
+	var lower, upper, digit, other bool
+	hex := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+			hex = hex && c <= 'f'
+		case c >= 'A' && c <= 'Z':
+			upper = true
+			hex = hex && c <= 'F'
+		case c >= '0' && c <= '9':
+			digit = true
+		case strings.IndexByte("+/=_-.", c) >= 0:
+			other = true
+			hex = false
+		default:
+			return false // spaces and punctuation: prose, not a token
+		}
+	}
+	if !digit && !(upper && lower && other) {
+		return false
+	}
+	classes := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			classes++
+		}
+	}
+	return classes >= 3 || hex && len(s) >= 32 || strings.HasSuffix(s, "=") && classes >= 2
+}
+
+// maskedPlaceholders lists fields of ext whose value is a mask (this server's
+// or the cloud's asterisks): writing it back would replace the stored secret.
+func maskedPlaceholders(m map[string]any) []string {
+	var out []string
+	for _, k := range sortedKeys(m) {
+		if s, ok := m[k].(string); ok && (isStars(s) || isMaskText(s)) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// missingRequired lists the template's required fields that ext lacks or leaves empty.
+func missingRequired(tpl *tcb.UserKeyTemplate, ext map[string]any) []string {
+	fields, _ := tcb.ParseTemplateFields(tpl.Ext)
+	var out []string
+	for _, f := range fields {
+		if f.Required && isBlank(ext[f.Name]) {
+			label := f.Name
+			if f.Label != "" && f.Label != f.Name {
+				label += " (" + f.Label + ")"
+			}
+			out = append(out, label)
+		}
+	}
+	return out
+}
+
+// mergePatch applies an RFC 7386 JSON merge patch: null removes a field,
+// objects merge recursively, anything else replaces. It returns the names of
+// the top-level fields the patch touched.
+func mergePatch(target, patch map[string]any) []string {
+	var touched []string
+	for k, v := range patch {
+		touched = append(touched, k)
+		switch pv := v.(type) {
+		case nil:
+			delete(target, k)
+		case map[string]any:
+			sub, _ := target[k].(map[string]any)
+			if sub == nil {
+				sub = map[string]any{}
+			}
+			mergePatch(sub, pv)
+			target[k] = sub
+		default:
+			target[k] = v
+		}
+	}
+	sort.Strings(touched)
+	return touched
+}
+
+// secretValues returns the string values of ext that renderExt would
+// withhold, so they can be registered as exact secrets.
+func secretValues(ext map[string]any, tpl *tcb.UserKeyTemplate) []string {
+	declared := templateFieldTypes(tpl)
+	var out []string
+	for k, v := range ext {
+		typ, known := declared[k]
+		if s, ok := v.(string); ok && (known && strings.EqualFold(typ, "password") || !known && looksSecret(k, v)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
