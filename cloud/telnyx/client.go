@@ -186,7 +186,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			if (sent || mayHaveApplied) && !r.safe() {
 				return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, Err: ctx.Err()}
 			}
-			return nil, fmt.Errorf("Telnyx %s: %w", r.op(), ctx.Err())
+			return nil, fmt.Errorf("Telnyx %s failed: %w", r.op(), ctx.Err())
 		}
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
@@ -239,7 +239,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("Telnyx %s: %w while waiting to retry after: %w", r.op(), ctx.Err(), err)
+			return nil, fmt.Errorf("Telnyx %s failed: %w while waiting to retry after: %w", r.op(), ctx.Err(), err)
 		case <-t.C:
 		}
 	}

@@ -132,7 +132,8 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("Telnyx %s %s: outcome unknown: the request was sent but no usable answer arrived (%v); it was not retried",
+	// No "path: text" shape: a path ending in /token would read as a secret's name.
+	return fmt.Sprintf("Telnyx %s %s — outcome unknown: the request was sent but no usable answer arrived (%v); it was not retried",
 		e.Method, e.Path, e.Err)
 }
 
@@ -146,6 +147,7 @@ type TransportError struct {
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("Telnyx %s %s: %v", e.Method, e.Path, e.Err)
+	return fmt.Sprintf("Telnyx %s %s failed: %v", e.Method, e.Path, e.Err)
 }
+
 func (e *TransportError) Unwrap() error { return e.Err }
