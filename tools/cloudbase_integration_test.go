@@ -140,9 +140,10 @@ func TestUserKeyReadsWithholdSecrets(t *testing.T) {
 
 func TestExtRedactionWithAndWithoutTemplate(t *testing.T) {
 	e := testenv.New(t)
-	apiKey, undeclaredToken, signing := "sk-"+randomToken(), randomToken(), randomToken()
+	apiKey, undeclaredToken, signing, nestedKey, listed := "sk-"+randomToken(), randomToken(), randomToken(), randomToken(), randomToken()
 	ext := map[string]any{"apiKey": apiKey, "baseUrl": "https://api.example.com/v1",
-		"orgToken": undeclaredToken, "webhookValue": signing, "note": "hello world"}
+		"orgToken": undeclaredToken, "webhookValue": signing, "note": "hello world",
+		"extra": map[string]any{"region": "eu-west", "signingKey": nestedKey, "values": []any{listed, "plain"}}}
 	raw, _ := json.Marshal(ext)
 	var s seen
 	created := s.call(e, "cloudbase_create_user_key", map[string]any{"name": "mixed", "keyId": "mixed-1",
@@ -152,15 +153,27 @@ func TestExtRedactionWithAndWithoutTemplate(t *testing.T) {
 		t.Fatalf("create did not read the instance back: %v", created)
 	}
 	got := uk["Ext"].(map[string]any)
-	// Declared password field by the template; undeclared ones by name (orgToken) and by shape (webhookValue).
-	if w := toStrings(uk["WithheldFields"]); !slices.Equal(w, []string{"apiKey", "orgToken", "webhookValue"}) {
-		t.Fatalf("withheld %v", w)
+	// Declared password field by the template; undeclared ones by name (orgToken, extra.signingKey) and by shape.
+	want := []string{"apiKey", "extra.signingKey", "extra.values.0", "orgToken", "webhookValue"}
+	if w := toStrings(uk["WithheldFields"]); !slices.Equal(w, want) {
+		t.Fatalf("withheld %v, want %v", w, want)
 	}
-	if got["baseUrl"] != "https://api.example.com/v1" || got["note"] != "hello world" {
+	extra := got["extra"].(map[string]any)
+	if got["baseUrl"] != "https://api.example.com/v1" || got["note"] != "hello world" || extra["region"] != "eu-west" ||
+		extra["values"].([]any)[1] != "plain" {
 		t.Fatalf("plain fields: %v", got)
 	}
 	s.call(e, "cloudbase_list_user_keys", map[string]any{"name": "mixed"})
-	s.mustNotContain(t, e, apiKey, undeclaredToken, signing)
+	s.mustNotContain(t, e, apiKey, undeclaredToken, signing, nestedKey, listed)
+}
+
+func TestRevealSecretsShowsExt(t *testing.T) {
+	e := testenv.New(t, func(c *configT) { c.RevealSecrets = true })
+	stored := storedExt(t, e, "wxpay-main")
+	got := e.OK("cloudbase_get_user_key", map[string]any{"keyId": "wxpay-main", "needPwd": true})
+	if got["Ext"].(map[string]any)["apiV3Key"] != stored["apiV3Key"] || got["WithheldFields"] != nil || got["Note"] != nil {
+		t.Fatalf("--reveal-secrets should show the ciphertext: %v", got)
+	}
 }
 
 func TestCreateUserKeyChecksTemplateBeforeSending(t *testing.T) {

@@ -56,12 +56,40 @@ func renderExt(ext string, tpl *tcb.UserKeyTemplate, reveal bool) extView {
 	for _, name := range sortedKeys(m) {
 		typ, known := declared[name]
 		secret := known && strings.EqualFold(typ, "password") || !known && looksSecret(name, m[name])
-		if secret && !isBlank(m[name]) {
+		switch {
+		case secret && !isBlank(m[name]):
 			m[name] = withhold(m[name])
 			withheld = append(withheld, name)
+		case !known:
+			withholdNested(name, m[name], &withheld)
 		}
 	}
 	return extView{Ext: m, Withheld: withheld}
+}
+
+// withholdNested withholds the secret-looking values inside an undeclared
+// object or array, in place, naming them by path (field.sub, field.0).
+func withholdNested(path string, v any, withheld *[]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if p := path + "." + k; looksSecret(k, x[k]) && !isBlank(x[k]) {
+				x[k] = withhold(x[k])
+				*withheld = append(*withheld, p)
+			} else {
+				withholdNested(p, x[k], withheld)
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if s, ok := e.(string); ok && secretShaped(s) {
+				x[i] = withhold(s)
+				*withheld = append(*withheld, fmt.Sprintf("%s.%d", path, i))
+			} else {
+				withholdNested(fmt.Sprintf("%s.%d", path, i), e, withheld)
+			}
+		}
+	}
 }
 
 // templateFieldTypes maps a template's field names to their types.
