@@ -19,6 +19,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
@@ -28,6 +29,7 @@ import (
 type Deps struct {
 	TCB      *tcb.Client
 	HTTPAPI  *tcb.HTTPClient // CloudBase HTTP API (token-managed)
+	Telnyx   *telnyx.Client  // Telnyx v2 API; calls without a key answer ErrNoAPIKey
 	Redactor *redact.Redactor
 	Log      zerolog.Logger
 	Changed  func(ctx context.Context, uris ...string) // resource URIs a change touched (nil: nobody listens)

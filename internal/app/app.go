@@ -121,6 +121,7 @@ func (a *App) newMCPServer() *server.MCPServer {
 		s.AddTool(t.Tool, t.Handler)
 	}
 	a.registerResourcesAndPrompts(s)
+	a.registerTelnyxResources(s)
 	return s
 }
 

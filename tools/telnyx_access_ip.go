@@ -1,0 +1,56 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+)
+
+const listAccessIPsTool = "telnyx_list_access_ip_addresses"
+
+func telnyxAccessIPTools(d *Deps) []Tool {
+	return []Tool{listAccessIPAddresses(d), createAccessIPAddress(d), retrieveAccessIPAddress(d), deleteAccessIPAddress(d)}
+}
+
+type listAccessIPAddressesInput struct {
+	telnyx.AccessIPAddressFilter
+	Paging
+}
+
+func listAccessIPAddresses(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: listAccessIPsTool, Title: "List access IP addresses",
+		Description: "List the IP addresses allowed to call the Telnyx API with this account's keys, newest first; filter by IP, source or creation time.",
+		ReadOnly:    true}, "",
+		func(ctx context.Context, in *listAccessIPAddressesInput) (*listResult[telnyx.AccessIPAddress], error) {
+			return list(ctx, in.Paging, "access IP addresses", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AccessIPAddress], error) {
+				return d.Telnyx.ListAccessIPAddresses(ctx, &in.AccessIPAddressFilter, p)
+			})
+		})
+}
+
+func createAccessIPAddress(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_create_access_ip_address", Title: "Allow an access IP address",
+		Description: "Allow an IPv4 or IPv6 address to call the Telnyx API with this account's keys; it is pending until Telnyx has applied it.",
+		CheckWith:   listAccessIPsTool}, "",
+		func(ctx context.Context, in *telnyx.CreateAccessIPAddressParams) (*telnyx.AccessIPAddress, error) {
+			return d.Telnyx.CreateAccessIPAddress(ctx, in)
+		})
+}
+
+func retrieveAccessIPAddress(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_retrieve_access_ip_address", Title: "Get an access IP address",
+		Description: "Read one allowed IP address entry: address, status (pending/added), source and description.",
+		ReadOnly:    true}, listAccessIPsTool,
+		func(ctx context.Context, in *idInput) (*telnyx.AccessIPAddress, error) {
+			return d.Telnyx.GetAccessIPAddress(ctx, in.ID)
+		})
+}
+
+func deleteAccessIPAddress(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_delete_access_ip_address", Title: "Remove an access IP address",
+		Description: "Remove an allowed IP address: API calls from it are then refused. Returns the removed entry.",
+		Destructive: true, Idempotent: true, CheckWith: listAccessIPsTool, Summarize: summarizeDeleteAccessIP(d)}, listAccessIPsTool,
+		func(ctx context.Context, in *idInput) (*telnyx.AccessIPAddress, error) {
+			return d.Telnyx.DeleteAccessIPAddress(ctx, in.ID)
+		})
+}

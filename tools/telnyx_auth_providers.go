@@ -1,0 +1,97 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+	"github.com/cloudops-mcp/cloudops-mcp/resources"
+)
+
+const listAuthProvidersTool = "telnyx_list_authentication_providers"
+
+func telnyxAuthProviderTools(d *Deps) []Tool {
+	return []Tool{listAuthenticationProviders(d), createAuthenticationProvider(d), retrieveAuthenticationProvider(d),
+		updateAuthenticationProvider(d), deleteAuthenticationProvider(d)}
+}
+
+// telnyxProviderChanged tells resource subscribers that a provider changed.
+func (d *Deps) telnyxProviderChanged(ctx context.Context, id string) {
+	d.changed(ctx, resources.TelnyxProvidersURI, resources.TelnyxProviderURI(id))
+}
+
+type listAuthenticationProvidersInput struct {
+	telnyx.AuthenticationProviderFilter
+	Paging
+}
+
+func listAuthenticationProviders(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: listAuthProvidersTool, Title: "List SSO providers",
+		Description: "List the organization's SAML single sign-on providers with their settings and login URLs.",
+		ReadOnly:    true}, "",
+		func(ctx context.Context, in *listAuthenticationProvidersInput) (*listResult[telnyx.AuthenticationProvider], error) {
+			return list(ctx, in.Paging, "SSO providers", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AuthenticationProvider], error) {
+				return d.Telnyx.ListAuthenticationProviders(ctx, &in.AuthenticationProviderFilter, p)
+			})
+		})
+}
+
+func createAuthenticationProvider(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_create_authentication_provider", Title: "Create an SSO provider",
+		Description: "Add a SAML identity provider for single sign-on to the Telnyx portal; the IdP's entity ID, SSO URL and certificate fingerprint decide whom Telnyx trusts.",
+		CheckWith:   listAuthProvidersTool}, "",
+		func(ctx context.Context, in *telnyx.CreateAuthenticationProviderParams) (*telnyx.AuthenticationProvider, error) {
+			p, err := d.Telnyx.CreateAuthenticationProvider(ctx, in)
+			if err == nil {
+				d.telnyxProviderChanged(ctx, p.ID)
+			}
+			return p, err
+		})
+}
+
+func retrieveAuthenticationProvider(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_retrieve_authentication_provider", Title: "Get an SSO provider",
+		Description: "Read one SSO provider: name, short name, active, SAML settings and the service provider URLs to configure in the IdP.",
+		ReadOnly:    true}, listAuthProvidersTool,
+		func(ctx context.Context, in *uuidInput) (*telnyx.AuthenticationProvider, error) {
+			return d.Telnyx.GetAuthenticationProvider(ctx, in.ID)
+		})
+}
+
+type updateAuthenticationProviderInput struct {
+	uuidInput
+	telnyx.UpdateAuthenticationProviderParams
+}
+
+func (in *updateAuthenticationProviderInput) Validate() error {
+	if in.Empty() {
+		return Invalid("arguments: give at least one of name, short_name, active, settings, settings_url")
+	}
+	return nil
+}
+
+func updateAuthenticationProvider(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_update_authentication_provider", Title: "Update an SSO provider",
+		Description: "Change an SSO provider's name, short name, active state or SAML settings; only the fields given change. Can disable SSO or move its trust.",
+		Destructive: true, Idempotent: true, CheckWith: "telnyx_retrieve_authentication_provider",
+		Summarize: summarizeUpdateAuthProvider(d)}, listAuthProvidersTool,
+		func(ctx context.Context, in *updateAuthenticationProviderInput) (*telnyx.AuthenticationProvider, error) {
+			p, err := d.Telnyx.UpdateAuthenticationProvider(ctx, in.ID, &in.UpdateAuthenticationProviderParams)
+			if err == nil {
+				d.telnyxProviderChanged(ctx, in.ID)
+			}
+			return p, err
+		})
+}
+
+func deleteAuthenticationProvider(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_delete_authentication_provider", Title: "Delete an SSO provider",
+		Description: "Delete an SSO provider: its users can no longer sign in through it. Returns the deleted provider.",
+		Destructive: true, Idempotent: true, CheckWith: listAuthProvidersTool, Summarize: summarizeDeleteAuthProvider(d)}, listAuthProvidersTool,
+		func(ctx context.Context, in *uuidInput) (*telnyx.AuthenticationProvider, error) {
+			p, err := d.Telnyx.DeleteAuthenticationProvider(ctx, in.ID)
+			if err == nil {
+				d.telnyxProviderChanged(ctx, in.ID)
+			}
+			return p, err
+		})
+}

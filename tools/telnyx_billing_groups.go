@@ -1,0 +1,63 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+)
+
+const listBillingGroupsTool = "telnyx_list_billing_groups"
+
+func telnyxBillingGroupTools(d *Deps) []Tool {
+	return []Tool{listBillingGroups(d), createBillingGroup(d), retrieveBillingGroup(d), updateBillingGroup(d), deleteBillingGroup(d)}
+}
+
+func listBillingGroups(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: listBillingGroupsTool, Title: "List billing groups",
+		Description: "List the account's billing groups, newest first.",
+		ReadOnly:    true}, "",
+		func(ctx context.Context, in *Paging) (*listResult[telnyx.BillingGroup], error) {
+			return list(ctx, *in, "billing groups", d.Telnyx.ListBillingGroups)
+		})
+}
+
+func createBillingGroup(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_create_billing_group", Title: "Create a billing group",
+		Description: "Create a billing group to organize resources for billing.",
+		CheckWith:   listBillingGroupsTool}, "",
+		func(ctx context.Context, in *telnyx.BillingGroupParams) (*telnyx.BillingGroup, error) {
+			return d.Telnyx.CreateBillingGroup(ctx, in)
+		})
+}
+
+func retrieveBillingGroup(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_retrieve_billing_group", Title: "Get a billing group",
+		Description: "Read one billing group by id.",
+		ReadOnly:    true}, listBillingGroupsTool,
+		func(ctx context.Context, in *uuidInput) (*telnyx.BillingGroup, error) {
+			return d.Telnyx.GetBillingGroup(ctx, in.ID)
+		})
+}
+
+type updateBillingGroupInput struct {
+	uuidInput
+	Name string `json:"name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"New name"`
+}
+
+func updateBillingGroup(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_update_billing_group", Title: "Rename a billing group",
+		Description: "Rename a billing group (its name is the only field that can change).",
+		Idempotent:  true, CheckWith: "telnyx_retrieve_billing_group"}, listBillingGroupsTool,
+		func(ctx context.Context, in *updateBillingGroupInput) (*telnyx.BillingGroup, error) {
+			return d.Telnyx.UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: &in.Name})
+		})
+}
+
+func deleteBillingGroup(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: "telnyx_delete_billing_group", Title: "Delete a billing group",
+		Description: "Delete a billing group. Returns it with deleted_at set.",
+		Destructive: true, Idempotent: true, CheckWith: listBillingGroupsTool, Summarize: summarizeDeleteBillingGroup(d)}, listBillingGroupsTool,
+		func(ctx context.Context, in *uuidInput) (*telnyx.BillingGroup, error) {
+			return d.Telnyx.DeleteBillingGroup(ctx, in.ID)
+		})
+}
