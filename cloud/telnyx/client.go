@@ -407,7 +407,7 @@ func decodeRecord(r *request, resp *response, out any) error {
 		raw = env.Data
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return undecodable(r, fmt.Errorf("decode answer: %w", err))
+		return undecodable(r, fmt.Errorf("the answer is not valid JSON for this operation (%v)", err))
 	}
 	return nil
 }

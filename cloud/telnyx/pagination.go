@@ -3,6 +3,7 @@ package telnyx
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 )
@@ -67,7 +68,7 @@ func listPage[T any](ctx context.Context, c *Client, path string, q url.Values, 
 	}
 	var p Page[T]
 	if err := json.Unmarshal(resp.body, &p); err != nil {
-		return nil, undecodable(r, err)
+		return nil, undecodable(r, fmt.Errorf("the answer is not valid JSON for a list (%v)", err))
 	}
 	if p.Data == nil {
 		p.Data = []T{}
