@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -44,6 +45,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer a.Close()
+	// Libraries that log through the standard logger (mcp-go reports panics
+	// there) must not bypass redaction or reach stdout.
+	log.SetFlags(0)
+	log.SetOutput(a.LogWriter())
 	if err := a.Serve(ctx, stdin, stdout); err != nil && !errors.Is(err, context.Canceled) {
 		a.Log.Error().Err(err).Msg("server stopped")
 		return 1

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"log"
 	"strings"
 
@@ -18,3 +19,7 @@ func (w logWriter) Write(p []byte) (int, error) {
 	w.l.Warn().Msg(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// LogWriter is an io.Writer into the redacted logger, for the process-wide
+// standard logger (libraries such as mcp-go log panics through it).
+func (a *App) LogWriter() io.Writer { return logWriter{a.Log} }
