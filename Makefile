@@ -41,3 +41,32 @@ check: test
 # Regenerate the tools table in README.md.
 docs:
 	UPDATE_README=true $(GO) test ./tools -run TestReadmeToolsTable -count=1
+
+# Benchmarks (not part of `make test`): Go benchmarks of the hot paths with
+# -benchmem (compare two runs with benchstat, see BENCHMARKS.md), then the
+# cold-start, catalogue, redaction and tool-call measurements as Markdown.
+BENCH_OUT ?= bin/bench
+bench: build
+	@mkdir -p $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/bench ./cloud/sandbox > $(BENCH_OUT)/gobench.txt || { cat $(BENCH_OUT)/gobench.txt; exit 1; }
+	cat $(BENCH_OUT)/gobench.txt
+	$(GO) run ./bench -bin $(BIN) all > $(BENCH_OUT)/report.md || { cat $(BENCH_OUT)/report.md; exit 1; }
+	cat $(BENCH_OUT)/report.md
+
+# Load test (not in CI): 50 sessions x 200 calls over Streamable HTTP to the
+# built binary, bounded in time; fails on any protocol error.
+load: build
+	@mkdir -p $(BENCH_OUT)
+	$(GO) run ./bench -bin $(BIN) load > $(BENCH_OUT)/load.md || { cat $(BENCH_OUT)/load.md; exit 1; }
+	cat $(BENCH_OUT)/load.md
+
+# Every fuzz target in the repository, FUZZTIME each (not in CI; the seeds
+# run in every `go test`). Failing inputs land in testdata/fuzz: commit them.
+FUZZTIME ?= 60s
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+	  for fn in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
+	    echo "== $$fn ($$(dirname $$f), $(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
+	  done; \
+	done

@@ -1,0 +1,98 @@
+// Command bench measures cloudops-mcp and prints the results as Markdown
+// (the source of BENCHMARKS.md). `make bench` and `make load` run it.
+//
+//	go run ./bench [-bin bin/cloudops-mcp] [-runs 30] [-per-level 3s] all|coldstart|toolcall|redact|catalogue|load
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/bench"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/cloudops-mcp", "the built binary (make build)")
+	runs := flag.Int("runs", 30, "cold-start runs (at least 20)")
+	perLevel := flag.Duration("per-level", 3*time.Second, "tool-call measurement time per concurrency level and path")
+	levels := flag.String("sessions", "1,8,64", "tool-call concurrency levels")
+	loadSessions := flag.Int("load-sessions", 50, "load test: concurrent sessions")
+	loadCalls := flag.Int("load-calls", 200, "load test: calls per session")
+	loadBound := flag.Duration("load-bound", 2*time.Minute, "load test: the whole run must end within this")
+	flag.Parse()
+	what := flag.Arg(0)
+	if what == "" {
+		what = "all"
+	}
+	if err := run(what, *bin, *runs, *perLevel, *levels, *loadSessions, *loadCalls, *loadBound); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(what, bin string, runs int, perLevel time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration) error {
+	fmt.Printf("## Run\n\n%s- Command: `%s`\n\n", bench.ReadMachine().Markdown(), strings.Join(os.Args, " "))
+	all := what == "all"
+	if all || what == "coldstart" {
+		if runs < 20 {
+			return fmt.Errorf("-runs %d: at least 20", runs)
+		}
+		c, err := bench.MeasureColdStart(bin, runs)
+		if err != nil {
+			return fmt.Errorf("cold start: %w", err)
+		}
+		fmt.Printf("## Cold start\n\n%s\n", c.Markdown())
+	}
+	if all || what == "catalogue" {
+		s, err := bench.StartServer()
+		if err != nil {
+			return err
+		}
+		c, err := bench.MeasureCatalogue(s.App)
+		s.Close()
+		if err != nil {
+			return fmt.Errorf("catalogue: %w", err)
+		}
+		fmt.Printf("## Catalogue size\n\n%s\n", c.Markdown())
+	}
+	if all || what == "redact" {
+		fmt.Printf("## Redaction throughput\n\n%s\n", bench.RedactionMarkdown(bench.MeasureRedaction()))
+	}
+	if all || what == "toolcall" {
+		var ls []int
+		for _, f := range strings.Split(levels, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return fmt.Errorf("-sessions %q: want a comma list of positive numbers", levels)
+			}
+			ls = append(ls, n)
+		}
+		s, err := bench.StartServer()
+		if err != nil {
+			return err
+		}
+		rep, err := bench.MeasureToolCalls(s, ls, perLevel)
+		s.Close()
+		if err != nil {
+			return fmt.Errorf("tool calls: %w", err)
+		}
+		fmt.Printf("## Tool-call path\n\n%s\n", rep.Markdown())
+	}
+	if what == "load" { // not part of "all": `make load` runs it on its own
+		l, err := bench.RunLoad(bin, loadSessions, loadCalls, loadBound)
+		if l != nil {
+			fmt.Printf("## Load\n\n%s\n", l.Markdown())
+		}
+		if err != nil {
+			return err
+		}
+		if l.ProtocolErrors > 0 || !l.HealthyAfter {
+			return fmt.Errorf("load: %d protocol errors, healthy after: %v", l.ProtocolErrors, l.HealthyAfter)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+)
+
+// Catalogue is the size of tools/list as a client receives it: the JSON-RPC
+// response bytes with every toolset enabled, split per toolset, and the same
+// without output schemas (what a client that ignores them could be sent).
+type Catalogue struct {
+	Tools      int
+	TotalBytes int // the whole JSON-RPC response
+	NoOutput   int // the same response without outputSchema
+	PerToolset []ToolsetSize
+}
+
+// ToolsetSize is one toolset's share: the bytes of its tools' entries.
+type ToolsetSize struct {
+	Name            string
+	Tools           int
+	Bytes, NoOutput int
+}
+
+const catalogueTarget = 80 << 10
+
+// MeasureCatalogue asks a's MCP server for tools/list (all pages).
+func MeasureCatalogue(a *app.App) (*Catalogue, error) {
+	toolset := map[string]string{}
+	for _, t := range a.Tools {
+		toolset[t.Spec.Name] = t.Spec.Toolset
+	}
+	c := &Catalogue{}
+	per := map[string]*ToolsetSize{}
+	cursor := ""
+	for page := 1; ; page++ {
+		params := "{}"
+		if cursor != "" {
+			params = fmt.Sprintf(`{"cursor":%q}`, cursor)
+		}
+		msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/list","params":%s}`, page, params)
+		raw, err := json.Marshal(a.MCP.HandleMessage(context.Background(), json.RawMessage(msg)))
+		if err != nil {
+			return nil, err
+		}
+		var resp struct {
+			Result struct {
+				Tools      []map[string]any `json:"tools"`
+				NextCursor string           `json:"nextCursor"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal(raw, &resp); err != nil {
+			return nil, err
+		}
+		c.TotalBytes += len(raw)
+		full := len(raw)
+		for _, t := range resp.Result.Tools {
+			name, _ := t["name"].(string)
+			withOut, _ := json.Marshal(t)
+			delete(t, "outputSchema")
+			without, _ := json.Marshal(t)
+			full -= len(withOut) - len(without)
+			ts := toolset[name]
+			if per[ts] == nil {
+				per[ts] = &ToolsetSize{Name: ts}
+			}
+			per[ts].Tools++
+			per[ts].Bytes += len(withOut)
+			per[ts].NoOutput += len(without)
+			c.Tools++
+		}
+		c.NoOutput += full
+		if cursor = resp.Result.NextCursor; cursor == "" {
+			break
+		}
+	}
+	for _, p := range per {
+		c.PerToolset = append(c.PerToolset, *p)
+	}
+	sort.Slice(c.PerToolset, func(i, j int) bool { return c.PerToolset[i].Name < c.PerToolset[j].Name })
+	return c, nil
+}
+
+// Markdown renders the sizes against the target.
+func (c *Catalogue) Markdown() string {
+	var b strings.Builder
+	kb := func(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }
+	b.WriteString("| toolset | tools | bytes | without output schemas |\n|---|---|---|---|\n")
+	for _, p := range c.PerToolset {
+		fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", p.Name, p.Tools, kb(p.Bytes), kb(p.NoOutput))
+	}
+	fmt.Fprintf(&b, "| **all (whole tools/list response)** | **%d** | **%s** | **%s** |\n\n", c.Tools, kb(c.TotalBytes), kb(c.NoOutput))
+	fmt.Fprintf(&b, "Target: total ≤ 80 KB with every tool enabled: %s (%s for %d tools, %.0f bytes per tool).\n",
+		verdict(c.TotalBytes <= catalogueTarget), kb(c.TotalBytes), c.Tools, float64(c.TotalBytes)/float64(max(c.Tools, 1)))
+	return b.String()
+}
