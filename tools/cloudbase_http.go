@@ -156,7 +156,7 @@ type httpRequestOutput struct {
 func httpRequest(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_http_request", Title: "CloudBase HTTP API request", Toolset: ToolsetCloudBaseHTTP,
 		Description: "Call the environment's CloudBase HTTP API with a server-managed token (never shown); responses over 64 KB are cut. For data-model records prefer cloudbase_query_records.",
-		Destructive: true, ReadOnlyGated: true, Summarize: summarizeHTTPRequest(d)},
+		Destructive: true, ReadOnlyGated: true, CheckWith: "cloudbase_query_records or a GET", Summarize: summarizeHTTPRequest(d)},
 		func(ctx context.Context, in *httpRequestInput) (*httpRequestOutput, error) {
 			if d.HTTPAPI == nil {
 				return nil, errHTTPAPIMissing

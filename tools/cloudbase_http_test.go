@@ -297,6 +297,13 @@ func TestHTTPToolErrorsCarryCodeMessageRequestIDAndHint(t *testing.T) {
 	if !strings.Contains(msg, "EXCEED_RATELIMIT") || !strings.Contains(msg, "not resent") || e.App.Sandbox.Count("fault:rate_limit") != before+1 {
 		t.Fatalf("rate-limited create: %q after %d answers", msg, e.App.Sandbox.Count("fault:rate_limit")-before)
 	}
+	// A change whose answer is lost is reported, never resent.
+	e.App.Sandbox.SetFaults(sandbox.Faults{ConnectionReset: 1, AfterApply: true, Match: sandbox.MatchPath("POST", "/weda/")})
+	creates := e.App.Sandbox.Count("odata:POST")
+	msg = e.Err("cloudbase_http_request", map[string]any{"method": "POST", "path": todoPath, "body": map[string]any{"title": "lost"}})
+	if !strings.Contains(msg, "outcome unknown") || !strings.Contains(msg, "check with cloudbase_query_records") || e.App.Sandbox.Count("odata:POST") != creates+1 {
+		t.Fatalf("lost answer of a create: %q, creates %d", msg, e.App.Sandbox.Count("odata:POST")-creates)
+	}
 }
 
 func TestHTTPAccessTokenNeverReachesResultsOrLogs(t *testing.T) {
