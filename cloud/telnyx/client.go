@@ -204,12 +204,12 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 				}
 			case apiErr.Status == http.StatusRequestTimeout || apiErr.Status == http.StatusConflict || apiErr.Status >= 500:
 				if r.safe() {
-					retry = !apiErr.noRetry
+					retry = true
 				} else if apiErr.Status >= 500 {
 					return nil, &OutcomeUnknownError{Method: r.method, Path: r.path, Err: apiErr}
 				}
 			}
-			if apiErr.noRetry {
+			if apiErr.noRetry { // the API said x-should-retry: false
 				retry = false
 			}
 			mayHaveApplied = mayHaveApplied || apiErr.Status >= 500
