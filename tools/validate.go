@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -108,6 +109,14 @@ func (v *validator) checkLengths(inst any, path []string, problems []string) []s
 func field(path []string) string {
 	if len(path) == 0 {
 		return "arguments"
+	}
+	if slices.Contains(path, "") { // a field named "" must still read as a name
+		path = slices.Clone(path)
+		for i, p := range path {
+			if p == "" {
+				path[i] = `""`
+			}
+		}
 	}
 	return strings.Join(path, ".")
 }
