@@ -1,0 +1,393 @@
+// Package redact is the single redaction engine of cloudops-mcp. Every byte the
+// model or a log can see passes through a *Redactor: tool results (structured
+// JSON and text), resource contents, prompt text, error messages, log lines.
+//
+// A Redactor knows three things:
+//
+//   - Secret field names (IsSecretKey): values under them are masked, in JSON by
+//     structure and in free text as key=value, "key": "value" and key: value.
+//   - Secret-shaped values, wherever they appear: JWTs, PEM private key blocks,
+//     Bearer and Basic credentials, Telnyx API keys (KEY…_…), passwords in URLs
+//     (scheme://user:password@host). A Tencent SecretId (AKID…) alone is an
+//     identifier and stays visible; its SecretKey is masked by name.
+//   - The exact secrets the process holds (AddSecret), in plain, JSON-escaped
+//     and URL-escaped form, and as the base64 fragment they leave inside
+//     base64(anything:secret) (a Basic auth header). A match is widened to the
+//     token glued to it, so a secret inside a longer token hides all of it.
+//     These rules run first, before the others can cut a secret apart.
+//
+// JSON inside JSON strings (CloudBase's Ext field) is parsed, walked and
+// re-encoded, at any depth. Options.RevealCloudSecrets turns the name and shape
+// rules off; exact registered secrets are redacted regardless.
+//
+// # Mask format
+//
+//	[redacted]                    an exact registered secret: never a tail
+//	[redacted: N chars]           a secret shorter than 24 chars
+//	[redacted: N chars, …abcd]    24 chars or more: the last 4 chars tell long
+//	                              tokens apart and are useless to brute force
+//
+// N counts runes. The tail is shown only when it is made of token characters
+// (letters, digits, - _ . ~ + / =). Masks are recognised and never masked again,
+// so redaction is idempotent. Masked JSON values are strings, so a redacted
+// document keeps its structure and still fits a schema where the field is a
+// string. Empty values stay empty: that a secret is unset is not a secret.
+package redact
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Options configures a Redactor.
+type Options struct {
+	// RevealCloudSecrets turns OFF the name-based and shape-based rules (operators who accept the risk).
+	// Exact registered secrets (AddSecret) are ALWAYS redacted regardless.
+	RevealCloudSecrets bool
+}
+
+// Redactor redacts secrets from text, JSON, decoded values and log lines.
+// It is safe for concurrent use; AddSecret may run while other calls are in flight.
+type Redactor struct {
+	reveal  bool
+	mu      sync.Mutex // serialises AddSecret
+	secrets atomic.Pointer[secretSet]
+}
+
+// New returns a Redactor with no registered secrets.
+func New(opts Options) *Redactor {
+	r := &Redactor{reveal: opts.RevealCloudSecrets}
+	r.secrets.Store(&secretSet{})
+	return r
+}
+
+// Reveal reports whether the name and shape rules are off (Options.RevealCloudSecrets).
+func (r *Redactor) Reveal() bool { return r.reveal }
+
+const (
+	exactMask = "[redacted]"
+	maskHead  = "[redacted: "
+	// minSecretLen: shorter values are too likely to occur by chance in ordinary text.
+	minSecretLen = 6
+	// tailFrom is the length from which a mask shows the secret's last 4 chars.
+	tailFrom = 24
+)
+
+// Mask returns the mask for a secret value (see the package doc). It returns an
+// empty string or an existing mask unchanged.
+func Mask(s string) string {
+	if s == "" || isMask(s) {
+		return s
+	}
+	n := utf8.RuneCountInString(s)
+	head := maskHead + strconv.Itoa(n) + " chars"
+	if n < tailFrom {
+		return head + "]"
+	}
+	// Token characters are ASCII, so the last 4 runes are then the last 4 bytes.
+	tail := s[len(s)-4:]
+	for i := 0; i < len(tail); i++ {
+		if !isTokenChar(tail[i]) {
+			return head + "]"
+		}
+	}
+	return head + ", …" + tail + "]"
+}
+
+// isMask reports whether s is exactly a mask this package produced.
+func isMask(s string) bool {
+	return s == exactMask || (len(s) <= 48 && strings.HasPrefix(s, maskHead) && strings.HasSuffix(s, "]"))
+}
+
+// isTokenChar: characters of base64, base64url and typical opaque tokens.
+func isTokenChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
+}
+
+// isAnchorChar: characters that neither JSON (at any depth) nor URL escaping
+// ever rewrite, so a run of them appears verbatim in every form of a secret.
+func isAnchorChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// secretSet is an immutable snapshot of the registered secrets; AddSecret
+// replaces it atomically so readers never lock.
+type secretSet struct {
+	values   []string  // registered plain values, for de-duplication
+	patterns []pattern // every form of every value, longest first
+	anchors  []needle  // if no anchor occurs in a text, no pattern does
+	always   bool      // some pattern has no usable anchor: always search
+}
+
+// pattern is one form of a secret. A match is widened to the run of glued
+// characters around it (run), so a secret inside a longer token (a JWT whose
+// header is the secret, base64(id:secret)) masks the whole token instead of
+// leaving the rest of it readable.
+type pattern struct {
+	s   string
+	run func(byte) bool
+}
+
+// mayContain is the cheap pre-check before searching the patterns.
+func (s *secretSet) mayContain(text string) bool {
+	if len(s.patterns) == 0 {
+		return false
+	}
+	if s.always {
+		return true
+	}
+	for _, a := range s.anchors {
+		if a.in(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// replace masks every form of every registered secret in text with "[redacted]".
+func (s *secretSet) replace(text string) (string, bool) {
+	if !s.mayContain(text) {
+		return text, false
+	}
+	out := text
+	for _, p := range s.patterns {
+		if strings.Contains(out, p.s) {
+			out = maskRunAround(out, p)
+		}
+	}
+	return out, out != text
+}
+
+func isBase64Char(c byte) bool {
+	return isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_' || c == '='
+}
+
+// maskRunAround replaces each match of p, widened to the run of p.run
+// characters around it, by one exact mask.
+func maskRunAround(s string, p pattern) string {
+	w := rewriter{src: s}
+	for i := 0; ; {
+		k := strings.Index(s[i:], p.s)
+		if k < 0 {
+			break
+		}
+		start, stop := i+k, run(s, i+k+len(p.s), p.run)
+		for start > i && p.run(s[start-1]) {
+			start--
+		}
+		w.replace(start, stop, exactMask)
+		i = stop
+	}
+	out, _ := w.result()
+	return out
+}
+
+// AddSecret registers exact values the process holds (its SecretKey, session
+// token, API keys, tokens it obtained). Empty values and values shorter than 6
+// chars are ignored. Besides the plain value, its JSON-escaped forms, URL-escaped
+// forms and the base64 fragments it leaves inside base64(prefix+value+suffix)
+// (Basic auth headers) are masked too. Callers holding another encoded form can
+// register it as well (e.g. the whole base64(id:key)).
+func (r *Redactor) AddSecret(values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := r.secrets.Load()
+	seen := make(map[string]bool, len(old.values)+len(values))
+	all := append([]string(nil), old.values...)
+	for _, v := range all {
+		seen[v] = true
+	}
+	added := false
+	for _, v := range values {
+		// A value found inside a mask would make masking non-idempotent.
+		if len(v) < minSecretLen || seen[v] || strings.Contains(maskHead+"0123456789 chars, …]", v) {
+			continue
+		}
+		seen[v] = true
+		all = append(all, v)
+		added = true
+	}
+	if added {
+		r.secrets.Store(buildSet(all))
+	}
+}
+
+func buildSet(values []string) *secretSet {
+	set := &secretSet{values: values}
+	seen := map[string]bool{}
+	add := func(f string, run func(byte) bool) {
+		if seen[f] {
+			return
+		}
+		seen[f] = true
+		set.patterns = append(set.patterns, pattern{f, run})
+		if a := longestAnchor(f); len(a) >= 4 {
+			set.anchors = append(set.anchors, newNeedle(a))
+		} else {
+			set.always = true
+		}
+	}
+	for _, v := range values {
+		for _, f := range secretForms(v) {
+			add(f, isAnchorChar)
+		}
+	}
+	for _, v := range values {
+		for _, f := range base64Fragments(v) {
+			// A fragment without a long anchor would defeat the cheap pre-check;
+			// it is extra coverage, so drop it rather than scan every string.
+			if len(longestAnchor(f)) >= minSecretLen {
+				add(f, isBase64Char)
+			}
+		}
+	}
+	// Longest first, so a secret containing another one is masked whole.
+	sort.SliceStable(set.patterns, func(i, j int) bool { return len(set.patterns[i].s) > len(set.patterns[j].s) })
+	return set
+}
+
+// secretForms: the plain value and the escaped forms it takes in JSON and URLs.
+// Encoders differ in how they escape the same string; each variant is a form.
+func secretForms(v string) []string {
+	forms := []string{v, url.QueryEscape(v), url.PathEscape(v), validUTF8(v)}
+	for style := 0; style < 16; style++ {
+		forms = append(forms, escapeJSON(v, jsonStyle{
+			html:     style&1 != 0, // Go escapes <>& by default
+			lineSeps: style&2 != 0, // Go always escapes U+2028/U+2029
+			shortCtl: style&4 != 0, // \b or \u0008
+			ascii:    style&8 != 0, // Python escapes non-ASCII by default
+		}))
+	}
+	return forms
+}
+
+// validUTF8 is v as a JSON round trip returns it: U+FFFD for each invalid byte.
+func validUTF8(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+type jsonStyle struct{ html, lineSeps, shortCtl, ascii bool }
+
+// jsonEscape is the minimal JSON escaping, as this package emits it.
+func jsonEscape(v string) string { return escapeJSON(v, jsonStyle{shortCtl: true}) }
+
+// escapeJSON returns the body of the JSON string literal of v, escaped the way
+// one encoder or another does it.
+func escapeJSON(v string, st jsonStyle) string {
+	var b strings.Builder
+	u := func(r rune) { fmt.Fprintf(&b, `\u%04x`, r) }
+	for i := 0; i < len(v); {
+		r, size := utf8.DecodeRuneInString(v[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1: // invalid UTF-8: encoders write U+FFFD per byte
+			b.WriteString(`\ufffd`)
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case st.shortCtl && r == '\b':
+			b.WriteString(`\b`)
+		case st.shortCtl && r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20, st.html && (r == '<' || r == '>' || r == '&'), st.lineSeps && (r == '\u2028' || r == '\u2029'):
+			u(r)
+		case st.ascii && r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			u(r1)
+			u(r2)
+		case st.ascii && r >= utf8.RuneSelf:
+			u(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// base64Fragments returns, for each of the 3 byte alignments, the base64 text
+// that v always produces inside base64(prefix+v+suffix), in std and url alphabets.
+func base64Fragments(v string) []string {
+	var out []string
+	for shift := 0; shift < 3 && shift < len(v); shift++ {
+		part := v[shift:]
+		part = part[:len(part)/3*3]
+		if len(part) < 9 { // 12 base64 chars at least: shorter fragments could match by chance
+			continue
+		}
+		out = append(out, base64.StdEncoding.EncodeToString([]byte(part)), base64.URLEncoding.EncodeToString([]byte(part)))
+	}
+	return out
+}
+
+// longestAnchor returns the longest run of anchor characters in s.
+func longestAnchor(s string) string {
+	best, start := "", -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isAnchorChar(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start > len(best) {
+			best = s[start:i]
+		}
+		start = -1
+	}
+	return best
+}
+
+// String redacts free text: exact secrets, secret-shaped values and key=value,
+// "key": "value" and key: value pairs whose key is a secret name. Text that is
+// a JSON object or array gets the JSON rules instead (a superset).
+func (r *Redactor) String(s string) string {
+	set := r.secrets.Load()
+	if looksJSON(s) {
+		if out, changed, err := r.walk(s, set, allFlags, 0, nil); err == nil {
+			if !changed {
+				return s
+			}
+			return string(out)
+		}
+	}
+	out, _ := r.text(s, set, allFlags)
+	return out
+}
+
+// Writer returns a writer that redacts each Write (one log line, usually JSON:
+// JSON rules if it parses, String rules otherwise) before passing it to w in a
+// single Write. Lines are never split or merged.
+func (r *Redactor) Writer(w io.Writer) io.Writer { return &writer{r: r, w: w} }
+
+type writer struct {
+	r *Redactor
+	w io.Writer
+}
+
+func (w *writer) Write(p []byte) (int, error) {
+	if _, err := w.w.Write(w.r.JSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil // all of p was consumed, even if the redacted line differs in length
+}
