@@ -80,6 +80,9 @@ type Client struct {
 // New validates cfg and returns a client. Missing credentials are not an
 // error here: calls fail with ErrNoCredentials so the server can still start.
 func New(cfg Config) (*Client, error) {
+	if cfg.Transport == nil {
+		cfg.Transport = pooledTransport() // transport.go
+	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
