@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -36,28 +37,42 @@ func Invalid(format string, a ...any) error {
 	return &InputError{Problems: []string{fmt.Sprintf(format, a...)}}
 }
 
-// validator checks raw arguments against a tool's input schema.
+// validator checks raw arguments against a tool's input schema. The schema
+// is compiled on first use: compiling every tool's schema at start-up was a
+// third of the server's start time, and a session calls few tools. Tests
+// compile them all (TestEveryToolSchemaCompiles), so a bad schema still fails CI.
 type validator struct {
-	compiled *jsonschema.Schema
+	name     string
+	raw      json.RawMessage
 	root     map[string]any
+	once     sync.Once
+	compiled *jsonschema.Schema
 }
 
 func newValidator(name string, raw json.RawMessage, root map[string]any) *validator {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: schema: %v", name, err))
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	url := "mem:///" + name + ".json"
-	if err := c.AddResource(url, doc); err != nil {
-		panic(fmt.Sprintf("tool %s: schema: %v", name, err))
-	}
-	s, err := c.Compile(url)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: schema: %v", name, err))
-	}
-	return &validator{compiled: s, root: root}
+	return &validator{name: name, raw: raw, root: root}
+}
+
+// schema compiles the schema once; a schema that does not compile is a bug.
+func (v *validator) schema() *jsonschema.Schema {
+	v.once.Do(func() {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(v.raw))
+		if err != nil {
+			panic(fmt.Sprintf("tool %s: schema: %v", v.name, err))
+		}
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		url := "mem:///" + v.name + ".json"
+		if err := c.AddResource(url, doc); err != nil {
+			panic(fmt.Sprintf("tool %s: schema: %v", v.name, err))
+		}
+		s, err := c.Compile(url)
+		if err != nil {
+			panic(fmt.Sprintf("tool %s: schema: %v", v.name, err))
+		}
+		v.compiled = s
+	})
+	return v.compiled
 }
 
 // validate returns an *InputError listing every violation, or nil.
@@ -70,7 +85,7 @@ func (v *validator) validate(args []byte) error {
 		return Invalid("arguments: not valid JSON: %v", err)
 	}
 	var problems []string
-	if err := v.compiled.Validate(inst); err != nil {
+	if err := v.schema().Validate(inst); err != nil {
 		var verr *jsonschema.ValidationError
 		if !errors.As(err, &verr) {
 			return Invalid("arguments: %v", err)
