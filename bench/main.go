@@ -7,6 +7,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -23,7 +24,12 @@ func main() {
 	loadSessions := flag.Int("load-sessions", 50, "load test: concurrent sessions")
 	loadCalls := flag.Int("load-calls", 200, "load test: calls per session")
 	loadBound := flag.Duration("load-bound", 2*time.Minute, "load test: the whole run must end within this")
+	idlePerHost := flag.Int("idle-conns-per-host", 0, "experiment: raise net/http's default MaxIdleConnsPerHost (2), which the cloud clients' pools inherit")
 	flag.Parse()
+	if *idlePerHost > 0 {
+		t := http.DefaultTransport.(*http.Transport)
+		t.MaxIdleConnsPerHost, t.MaxIdleConns = *idlePerHost, max(t.MaxIdleConns, *idlePerHost)
+	}
 	what := flag.Arg(0)
 	if what == "" {
 		what = "all"

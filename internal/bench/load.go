@@ -34,6 +34,10 @@ type Load struct {
 	RSSPeakKB                 int64 // VmHWM: the kernel's high-water mark
 	RSSSamples                int
 	HealthyAfter              bool
+	// ServerCPU is the server process's user+system CPU time during the calls
+	// (sandbox included): per call, it says what one call costs the server
+	// apart from the load generator.
+	ServerCPU time.Duration
 }
 
 // RunLoad starts bin with --sandbox --transport http, opens sessions
@@ -72,6 +76,7 @@ func RunLoad(bin string, sessions, callsPerSession int, bound time.Duration) (*L
 	}
 
 	stopSampling := sampleRSS(cmd.Process.Pid, &res.RSSSamples)
+	cpuBefore, _ := procCPU(cmd.Process.Pid)
 	var mu sync.Mutex
 	var lats []time.Duration
 	var wg sync.WaitGroup
@@ -93,6 +98,8 @@ func RunLoad(bin string, sessions, callsPerSession int, bound time.Duration) (*L
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)
+	cpuAfter, _ := procCPU(cmd.Process.Pid)
+	res.ServerCPU = cpuAfter - cpuBefore
 	stopSampling()
 	res.Calls = len(lats)
 	res.Lat = Summarize(lats)
@@ -200,6 +207,24 @@ func procStatusKB(pid int, field string) (int64, error) {
 	return n, err
 }
 
+// procCPU is a process's user+system time from /proc/<pid>/stat (clock ticks of 10 ms).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	var ut, st int64
+	if _, err := fmt.Sscan(f[11], &ut); err != nil {
+		return 0, err
+	}
+	if _, err := fmt.Sscan(f[12], &st); err != nil {
+		return 0, err
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
+
 func healthy(url string) bool {
 	resp, err := http.Get(url)
 	if err != nil {
@@ -216,6 +241,8 @@ func (l *Load) Markdown() string {
 		l.Sessions, l.CallsPerSession, l.Bound, strings.Join(l.Tools, ", "))
 	b.WriteString("| metric | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| calls | %d in %s (%.0f calls/s) |\n", l.Calls, l.Elapsed.Round(time.Millisecond), float64(l.Calls)/l.Elapsed.Seconds())
+	fmt.Fprintf(&b, "| server CPU (user+sys, sandbox included) | %s, %.0f µs per call → at most ~%.0f calls/s per core for the server alone |\n",
+		l.ServerCPU.Round(10*time.Millisecond), float64(l.ServerCPU.Microseconds())/float64(l.Calls), float64(l.Calls)/l.ServerCPU.Seconds())
 	fmt.Fprintf(&b, "| protocol errors | %d |\n", l.ProtocolErrors)
 	fmt.Fprintf(&b, "| tool errors (cloud answers) | %d |\n", l.ToolErrors)
 	fmt.Fprintf(&b, "| latency p50 / p99 / max | %s / %s / %s |\n", ms(l.Lat.P50), ms(l.Lat.P99), ms(l.Lat.Max))
