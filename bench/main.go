@@ -21,6 +21,7 @@ func main() {
 	runs := flag.Int("runs", 30, "cold-start runs (at least 20)")
 	perLevel := flag.Duration("per-level", 3*time.Second, "tool-call measurement time per concurrency level and path")
 	levels := flag.String("sessions", "1,8,64", "tool-call concurrency levels")
+	latency := flag.Duration("cloud-latency", 20*time.Millisecond, "tool calls: also measure with the sandbox delaying each request by this (0: skip)")
 	loadSessions := flag.Int("load-sessions", 50, "load test: concurrent sessions")
 	loadCalls := flag.Int("load-calls", 200, "load test: calls per session")
 	loadBound := flag.Duration("load-bound", 2*time.Minute, "load test: the whole run must end within this")
@@ -34,13 +35,13 @@ func main() {
 	if what == "" {
 		what = "all"
 	}
-	if err := run(what, *bin, *runs, *perLevel, *levels, *loadSessions, *loadCalls, *loadBound); err != nil {
+	if err := run(what, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(what, bin string, runs int, perLevel time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration) error {
+func run(what, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration) error {
 	fmt.Printf("## Run\n\n%s- Command: `%s`\n\n", bench.ReadMachine().Markdown(), strings.Join(os.Args, " "))
 	all := what == "all"
 	if all || what == "coldstart" {
@@ -81,12 +82,21 @@ func run(what, bin string, runs int, perLevel time.Duration, levels string, load
 		if err != nil {
 			return err
 		}
-		rep, err := bench.MeasureToolCalls(s, ls, perLevel)
-		s.Close()
+		rep, err := bench.MeasureToolCalls(s, ls, perLevel, 0)
 		if err != nil {
+			s.Close()
 			return fmt.Errorf("tool calls: %w", err)
 		}
 		fmt.Printf("## Tool-call path\n\n%s\n", rep.Markdown())
+		if latency > 0 {
+			rep, err = bench.MeasureToolCalls(s, []int{1, 8}, perLevel, latency)
+			if err != nil {
+				s.Close()
+				return fmt.Errorf("tool calls with latency: %w", err)
+			}
+			fmt.Printf("### With %s of emulated cloud latency\n\n%s\n", latency, rep.Markdown())
+		}
+		s.Close()
 	}
 	if what == "load" { // not part of "all": `make load` runs it on its own
 		l, err := bench.RunLoad(bin, loadSessions, loadCalls, loadBound)
