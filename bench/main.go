@@ -25,6 +25,7 @@ func main() {
 	loadSessions := flag.Int("load-sessions", 50, "load test: concurrent sessions")
 	loadCalls := flag.Int("load-calls", 200, "load test: calls per session")
 	loadBound := flag.Duration("load-bound", 2*time.Minute, "load test: the whole run must end within this")
+	loadMaxRSS := flag.Int("load-max-rss-mb", 128, "load test: fail if the server's peak RSS exceeds this")
 	idlePerHost := flag.Int("idle-conns-per-host", 0, "experiment: raise net/http's default MaxIdleConnsPerHost (2), which the cloud clients' pools inherit")
 	flag.Parse()
 	if *idlePerHost > 0 {
@@ -35,13 +36,13 @@ func main() {
 	if what == "" {
 		what = "all"
 	}
-	if err := run(what, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound); err != nil {
+	if err := run(what, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound, *loadMaxRSS); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(what, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration) error {
+func run(what, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration, loadMaxRSSMB int) error {
 	fmt.Printf("## Run\n\n%s- Command: `%s`\n\n", bench.ReadMachine().Markdown(), strings.Join(os.Args, " "))
 	all := what == "all"
 	if all || what == "coldstart" {
@@ -106,8 +107,9 @@ func run(what, bin string, runs int, perLevel, latency time.Duration, levels str
 		if err != nil {
 			return err
 		}
-		if l.ProtocolErrors > 0 || !l.HealthyAfter {
-			return fmt.Errorf("load: %d protocol errors, healthy after: %v", l.ProtocolErrors, l.HealthyAfter)
+		if l.ProtocolErrors > 0 || !l.HealthyAfter || l.RSSPeakKB > int64(loadMaxRSSMB)<<10 {
+			return fmt.Errorf("load: %d protocol errors, healthy after: %v, peak RSS %d MB (bound %d MB)",
+				l.ProtocolErrors, l.HealthyAfter, l.RSSPeakKB>>10, loadMaxRSSMB)
 		}
 	}
 	return nil
