@@ -45,8 +45,6 @@ type faultTarget struct {
 	noRateLimitRetry bool
 	// rawBody: the tool returns any 200 body as text, so a garbled one is a success.
 	rawBody bool
-	// knownGap, when set, skips the HTTP 500 cases with this reason.
-	knownGap string
 	// cleanup undoes a case's effect where a quota would stop the next one.
 	cleanup func(e *testenv.Env)
 }
@@ -104,8 +102,7 @@ var faultTargets = []faultTarget{
 			return map[string]any{"method": "POST", "path": "/weda/odata/v1/prod/todo", "body": map[string]any{"title": fmt.Sprintf("faulty %d", n)}}
 		},
 		op: "POST", checkWith: "cloudbase_query_records", rateLimited: []string{"EXCEED_RATELIMIT", "wait a few seconds"},
-		noRateLimitRetry: true, rawBody: true,
-		knownGap: "reported: an HTTP 5xx answer to a change is returned as a plain HTTP error, not as outcome unknown (cloud/tcb/httpapi.go Do)"},
+		noRateLimitRetry: true, rawBody: true},
 	{tool: "telnyx_list_billing_groups", match: sandbox.MatchPath("GET", "/v2/billing_groups"), count: "GET /v2/billing_groups",
 		op: "GET /billing_groups", rateLimited: []string{"429"}},
 	{tool: "telnyx_create_billing_group", match: sandbox.MatchPath("POST", "/v2/billing_groups"), count: "POST /v2/billing_groups",
@@ -135,9 +132,6 @@ func TestFaultsEveryCallEndsCleanly(t *testing.T) {
 		e.FastRetries()
 		for i, fc := range ft.cases() {
 			t.Run(ft.tool+"/"+fc.name, func(t *testing.T) {
-				if ft.knownGap != "" && fc.faults.Status500 > 0 {
-					t.Skip("known gap, " + ft.knownGap)
-				}
 				if ft.cleanup != nil {
 					defer ft.cleanup(e)
 				}

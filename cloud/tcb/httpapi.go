@@ -249,6 +249,9 @@ func (c *HTTPClient) Do(ctx context.Context, req HTTPRequest) (*HTTPResponse, er
 				continue
 			case herr.Code == "EXCEED_RATELIMIT" && !mutating:
 				err = herr
+			case mutating && herr.Status >= 500:
+				// The server failed after receiving the change: it may or may not have applied it.
+				return nil, &OutcomeUnknownError{Action: what, Err: herr}
 			default:
 				return nil, herr
 			}

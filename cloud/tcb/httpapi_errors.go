@@ -133,7 +133,11 @@ func responseError(method, path string, resp *HTTPResponse) *HTTPError {
 		return e
 	default:
 		e.Message = http.StatusText(resp.Status)
-		if s := snippet(resp.Body); s != "" {
+		if looksLikeMarkup(resp) {
+			// An HTML error page from a proxy or gateway says nothing the model can act on.
+			media, _, _ := strings.Cut(resp.ContentType, ";")
+			e.Message += fmt.Sprintf(" (a non-JSON %s page of %d bytes, not shown)", firstNonEmpty(strings.TrimSpace(media), "text"), len(resp.Body))
+		} else if s := snippet(resp.Body); s != "" {
 			e.Message += ": " + s
 		}
 		return e
@@ -153,6 +157,13 @@ func rawCode(raw json.RawMessage) string {
 		return n.String()
 	}
 	return ""
+}
+
+// looksLikeMarkup reports an HTML/XML body, by content type or first byte.
+func looksLikeMarkup(resp *HTTPResponse) bool {
+	ct := strings.ToLower(resp.ContentType)
+	body := strings.TrimSpace(string(resp.Body[:min(len(resp.Body), 64)]))
+	return strings.Contains(ct, "html") || strings.Contains(ct, "xml") || strings.HasPrefix(body, "<")
 }
 
 // snippet is the start of an unrecognised error body, on one line.

@@ -411,7 +411,7 @@ func TestHTTPErrorFormats(t *testing.T) {
 		{"/v1/business-200", "InvalidParameter", "req-b", "Parameter error", 200},
 		{"/v1/common-403", "PERMISSION_DENIED", "req-c", "no access", 403},
 		{"/v1/oauth-400", "invalid_request", "", "bad thing", 400},
-		{"/v1/html-502", "", "", "Bad Gateway: <html><body>bad gateway</body></html>", 502},
+		{"/v1/html-502", "", "", "Bad Gateway (a non-JSON text/html page of 37 bytes, not shown)", 502},
 		{"/v1/redirect", "", "", "redirect, which is not followed", 302},
 		{"/v1/ok-common", "SYS_ERR", "req-s", "boom", 200},
 	} {
