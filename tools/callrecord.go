@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"errors"
-	"reflect"
 	"sync"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
@@ -48,56 +47,16 @@ func (r *CallRecord) DryRun() bool {
 }
 
 // OutcomeUnknown reports whether a change was sent and no answer came back.
-// Every cloud client names that error type OutcomeUnknownError.
 func (r *CallRecord) OutcomeUnknown() bool {
-	found := false
-	walkErrors(r.Err(), func(e error) bool {
-		t := reflect.TypeOf(e)
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		found = t.Name() == "OutcomeUnknownError"
-		return !found
-	})
-	return found
+	var unknown cloud.OutcomeUnknown
+	return errors.As(r.Err(), &unknown)
 }
 
-// ErrRequestID is the cloud request id the call's error carries: the
-// RequestID string field every cloud client's API error type has.
+// ErrRequestID is the cloud request id the call's error carries, if any.
 func (r *CallRecord) ErrRequestID() string {
-	id := ""
-	walkErrors(r.Err(), func(e error) bool {
-		v := reflect.ValueOf(e)
-		for v.Kind() == reflect.Pointer && !v.IsNil() {
-			v = v.Elem()
-		}
-		if v.Kind() == reflect.Struct {
-			if f := v.FieldByName("RequestID"); f.IsValid() && f.Kind() == reflect.String {
-				id = f.String()
-			}
-		}
-		return id == ""
-	})
-	return id
-}
-
-// walkErrors calls fn on err and everything it wraps until fn returns false.
-func walkErrors(err error, fn func(error) bool) bool {
-	if err == nil {
-		return true
+	var carrier cloud.RequestIDCarrier
+	if errors.As(r.Err(), &carrier) {
+		return carrier.CloudRequestID()
 	}
-	if !fn(err) {
-		return false
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return walkErrors(u.Unwrap(), fn)
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if !walkErrors(e, fn) {
-				return false
-			}
-		}
-	}
-	return true
+	return ""
 }

@@ -50,12 +50,9 @@ func defineTelnyx[In, Out any](d *Deps, s Spec, lister string, fn func(ctx conte
 // wraps, so the error's types stay visible to errors.As.
 func telnyxAdvice(s Spec, lister string, err error) error {
 	var apiErr *telnyx.APIError
-	var unknown *telnyx.OutcomeUnknownError
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case errors.As(err, &unknown) && s.CheckWith != "":
-		return fmt.Errorf("%w; check with %s before trying again", err, s.CheckWith)
 	case errors.As(err, &apiErr) && apiErr.Status == 404 && lister != "":
 		return fmt.Errorf("%w (%s lists them)", err, lister)
 	}

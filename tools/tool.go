@@ -199,7 +199,7 @@ func (d *Deps) Result(out any) (*mcp.CallToolResult, error) {
 func (d *Deps) ErrorResult(s Spec, err error) *mcp.CallToolResult {
 	var msg string
 	var apiErr *tcb.APIError
-	var unknown *tcb.OutcomeUnknownError
+	var unknown cloud.OutcomeUnknown
 	var inErr *InputError
 	switch {
 	case errors.As(err, &inErr):

@@ -25,6 +25,9 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("%s failed: %s: %s (RequestId %s)", e.Action, e.Code, e.Message, e.RequestID)
 }
 
+// CloudRequestID implements cloud.RequestIDCarrier.
+func (e *APIError) CloudRequestID() string { return e.RequestID }
+
 // Hint says what to do about the error, or "" when there is nothing general to say.
 func (e *APIError) Hint() string { return Hint(e.Code) }
 
@@ -69,6 +72,9 @@ func (e *OutcomeUnknownError) Error() string {
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// OutcomeUnknown marks the error as cloud.OutcomeUnknown.
+func (e *OutcomeUnknownError) OutcomeUnknown() {}
 
 // TransportError is a failure to get a usable answer for a read (or for a
 // request the server certainly did not act on).

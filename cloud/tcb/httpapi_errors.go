@@ -21,6 +21,9 @@ type HTTPError struct {
 	RequestID string
 }
 
+// CloudRequestID implements cloud.RequestIDCarrier.
+func (e *HTTPError) CloudRequestID() string { return e.RequestID }
+
 func (e *HTTPError) Error() string {
 	code := e.Code
 	if code == "" {

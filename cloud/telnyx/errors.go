@@ -139,6 +139,12 @@ func (e *OutcomeUnknownError) Error() string {
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
+// OutcomeUnknown marks the error as cloud.OutcomeUnknown.
+func (e *OutcomeUnknownError) OutcomeUnknown() {}
+
+// CloudRequestID implements cloud.RequestIDCarrier.
+func (e *APIError) CloudRequestID() string { return e.RequestID }
+
 // TransportError is a failure to get a usable answer to a request that
 // changed nothing (a read, or a change the API certainly did not receive).
 type TransportError struct {
