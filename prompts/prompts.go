@@ -48,6 +48,42 @@ func (s Set) Only(available func(tool string) bool) Set {
 	return out
 }
 
+// MarkReadOnly prefixes each prompt that needs a tool withheld(tool) with a
+// notice: the server is read-only, so those steps cannot run here.
+func (s Set) MarkReadOnly(withheld func(tool string) bool) Set {
+	out := Set{Complete: s.Complete, Needs: s.Needs}
+	for _, p := range s.Prompts {
+		var missing []string
+		for _, t := range s.Needs[p.Prompt.Name] {
+			if withheld(t) {
+				missing = append(missing, t)
+			}
+		}
+		if len(missing) > 0 {
+			p.Prompt.Description = "[read-only server: planning only] " + p.Prompt.Description
+			p.Handler = withNotice(p.Handler, "This server is read-only: "+strings.Join(missing, ", ")+
+				" cannot be called here. Do the read steps, then give the user the exact changes to make "+
+				"with a server that allows writes; do not claim anything was changed.\n\n")
+		}
+		out.Prompts = append(out.Prompts, p)
+	}
+	return out
+}
+
+func withNotice(next server.PromptHandlerFunc, notice string) server.PromptHandlerFunc {
+	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		res, err := next(ctx, req)
+		if err != nil || res == nil || len(res.Messages) == 0 {
+			return res, err
+		}
+		if t, ok := res.Messages[0].Content.(mcp.TextContent); ok {
+			t.Text = notice + t.Text
+			res.Messages[0].Content = t
+		}
+		return res, err
+	}
+}
+
 // Completer answers completion/complete for the prompt arguments of sets.
 func Completer(sets ...Set) server.PromptCompletionProvider {
 	c := completer{}

@@ -251,10 +251,38 @@ func TestPromptsFollowToolAvailability(t *testing.T) {
 	var names []string
 	for _, p := range res.Prompts {
 		names = append(names, p.Name)
+		needsWrite := !slices.Contains([]string{"choose_connector_auth", "review_login_security"}, p.Name)
+		if marked := strings.HasPrefix(p.Description, "[read-only server"); marked != needsWrite {
+			t.Errorf("%s: read-only marking %v, want %v", p.Name, marked, needsWrite)
+		}
 	}
-	slices.Sort(names)
-	// Under --read-only only the procedures that change nothing are offered.
-	if !slices.Equal(names, []string{"choose_connector_auth", "review_login_security"}) {
+	// Under --read-only every prompt stays; those that need a write say so.
+	if len(names) != 6 {
 		t.Fatalf("read-only prompts: %v", names)
+	}
+	text, err := e.Prompt("rotate_api_key", map[string]string{"keyName": "server-prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(text, "This server is read-only: ") || !strings.Contains(text, "cloudbase_create_api_key") {
+		t.Fatalf("rotate_api_key under --read-only does not say it cannot write:\n%.300s", text)
+	}
+	if text, _ := e.Prompt("review_login_security", nil); strings.Contains(text, "read-only") {
+		t.Fatal("a read-only procedure should carry no notice")
+	}
+
+	// A narrower --toolsets hides prompts whose tools are not there at all.
+	e2 := testenv.New(t, func(c *config.Config) { c.Toolsets = []string{"cloudbase_http"} })
+	res, err = e2.Client.ListPrompts(context.Background(), mcp.ListPromptsRequest{})
+	if err != nil { // no prompt left: the capability is not advertised at all
+		if !strings.Contains(err.Error(), "not supported") {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, p := range res.Prompts {
+		if p.Name != "choose_connector_auth" {
+			t.Errorf("prompt %s offered without its tools", p.Name)
+		}
 	}
 }

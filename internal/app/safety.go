@@ -17,6 +17,9 @@ import (
 // log, and the key that binds a user's confirmation to the exact call.
 type safety struct {
 	tools    map[string]tools.Tool
+	// withheld are the selected tools --read-only left out: prompts that
+	// need them stay listed and say so.
+	withheld map[string]bool
 	audit    *audit.Log
 	stateKey []byte
 }
@@ -44,6 +47,7 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 	// tools; next to named toolsets it adds single tools to them.
 	onlyNamed := len(named) > 0 && (len(sets) == 0 || sets["all"])
 	var out []tools.Tool
+	withheld := map[string]bool{}
 	for _, t := range all {
 		in := named[t.Spec.Name] || (!onlyNamed && (sets["all"] || sets[t.Spec.Toolset]))
 		if !in {
@@ -53,11 +57,12 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 			if named[t.Spec.Name] {
 				a.Log.Warn().Str("tool", t.Spec.Name).Msg("--tools names a tool that changes things; --read-only leaves it out")
 			}
+			withheld[t.Spec.Name] = true
 			continue
 		}
 		out = append(out, t)
 	}
-	s := &safety{tools: map[string]tools.Tool{}, stateKey: make([]byte, 32)}
+	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKey: make([]byte, 32)}
 	for _, t := range out {
 		s.tools[t.Spec.Name] = t
 	}

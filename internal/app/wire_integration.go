@@ -41,15 +41,17 @@ func (a *App) resourceSets() []resources.Set {
 	return []resources.Set{resources.CloudBase(a.tcbClient, a.Redactor)}
 }
 
-// promptSets lists every area's prompts, keeping those whose tools are all
-// registered (so --toolsets and --read-only never offer a dead procedure).
+// promptSets lists every area's prompts. A prompt whose tools are not
+// selected (--toolsets, --tools) is not offered; one that needs a write tool
+// --read-only withheld stays, and its text says which steps cannot run here.
 func (a *App) promptSets() []prompts.Set {
 	have := map[string]bool{}
 	for _, t := range a.Tools {
 		have[t.Spec.Name] = true
 	}
-	available := func(name string) bool { return have[name] }
-	return []prompts.Set{prompts.CloudBase(a.tcbClient, a.Redactor).Only(available)}
+	available := func(name string) bool { return have[name] || a.safety.withheld[name] }
+	readOnly := func(name string) bool { return a.safety.withheld[name] }
+	return []prompts.Set{prompts.CloudBase(a.tcbClient, a.Redactor).Only(available).MarkReadOnly(readOnly)}
 }
 
 // tcbClient is the current CloudBase client (tests may swap Deps.TCB).
