@@ -16,7 +16,7 @@ import (
 // safety is the state of the operator's guards: which tools exist, the audit
 // log, and the key that binds a user's confirmation to the exact call.
 type safety struct {
-	tools    map[string]tools.Tool
+	tools map[string]tools.Tool
 	// withheld are the selected tools --read-only left out: prompts that
 	// need them stay listed and say so.
 	withheld map[string]bool
