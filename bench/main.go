@@ -25,6 +25,7 @@ func main() {
 	loadSessions := flag.Int("load-sessions", 50, "load test: concurrent sessions")
 	loadCalls := flag.Int("load-calls", 200, "load test: calls per session")
 	loadBound := flag.Duration("load-bound", 2*time.Minute, "load test: the whole run must end within this")
+	loadTools := flag.String("load-tools", "", "load test: comma list of argument-less tools to call (default: every read tool without required arguments)")
 	loadMaxRSS := flag.Int("load-max-rss-mb", 128, "load test: fail if the server's peak RSS exceeds this")
 	idlePerHost := flag.Int("idle-conns-per-host", 0, "experiment: raise net/http's default MaxIdleConnsPerHost (2), which the cloud clients' pools inherit")
 	flag.Parse()
@@ -36,13 +37,13 @@ func main() {
 	if what == "" {
 		what = "all"
 	}
-	if err := run(what, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound, *loadMaxRSS); err != nil {
+	if err := run(what, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound, *loadTools, *loadMaxRSS); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(what, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration, loadMaxRSSMB int) error {
+func run(what, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration, loadTools string, loadMaxRSSMB int) error {
 	fmt.Printf("## Run\n\n%s- Command: `%s`\n\n", bench.ReadMachine().Markdown(), strings.Join(os.Args, " "))
 	all := what == "all"
 	if all || what == "coldstart" {
@@ -100,7 +101,13 @@ func run(what, bin string, runs int, perLevel, latency time.Duration, levels str
 		s.Close()
 	}
 	if what == "load" { // not part of "all": `make load` runs it on its own
-		l, err := bench.RunLoad(bin, loadSessions, loadCalls, loadBound)
+		var tools []string
+		for _, t := range strings.Split(loadTools, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				tools = append(tools, t)
+			}
+		}
+		l, err := bench.RunLoad(bin, loadSessions, loadCalls, loadBound, tools)
 		if l != nil {
 			fmt.Printf("## Load\n\n%s\n", l.Markdown())
 		}

@@ -41,10 +41,10 @@ type Load struct {
 }
 
 // RunLoad starts bin with --sandbox --transport http, opens sessions
-// concurrent sessions that each make callsPerSession calls to the read tools
-// that need no arguments, and samples the server's RSS throughout. It fails
-// if the whole run does not end within bound.
-func RunLoad(bin string, sessions, callsPerSession int, bound time.Duration) (*Load, error) {
+// concurrent sessions that each make callsPerSession calls to tools (empty:
+// every read tool that needs no argument), and samples the server's RSS
+// throughout. It fails if the whole run does not end within bound.
+func RunLoad(bin string, sessions, callsPerSession int, bound time.Duration, tools []string) (*Load, error) {
 	cmd := exec.Command(bin, "--sandbox", "--transport", "http", "--addr", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -69,7 +69,10 @@ func RunLoad(bin string, sessions, callsPerSession int, bound time.Duration) (*L
 	if err != nil {
 		return nil, err
 	}
-	res.Tools, err = argumentlessReadTools(ctx, first)
+	res.Tools = tools
+	if len(tools) == 0 {
+		res.Tools, err = argumentlessReadTools(ctx, first)
+	}
 	_ = first.Close()
 	if err != nil {
 		return nil, err
