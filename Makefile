@@ -48,7 +48,7 @@ docs:
 BENCH_OUT ?= bin/bench
 bench: build
 	@mkdir -p $(BENCH_OUT)
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/bench ./cloud/sandbox > $(BENCH_OUT)/gobench.txt || { cat $(BENCH_OUT)/gobench.txt; exit 1; }
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/bench ./internal/redact ./cloud/sandbox > $(BENCH_OUT)/gobench.txt || { cat $(BENCH_OUT)/gobench.txt; exit 1; }
 	cat $(BENCH_OUT)/gobench.txt
 	$(GO) run ./bench -bin $(BIN) all > $(BENCH_OUT)/report.md || { cat $(BENCH_OUT)/report.md; exit 1; }
 	cat $(BENCH_OUT)/report.md
