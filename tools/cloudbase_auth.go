@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/invopop/jsonschema"
+
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
@@ -197,9 +199,17 @@ func checkProvider(typ string, cfg *tcb.ProviderConfig, ec *tcb.EmailConfig) err
 }
 
 type providerChange struct {
-	Provider  *tcb.Provider `json:"Provider,omitempty"`
+	Provider  *providerView `json:"Provider,omitempty"`
 	RequestId string        `json:"RequestId"`
 }
+
+// providerView is a provider read back after a change. Its output schema is
+// a plain object: cloudbase_get_providers already describes the full shape,
+// and repeating it in every change tool would cost ~3 KB of catalogue each.
+type providerView tcb.Provider
+
+// JSONSchema implements jsonschema's custom-schema hook.
+func (providerView) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
 
 func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error) {
 	list, err := d.TCB.GetProviders(ctx)
@@ -227,7 +237,8 @@ func addProvider(d *Deps) Tool {
 			d.providerChanged(ctx, in.Id)
 			out := &providerChange{RequestId: res.RequestId}
 			if in.Id != "" {
-				out.Provider, _ = findProvider(ctx, d, in.Id) // best effort read-back
+				p, _ := findProvider(ctx, d, in.Id) // best effort read-back
+				out.Provider = (*providerView)(p)
 			}
 			return out, nil
 		})
@@ -270,7 +281,7 @@ func modifyProvider(d *Deps) Tool {
 			}
 			d.providerChanged(ctx, in.Id)
 			p, _ := findProvider(ctx, d, in.Id)
-			return &providerChange{Provider: p, RequestId: res.RequestId}, nil
+			return &providerChange{Provider: (*providerView)(p), RequestId: res.RequestId}, nil
 		})
 }
 

@@ -33,6 +33,34 @@ func reflectSchema[T any]() (json.RawMessage, map[string]any) {
 	return raw, m
 }
 
+// inputOnlyKeywords constrain what a caller may send. An output schema keeps
+// only the shape (types, properties, items, required): the cloud, not us,
+// decides output values, and a client that validates structured content must
+// not reject an answer because the cloud added an enum value or sent a URL we
+// would not accept as input. It also halves the catalogue the model reads.
+var inputOnlyKeywords = []string{"enum", "const", "format", "pattern", "minimum", "maximum", "exclusiveMinimum",
+	"exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "anyOf", "oneOf", "additionalProperties", "description"}
+
+// shapeOnly strips inputOnlyKeywords from an output schema, recursively.
+func shapeOnly(m map[string]any) {
+	for _, k := range inputOnlyKeywords {
+		delete(m, k)
+	}
+	if props, ok := m["properties"].(map[string]any); ok {
+		for _, p := range props {
+			if pm, ok := p.(map[string]any); ok {
+				shapeOnly(pm)
+			}
+		}
+	}
+	if items, ok := m["items"].(map[string]any); ok {
+		shapeOnly(items)
+	}
+	if ap, ok := m["additionalProperties"].(map[string]any); ok {
+		shapeOnly(ap)
+	}
+}
+
 // schemaAt walks a reflected schema to the node describing the instance at path.
 func schemaAt(root map[string]any, path []string) map[string]any {
 	node := root

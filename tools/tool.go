@@ -86,9 +86,14 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		panic("tool " + s.Name + " cannot be read-only and destructive")
 	}
 	inRaw, inMap := reflectSchema[In]()
-	outRaw, outMap := reflectSchema[Out]()
+	_, outMap := reflectSchema[Out]()
+	shapeOnly(outMap)
 	if !s.ReadOnly {
-		outRaw = withDryRunShape(outMap)
+		addDryRunShape(outMap)
+	}
+	outRaw, err := json.Marshal(outMap)
+	if err != nil {
+		panic(err)
 	}
 	val := newValidator(s.Name, inRaw, inMap)
 	t := mcp.NewTool(s.Name,
@@ -134,22 +139,17 @@ type dryRunResult struct {
 	Request any    `json:"request"`
 }
 
-// withDryRunShape lets a mutating tool's output schema also describe its
+// addDryRunShape lets a mutating tool's output schema also describe its
 // dry-run result: top-level fields become optional and dryRun/service/request
 // are declared, so clients that validate structured content accept both.
-func withDryRunShape(m map[string]any) json.RawMessage {
+func addDryRunShape(m map[string]any) {
 	delete(m, "required")
 	props := m["properties"].(map[string]any)
-	props["dryRun"] = map[string]any{"type": "boolean", "description": "true: nothing was sent; request is what would be"}
+	props["dryRun"] = map[string]any{"type": "boolean"}
 	props["service"] = map[string]any{"type": "string"}
 	props["request"] = map[string]any{"type": "object"}
-	props["declined"] = map[string]any{"type": "boolean", "description": "true: the user declined the change; nothing was sent"}
+	props["declined"] = map[string]any{"type": "boolean"}
 	props["declinedChange"] = map[string]any{"type": "string"}
-	raw, err := json.Marshal(m)
-	if err != nil {
-		panic(err)
-	}
-	return raw
 }
 
 // decodeArgs validates raw arguments against the schema, then decodes them

@@ -107,5 +107,12 @@ func TestToolCatalogueRules(t *testing.T) {
 		if len(tl.Tool.RawOutputSchema) == 0 {
 			t.Errorf("%s: no output schema", n)
 		}
+		// Output schemas describe shape only: a cloud value outside an input
+		// rule (a new enum value, an odd URL) must not fail client validation.
+		for _, k := range []string{`"enum"`, `"format"`, `"pattern"`, `"additionalProperties"`, `"minimum"`, `"maxLength"`} {
+			if strings.Contains(string(tl.Tool.RawOutputSchema), k) {
+				t.Errorf("%s: output schema constrains values with %s", n, k)
+			}
+		}
 	}
 }
