@@ -32,8 +32,10 @@ interop: build
 	@test -d interop/node_modules || npm ci --prefix interop --no-audit --no-fund
 	cd interop && CLOUDOPS_MCP_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 interop.test.mjs
 
-# Rewrite the tool schema snapshots after an intended schema change.
+# Rewrite the schema cache (tools/schemas.gen.json, reflected from the Go
+# structs) and the snapshots after an intended schema change.
 snaps:
+	UPDATE_TOOLSNAPS=true $(GO) test ./tools -run TestSchemaCacheIsCurrent -count=1
 	UPDATE_TOOLSNAPS=true $(GO) test ./tools -run TestToolSnapshots -count=1
 
 check: test

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -66,6 +67,8 @@ type Tool struct {
 	Handler server.ToolHandlerFunc
 	// Check validates arguments exactly as Handler will, calling nothing.
 	Check func(args any) error
+
+	fingerprint string // of the Go types the schemas come from (schema cache)
 }
 
 // Mutating reports whether calls may change something, given --read-only.
@@ -85,17 +88,8 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	if s.ReadOnly && s.Destructive {
 		panic("tool " + s.Name + " cannot be read-only and destructive")
 	}
-	inRaw, inMap := reflectSchema[In]()
-	_, outMap := reflectSchema[Out]()
-	shapeOnly(outMap)
-	if !s.ReadOnly {
-		addDryRunShape(outMap)
-	}
-	outRaw, err := json.Marshal(outMap)
-	if err != nil {
-		panic(err)
-	}
-	val := newValidator(s.Name, inRaw, inMap)
+	inRaw, outRaw, fp := toolSchemas[In, Out](s)
+	val := newValidator(s.Name, inRaw)
 	t := mcp.NewTool(s.Name,
 		mcp.WithDescription(s.Description),
 		mcp.WithRawInputSchema(inRaw),
@@ -128,7 +122,35 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		return d.Result(out)
 	}
 	check := func(args any) error { _, err := decodeArgs[In](args, val); return err }
-	return Tool{Spec: s, Tool: t, Handler: handler, Check: check}
+	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp}
+}
+
+// toolSchemas returns the input and output schemas of a tool: from the
+// build-time cache when In and Out are unchanged since it was written (start-up
+// would otherwise spend most of its time reflecting), else reflected now.
+func toolSchemas[In, Out any](s Spec) (in, out json.RawMessage, fp string) {
+	fp = fingerprint(reflect.TypeFor[In](), reflect.TypeFor[Out](), s.ReadOnly)
+	if c, ok := cachedSchemas(s.Name, fp); ok {
+		return c.Input, c.Output, fp
+	}
+	in, out = reflectToolSchemas[In, Out](s)
+	return in, out, fp
+}
+
+// reflectToolSchemas reflects In and Out; output schemas keep only the shape
+// and, for mutating tools, admit the dry-run and declined results.
+func reflectToolSchemas[In, Out any](s Spec) (in, out json.RawMessage) {
+	in, _ = reflectSchema[In]()
+	_, outMap := reflectSchema[Out]()
+	shapeOnly(outMap)
+	if !s.ReadOnly {
+		addDryRunShape(outMap)
+	}
+	out, err := json.Marshal(outMap)
+	if err != nil {
+		panic(err)
+	}
+	return in, out
 }
 
 // dryRunResult is what a mutating tool returns under --dry-run: the exact

@@ -49,8 +49,8 @@ type validator struct {
 	compiled *jsonschema.Schema
 }
 
-func newValidator(name string, raw json.RawMessage, root map[string]any) *validator {
-	return &validator{name: name, raw: raw, root: root}
+func newValidator(name string, raw json.RawMessage) *validator {
+	return &validator{name: name, raw: raw}
 }
 
 // schema compiles the schema once; a schema that does not compile is a bug.
@@ -71,6 +71,9 @@ func (v *validator) schema() *jsonschema.Schema {
 			panic(fmt.Sprintf("tool %s: schema: %v", v.name, err))
 		}
 		v.compiled = s
+		if err := json.Unmarshal(v.raw, &v.root); err != nil {
+			panic(fmt.Sprintf("tool %s: schema: %v", v.name, err))
+		}
 	})
 	return v.compiled
 }
