@@ -67,6 +67,20 @@ type RetryPolicy struct {
 	MaxDelay    time.Duration // zero means 3 s
 }
 
+// withDefaults fills the zero fields: 4 attempts, 200 ms doubling to 3 s.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 4
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 200 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 3 * time.Second
+	}
+	return p
+}
+
 // Client calls the tcb API. It is safe for concurrent use.
 type Client struct {
 	cfg    Config
@@ -89,15 +103,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	if cfg.Retry.MaxAttempts <= 0 {
-		cfg.Retry.MaxAttempts = 4
-	}
-	if cfg.Retry.BaseDelay <= 0 {
-		cfg.Retry.BaseDelay = 200 * time.Millisecond
-	}
-	if cfg.Retry.MaxDelay <= 0 {
-		cfg.Retry.MaxDelay = 3 * time.Second
-	}
+	cfg.Retry = cfg.Retry.withDefaults()
 	endpoint := cfg.Endpoint
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
