@@ -95,7 +95,7 @@ type Client struct {
 // error here: calls fail with ErrNoCredentials so the server can still start.
 func New(cfg Config) (*Client, error) {
 	if cfg.Transport == nil {
-		cfg.Transport = pooledTransport() // transport.go
+		cfg.Transport = cloud.PooledTransport()
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion

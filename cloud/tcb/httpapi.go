@@ -116,7 +116,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTPClient, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		transport = http.DefaultTransport
+		transport = cloud.PooledTransport()
 	}
 	hc := &http.Client{
 		Transport: transport,

@@ -96,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	tr := cfg.Transport
 	if tr == nil {
-		tr = http.DefaultTransport
+		tr = cloud.PooledTransport()
 	}
 	hc := &http.Client{Transport: tr,
 		// A redirect would re-send a body to a place nobody chose.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
@@ -48,7 +49,7 @@ func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
 
 // dialOnly is a transport that connects to addr whatever the URL's host.
 func dialOnly(addr string) http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := cloud.NewPooledTransport()
 	t.Proxy = nil
 	var d net.Dialer
 	t.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
