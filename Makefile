@@ -11,10 +11,12 @@ build:
 
 # The server on the offline sandbox, over stdio. Connect an IDE with the
 # command printed on stderr, or pipe JSON-RPC into it.
-run: build
+# stdout carries only the protocol: make echoes nothing, the build talks on stderr.
+run:
+	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) . >&2
 	@echo "cloudops-mcp: serving MCP over stdio on the offline sandbox." >&2
 	@echo "  IDE config: command \"$(CURDIR)/$(BIN)\", args [\"--sandbox\"]   (Ctrl-C to stop)" >&2
-	./$(BIN) --sandbox
+	@exec ./$(BIN) --sandbox
 
 vet:
 	$(GO) vet ./...
