@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -109,7 +110,7 @@ func (a *App) startSandbox(ctx context.Context) error {
 func (a *App) newMCPServer() *server.MCPServer {
 	opts := []server.ServerOption{
 		server.WithTitle("CloudOps MCP"),
-		server.WithRecovery(),
+		server.WithToolHandlerMiddleware(a.recoverPanics),
 		server.WithToolCapabilities(false),
 		server.WithLogging(),
 		server.WithInstructions(a.instructions()),
@@ -123,6 +124,22 @@ func (a *App) newMCPServer() *server.MCPServer {
 	a.registerResourcesAndPrompts(s)
 	a.registerTelnyxResources(s)
 	return s
+}
+
+// recoverPanics turns a panic in a tool into a JSON-RPC error (a bug, not a
+// user fault) that names no detail; the panic value is logged, redacted. It
+// replaces mcp-go's WithRecovery, whose error text carried the panic value
+// to the client unredacted.
+func (a *App) recoverPanics(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				a.Log.Error().Str("tool", req.Params.Name).Str("panic", fmt.Sprint(r)).Msg("tool panicked")
+				res, err = nil, fmt.Errorf("internal error in %s; the server logged it", req.Params.Name)
+			}
+		}()
+		return next(ctx, req)
+	}
 }
 
 // logCalls logs each tool call's name, outcome and duration; never its arguments.
