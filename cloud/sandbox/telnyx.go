@@ -79,6 +79,24 @@ func tnxNotFound(kind, id string) *telnyxErr {
 		Detail: fmt.Sprintf("The requested %s %q could not be found.", kind, id)}}}
 }
 
+// tnxFind locates the record the request's {id} names in list: its index and
+// the record, Telnyx's 400 for a malformed UUID (when the resource is
+// UUID-keyed) or its 404. Every /v2/<resource>/{id} route shares it.
+func tnxFind[T any](r *http.Request, list []*T, idOf func(*T) string, kind string, uuidKeyed bool) (int, *T, error) {
+	id := r.PathValue("id")
+	if uuidKeyed {
+		if err := tnxInvalidUUID(id); err != nil {
+			return -1, nil, err
+		}
+	}
+	for i, v := range list {
+		if idOf(v) == id {
+			return i, v, nil
+		}
+	}
+	return -1, nil, tnxNotFound(kind, id)
+}
+
 // tnxInvalidUUID rejects a malformed id of a UUID-keyed resource.
 func tnxInvalidUUID(id string) *telnyxErr {
 	if tnxUUIDPattern.MatchString(id) {

@@ -59,28 +59,22 @@ func tnxCreateAccessIP(s *Server, st *TelnyxState, _ *http.Request, body []byte)
 	return http.StatusCreated, a, nil // bare record, as the API answers
 }
 
-func tnxFindAccessIP(st *TelnyxState, id string) (int, *telnyx.AccessIPAddress) {
-	for i, a := range st.AccessIPs {
-		if a.ID == id {
-			return i, a
-		}
-	}
-	return -1, nil
+func tnxFindAccessIP(st *TelnyxState, r *http.Request) (int, *telnyx.AccessIPAddress, error) {
+	return tnxFind(r, st.AccessIPs, func(a *telnyx.AccessIPAddress) string { return a.ID }, "access IP address", false)
 }
 
 func tnxGetAccessIP(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
-	id := r.PathValue("id")
-	if _, a := tnxFindAccessIP(st, id); a != nil {
-		return http.StatusOK, a, nil
+	_, a, err := tnxFindAccessIP(st, r)
+	if err != nil {
+		return 0, nil, err
 	}
-	return 0, nil, tnxNotFound("access IP address", id)
+	return http.StatusOK, a, nil
 }
 
 func tnxDeleteAccessIP(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
-	id := r.PathValue("id")
-	i, a := tnxFindAccessIP(st, id)
-	if a == nil {
-		return 0, nil, tnxNotFound("access IP address", id)
+	i, a, err := tnxFindAccessIP(st, r)
+	if err != nil {
+		return 0, nil, err
 	}
 	st.AccessIPs = append(st.AccessIPs[:i], st.AccessIPs[i+1:]...)
 	return http.StatusOK, a, nil

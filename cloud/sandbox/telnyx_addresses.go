@@ -128,13 +128,7 @@ func tnxNumericID() string {
 }
 
 func tnxFindAddress(st *TelnyxState, r *http.Request) (int, *telnyx.Address, error) {
-	id := r.PathValue("id")
-	for i, a := range st.Addresses {
-		if a.ID == id {
-			return i, a, nil
-		}
-	}
-	return -1, nil, tnxNotFound("address", id)
+	return tnxFind(r, st.Addresses, func(a *telnyx.Address) string { return a.ID }, "address", false)
 }
 
 func tnxGetAddress(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {

@@ -174,16 +174,7 @@ func tnxCreateAuthProvider(s *Server, st *TelnyxState, _ *http.Request, body []b
 }
 
 func tnxFindAuthProvider(st *TelnyxState, r *http.Request) (int, *telnyx.AuthenticationProvider, error) {
-	id := r.PathValue("id")
-	if err := tnxInvalidUUID(id); err != nil {
-		return -1, nil, err
-	}
-	for i, p := range st.AuthProviders {
-		if p.ID == id {
-			return i, p, nil
-		}
-	}
-	return -1, nil, tnxNotFound("authentication provider", id)
+	return tnxFind(r, st.AuthProviders, func(p *telnyx.AuthenticationProvider) string { return p.ID }, "authentication provider", true)
 }
 
 func tnxGetAuthProvider(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {

@@ -30,16 +30,7 @@ func tnxCreateBillingGroup(s *Server, st *TelnyxState, _ *http.Request, body []b
 }
 
 func tnxFindBillingGroup(st *TelnyxState, r *http.Request) (int, *telnyx.BillingGroup, error) {
-	id := r.PathValue("id")
-	if err := tnxInvalidUUID(id); err != nil {
-		return -1, nil, err
-	}
-	for i, g := range st.BillingGroups {
-		if g.ID == id {
-			return i, g, nil
-		}
-	}
-	return -1, nil, tnxNotFound("billing group", id)
+	return tnxFind(r, st.BillingGroups, func(g *telnyx.BillingGroup) string { return g.ID }, "billing group", true)
 }
 
 func tnxGetBillingGroup(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
