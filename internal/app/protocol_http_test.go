@@ -38,7 +38,16 @@ type httpPeer struct {
 
 func startHTTP(t *testing.T) *httpPeer {
 	t.Helper()
-	cfg, err := config.Parse([]string{"--sandbox", "--sandbox-secret-key", plantedKey, "--transport", "http", "--addr", "127.0.0.1:0"},
+	a, url, logs := serveTransport(t, "http")
+	return &httpPeer{t: t, app: a, url: url, logs: logs}
+}
+
+// serveTransport runs the whole server (sandbox, planted own key) on the
+// given HTTP transport until the test ends; it returns the app, its URL and
+// every log line.
+func serveTransport(t *testing.T, transport string) (*app.App, string, *testenv.SyncBuffer) {
+	t.Helper()
+	cfg, err := config.Parse([]string{"--sandbox", "--sandbox-secret-key", plantedKey, "--transport", transport, "--addr", "127.0.0.1:0"},
 		func(string) string { return "" }, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +66,7 @@ func startHTTP(t *testing.T) *httpPeer {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = hs.Serve(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; a.Close() })
-	return &httpPeer{t: t, app: a, url: hs.URL(), logs: logs}
+	return a, hs.URL(), logs
 }
 
 type httpAnswer struct {

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
-	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
@@ -34,30 +32,12 @@ type ssePeer struct {
 
 func startSSE(t *testing.T) *ssePeer {
 	t.Helper()
-	cfg, err := config.Parse([]string{"--sandbox", "--sandbox-secret-key", plantedKey, "--transport", "sse", "--addr", "127.0.0.1:0"},
-		func(string) string { return "" }, &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &testenv.SyncBuffer{}
-	a, err := app.New(context.Background(), cfg, logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs, err := a.ListenHTTP()
-	if err != nil {
-		a.Close()
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = hs.Serve(ctx) }()
-
-	p := &ssePeer{t: t, app: a, base: strings.TrimSuffix(hs.URL(), "/sse"), events: make(chan map[string]any, 64),
+	a, url, logs := serveTransport(t, "sse")
+	p := &ssePeer{t: t, app: a, base: strings.TrimSuffix(url, "/sse"), events: make(chan map[string]any, 64),
 		seen: &testenv.SyncBuffer{}, logs: logs}
 	sctx, stopStream := context.WithCancel(context.Background())
-	t.Cleanup(func() { stopStream(); cancel(); <-done; a.Close() })
-	req, _ := http.NewRequestWithContext(sctx, http.MethodGet, hs.URL(), nil)
+	t.Cleanup(stopStream) // runs before serveTransport's cleanup: the stream closes first
+	req, _ := http.NewRequestWithContext(sctx, http.MethodGet, url, nil)
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
