@@ -9,12 +9,19 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
-// CloudBase returns the CloudBase prompts; they read live data through c
-// (argument completions, template fields, the security review's findings).
-func CloudBase(c func() *tcb.Client, r *redact.Redactor) Set {
+// CloudBaseAuth returns the login, identity provider and API key prompts;
+// they read live data through c (argument completions, the security review's
+// findings).
+func CloudBaseAuth(c func() *tcb.Client, r *redact.Redactor) Set {
 	p := cbPrompts{c: c}
-	return build(r, p.setupIdentityProvider(), p.enableLoginMethods(), p.rotateAPIKey(),
-		p.createIntegrationFromTemplate(), p.chooseConnectorAuth(), p.reviewLoginSecurity())
+	return build(r, p.setupIdentityProvider(), p.enableLoginMethods(), p.rotateAPIKey(), p.reviewLoginSecurity())
+}
+
+// CloudBaseIntegration returns the integration prompts; they read template
+// fields and complete template codes through c.
+func CloudBaseIntegration(c func() *tcb.Client, r *redact.Redactor) Set {
+	p := cbPrompts{c: c}
+	return build(r, p.createIntegrationFromTemplate(), p.chooseConnectorAuth())
 }
 
 type cbPrompts struct{ c func() *tcb.Client } // a getter: the app may swap the client

@@ -33,6 +33,20 @@ type Set struct {
 	Needs    map[string][]string                // prompt -> tools its procedure calls
 }
 
+// Merge returns s with o's prompts, completions and needs added.
+func (s Set) Merge(o Set) Set {
+	out := Set{Prompts: slices.Concat(s.Prompts, o.Prompts), Complete: map[string]map[string]CompleteFunc{}, Needs: map[string][]string{}}
+	for _, x := range []Set{s, o} {
+		for name, args := range x.Complete {
+			out.Complete[name] = args
+		}
+		for name, needs := range x.Needs {
+			out.Needs[name] = needs
+		}
+	}
+	return out
+}
+
 // Only keeps the prompts whose tools are all available (toolsets, --read-only).
 func (s Set) Only(available func(tool string) bool) Set {
 	out := Set{Complete: s.Complete, Needs: s.Needs}

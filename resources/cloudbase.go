@@ -29,8 +29,8 @@ func TemplateURI(authTypeCode string) string {
 // ProviderURI is the resource of one identity provider.
 func ProviderURI(id string) string { return ProvidersURI + "/" + url.PathEscape(id) }
 
-// CloudBase returns the integration template and identity provider resources.
-func CloudBase(c func() *tcb.Client, r *redact.Redactor) Set {
+// CloudBaseTemplates returns the integration template resources.
+func CloudBaseTemplates(c func() *tcb.Client, r *redact.Redactor) Set {
 	cb := cloudbase{c: c, r: r}
 	return Set{
 		Resources: []server.ServerResource{
@@ -38,23 +38,36 @@ func CloudBase(c func() *tcb.Client, r *redact.Redactor) Set {
 				mcp.WithResourceTitle("Integration templates"),
 				mcp.WithResourceDescription("Every integration template (auth type) with its field names; secret fields listed apart."),
 				mcp.WithMIMEType(MIMEJSON)), Handler: cb.readTemplates},
-			{Resource: mcp.NewResource(ProvidersURI, "cloudbase_providers",
-				mcp.WithResourceTitle("Identity providers"),
-				mcp.WithResourceDescription("The environment's identity providers (OIDC, OAuth, SAML, WeChat, custom, email); client secrets redacted."),
-				mcp.WithMIMEType(MIMEJSON)), Handler: cb.readProviders},
 		},
 		Templates: []server.ServerResourceTemplate{
 			{Template: mcp.NewResourceTemplate(TemplateURITemplate, "cloudbase_template",
 				mcp.WithTemplateTitle("Integration template"),
 				mcp.WithTemplateDescription("One template's fields as a schema (name, label, type, required, secret) and the instances bound to it."),
 				mcp.WithTemplateMIMEType(MIMEJSON)), Handler: cb.readTemplate},
+		},
+		Complete: map[string]map[string]CompleteFunc{
+			TemplateURITemplate: {"authTypeCode": cb.completeTemplateCode},
+		},
+	}
+}
+
+// CloudBaseProviders returns the identity provider resources.
+func CloudBaseProviders(c func() *tcb.Client, r *redact.Redactor) Set {
+	cb := cloudbase{c: c, r: r}
+	return Set{
+		Resources: []server.ServerResource{
+			{Resource: mcp.NewResource(ProvidersURI, "cloudbase_providers",
+				mcp.WithResourceTitle("Identity providers"),
+				mcp.WithResourceDescription("The environment's identity providers (OIDC, OAuth, SAML, WeChat, custom, email); client secrets redacted."),
+				mcp.WithMIMEType(MIMEJSON)), Handler: cb.readProviders},
+		},
+		Templates: []server.ServerResourceTemplate{
 			{Template: mcp.NewResourceTemplate(ProviderURITemplate, "cloudbase_provider",
 				mcp.WithTemplateTitle("Identity provider"),
 				mcp.WithTemplateDescription("One identity provider's settings; client secrets redacted."),
 				mcp.WithTemplateMIMEType(MIMEJSON)), Handler: cb.readProvider},
 		},
 		Complete: map[string]map[string]CompleteFunc{
-			TemplateURITemplate: {"authTypeCode": cb.completeTemplateCode},
 			ProviderURITemplate: {"id": cb.completeProviderID},
 		},
 	}

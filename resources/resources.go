@@ -33,6 +33,18 @@ type Set struct {
 	Complete map[string]map[string]CompleteFunc
 }
 
+// Merge returns s with o's resources, templates and completions added.
+func (s Set) Merge(o Set) Set {
+	out := Set{Resources: slices.Concat(s.Resources, o.Resources), Templates: slices.Concat(s.Templates, o.Templates),
+		Complete: map[string]map[string]CompleteFunc{}}
+	for _, m := range []map[string]map[string]CompleteFunc{s.Complete, o.Complete} {
+		for uri, args := range m {
+			out.Complete[uri] = args
+		}
+	}
+	return out
+}
+
 // maxCompletions is the protocol's limit on values in one completion answer.
 const maxCompletions = 100
 

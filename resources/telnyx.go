@@ -27,7 +27,7 @@ const maxTelnyxProviders = 500
 func TelnyxProviderURI(id string) string { return TelnyxProvidersURI + "/" + url.PathEscape(id) }
 
 // Telnyx returns the SSO authentication provider resources.
-func Telnyx(c *telnyx.Client, r *redact.Redactor) Set {
+func Telnyx(c func() *telnyx.Client, r *redact.Redactor) Set {
 	t := telnyxResources{c: c, r: r}
 	return Set{
 		Resources: []server.ServerResource{
@@ -49,7 +49,7 @@ func Telnyx(c *telnyx.Client, r *redact.Redactor) Set {
 }
 
 type telnyxResources struct {
-	c *telnyx.Client
+	c func() *telnyx.Client // a getter: tests swap the client
 	r *redact.Redactor
 }
 
@@ -62,7 +62,7 @@ type telnyxProviderList struct {
 func (t telnyxResources) all(ctx context.Context) (*telnyx.Walked[telnyx.AuthenticationProvider], error) {
 	return telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxTelnyxProviders,
 		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AuthenticationProvider], error) {
-			return t.c.ListAuthenticationProviders(ctx, nil, p)
+			return t.c().ListAuthenticationProviders(ctx, nil, p)
 		}, nil)
 }
 
@@ -82,7 +82,7 @@ func (t telnyxResources) readProvider(ctx context.Context, req mcp.ReadResourceR
 			id = u
 		}
 	}
-	p, err := t.c.GetAuthenticationProvider(ctx, id)
+	p, err := t.c().GetAuthenticationProvider(ctx, id)
 	if err != nil {
 		return nil, cloudError(t.r, req.Params.URI, err)
 	}

@@ -8,17 +8,21 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
+	"github.com/cloudops-mcp/cloudops-mcp/prompts"
+	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // ToolsetCloudBaseAuth holds the login/auth configuration tools.
 const ToolsetCloudBaseAuth = "cloudbase_auth"
 
-func cloudbaseAuthTools(d *Deps) []Tool {
-	return []Tool{
-		getLoginConfig(d), modifyLoginConfig(d), describeClient(d), modifyClient(d),
-		getProviders(d), addProvider(d), modifyProvider(d), deleteProvider(d),
-		createAPIKey(d), describeAPIKeyList(d), deleteAPIKey(d),
-	}
+func cloudbaseAuthToolset(d *Deps) *Toolset {
+	tcbClient := func() *tcb.Client { return d.TCB } // a getter: tests swap the client
+	return NewToolset(ToolsetCloudBaseAuth, "CloudBase login methods and policy, application clients, identity providers, API keys").
+		AddTools(getLoginConfig(d), modifyLoginConfig(d), describeClient(d), modifyClient(d),
+			getProviders(d), addProvider(d), modifyProvider(d), deleteProvider(d),
+			createAPIKey(d), describeAPIKeyList(d), deleteAPIKey(d)).
+		AddResources(resources.CloudBaseProviders(tcbClient, d.Redactor)).
+		AddPrompts(prompts.CloudBaseAuth(tcbClient, d.Redactor))
 }
 
 type noInput struct{}

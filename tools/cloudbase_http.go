@@ -30,7 +30,10 @@ var (
 	orderByRE = regexp.MustCompile(`^\s*[A-Za-z_][A-Za-z0-9_]*(\s+(asc|desc))?\s*(,\s*[A-Za-z_][A-Za-z0-9_]*(\s+(asc|desc))?\s*)*$`)
 )
 
-func cloudbaseHTTPTools(d *Deps) []Tool { return []Tool{queryRecords(d), httpRequest(d)} }
+func cloudbaseHTTPToolset(d *Deps) *Toolset {
+	return NewToolset(ToolsetCloudBaseHTTP, "CloudBase HTTP API: data-model records and raw requests with a server-managed token").
+		AddTools(queryRecords(d), httpRequest(d))
+}
 
 type queryRecordsInput struct {
 	Datasource string `json:"datasource" jsonschema:"pattern=^[A-Za-z][A-Za-z0-9_]{0\\,63}$" jsonschema_description:"Data model identifier, e.g. sys_user or todo"`

@@ -9,15 +9,20 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/prompts"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // ToolsetCloudBaseIntegration holds the integration template and instance tools.
 const ToolsetCloudBaseIntegration = "cloudbase_integration"
 
-func cloudbaseIntegrationTools(d *Deps) []Tool {
+func cloudbaseIntegrationToolset(d *Deps) *Toolset {
 	ig := &integration{d: d, templates: newTemplateCache()}
-	return []Tool{ig.listTemplates(), ig.listUserKeys(), ig.getUserKey(), ig.createUserKey(), ig.updateUserKey(), ig.deleteUserKey()}
+	tcbClient := func() *tcb.Client { return d.TCB } // a getter: tests swap the client
+	return NewToolset(ToolsetCloudBaseIntegration, "CloudBase integration templates and instances (UserKeys)").
+		AddTools(ig.listTemplates(), ig.listUserKeys(), ig.getUserKey(), ig.createUserKey(), ig.updateUserKey(), ig.deleteUserKey()).
+		AddResources(resources.CloudBaseTemplates(tcbClient, d.Redactor)).
+		AddPrompts(prompts.CloudBaseIntegration(tcbClient, d.Redactor))
 }
 
 // integration is the state the six tools share: the template cache that

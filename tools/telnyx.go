@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // ToolsetTelnyx holds the Telnyx account access tools.
@@ -18,9 +19,11 @@ const ToolsetTelnyx = "telnyx"
 // MaxListRecords bounds what a list tool gathers with all: true.
 const MaxListRecords = 1000
 
-func telnyxTools(d *Deps) []Tool {
-	return slices.Concat(telnyxAccessIPTools(d), telnyxAddressTools(d), telnyxAuthProviderTools(d),
-		telnyxBillingGroupTools(d), telnyxIntegrationSecretTools(d), telnyxTelephonyTools(d))
+func telnyxToolset(d *Deps) *Toolset {
+	return NewToolset(ToolsetTelnyx, "Telnyx account access: IP allow-list, addresses, SSO providers, billing groups, integration secrets, telephony credentials").
+		AddTools(slices.Concat(telnyxAccessIPTools(d), telnyxAddressTools(d), telnyxAuthProviderTools(d),
+			telnyxBillingGroupTools(d), telnyxIntegrationSecretTools(d), telnyxTelephonyTools(d))...).
+		AddResources(resources.Telnyx(func() *telnyx.Client { return d.Telnyx }, d.Redactor))
 }
 
 // defineTelnyx is Define for a Telnyx tool: it puts the tool in the toolset,

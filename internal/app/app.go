@@ -32,7 +32,8 @@ type App struct {
 	Log      zerolog.Logger
 	Redactor *redact.Redactor
 	Deps     *tools.Deps
-	Tools    []tools.Tool
+	Toolsets []*tools.Toolset // every toolset; register serves those with a selected tool
+	Tools    []tools.Tool     // the selected tools (--toolsets, --tools, --read-only)
 	MCP      *server.MCPServer
 	Sandbox  *sandbox.Server
 	// SandboxURL is the in-process sandbox's base URL when --sandbox is on.
@@ -76,7 +77,12 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	if err := a.buildTelnyx(); err != nil {
 		return nil, err
 	}
-	a.Tools, err = a.selectTools(tools.All(a.Deps))
+	a.Toolsets = tools.Toolsets(a.Deps)
+	var all []tools.Tool
+	for _, ts := range a.Toolsets {
+		all = append(all, ts.Tools...)
+	}
+	a.Tools, err = a.selectTools(all)
 	if err != nil {
 		return nil, err
 	}
@@ -118,11 +124,7 @@ func (a *App) newMCPServer() *server.MCPServer {
 	}
 	opts = append(opts, a.safetyOptions()...)
 	s := server.NewMCPServer("cloudops-mcp", Version, opts...)
-	for _, t := range a.Tools {
-		s.AddTool(t.Tool, t.Handler)
-	}
-	a.registerResourcesAndPrompts(s)
-	a.registerTelnyxResources(s)
+	a.register(s)
 	return s
 }
 

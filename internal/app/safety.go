@@ -31,8 +31,8 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 	cfg := a.Config
 	sets := map[string]bool{}
 	for _, s := range cfg.Toolsets {
-		if s != "all" && !slices.Contains(tools.Toolsets, s) {
-			return nil, fmt.Errorf("--toolsets: unknown toolset %q; valid: all, %s", s, strings.Join(tools.Toolsets, ", "))
+		if s != "all" && !slices.Contains(tools.ToolsetNames, s) {
+			return nil, fmt.Errorf("--toolsets: unknown toolset %q; valid: all, %s", s, strings.Join(tools.ToolsetNames, ", "))
 		}
 		sets[s] = true
 	}
@@ -120,7 +120,7 @@ func (a *App) instructions() string {
 		counts[t.Spec.Toolset]++
 	}
 	var sets []string
-	for _, s := range tools.Toolsets {
+	for _, s := range tools.ToolsetNames {
 		if counts[s] > 0 {
 			sets = append(sets, fmt.Sprintf("%s (%d)", s, counts[s]))
 		}

@@ -214,3 +214,36 @@ func TestInstructionsSummariseLimits(t *testing.T) {
 		t.Errorf("instructions with only telnyx lack %q: %s", want, got)
 	}
 }
+
+// A toolset's resources and prompts are served exactly when one of its tools is.
+func TestToolsetsSelectResourcesAndPrompts(t *testing.T) {
+	e := testenv.New(t, func(cfg *config.Config) { cfg.Toolsets = []string{"telnyx", "cloudbase_integration"} })
+	ctx := context.Background()
+	res, err := e.Client.ListResources(ctx, mcp.ListResourcesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uris []string
+	for _, r := range res.Resources {
+		uris = append(uris, r.URI)
+	}
+	slices.Sort(uris)
+	if want := []string{"cloudbase://templates", "telnyx://authentication_providers"}; !slices.Equal(uris, want) {
+		t.Errorf("resources %v, want %v (cloudbase_auth's providers resource must not be served)", uris, want)
+	}
+	prm, err := e.Client.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range prm.Prompts {
+		got = append(got, p.Name)
+	}
+	slices.Sort(got)
+	if want := []string{"choose_connector_auth", "create_integration_from_template"}; !slices.Equal(got, want) {
+		t.Errorf("prompts %v, want %v", got, want)
+	}
+	if _, _, err := e.Read("cloudbase://providers"); err == nil {
+		t.Error("cloudbase://providers readable without the cloudbase_auth toolset")
+	}
+}

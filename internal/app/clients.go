@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 // sandboxHTTPEndpoint gives sandbox requests hosts shaped like the cloud's, so
@@ -45,6 +46,21 @@ func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
 		hc.Transport = dialOnly(strings.TrimPrefix(a.SandboxURL, "http://"))
 	}
 	return hc
+}
+
+// buildTelnyx sets up the Telnyx client in a.Deps. It is built even without
+// TELNYX_API_KEY: HTTP sessions may bring their own key, and otherwise each
+// Telnyx tool answers with what to set.
+func (a *App) buildTelnyx() error {
+	c, err := telnyx.New(telnyx.Config{APIKey: a.Config.TelnyxAPIKey, Endpoint: a.Config.TelnyxEndpoint, Timeout: a.Config.Timeout,
+		OnRetry: func(ctx context.Context, op string, attempt int, wait time.Duration, err error) {
+			a.Log.Warn().Str("telnyx", op).Int("attempt", attempt).Dur("wait", wait).Str("error", err.Error()).Msg("retrying")
+		}})
+	if err != nil {
+		return err
+	}
+	a.Deps.Telnyx = c
+	return nil
 }
 
 // dialOnly is a transport that connects to addr whatever the URL's host.
