@@ -1,0 +1,277 @@
+// Package secretpage takes a secret from the user through a one-time web page
+// instead of through the model: the server asks the client to open a URL
+// (MCP URL-mode elicitation), the user pastes the value into the page, and
+// the tool call that waits receives it. The value never appears in a
+// protocol message, a page, a log or an error.
+//
+// Each URL is single-use, unguessable (128 bits), expires, names what it is
+// for, and belongs to the one waiting tool call. The form posts back only to
+// its own origin with a per-page token; answers are never cached and never
+// echo the value.
+package secretpage
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Path is where pages are served: Path + id.
+const Path = "/secret-input/"
+
+// MaxValue bounds a submitted secret (PEM keys and certificates fit).
+const MaxValue = 16 << 10
+
+// DefaultTTL is how long a URL stays valid.
+const DefaultTTL = 10 * time.Minute
+
+// Pages issues and serves the one-time pages.
+type Pages struct {
+	store Store
+	ttl   time.Duration
+	now   func() time.Time
+	base  func(ctx context.Context) (string, error) // scheme://host[:port] the page is reached at
+}
+
+// Options configure Pages. Base is required.
+type Options struct {
+	Store Store         // default: a MemoryStore
+	TTL   time.Duration // default DefaultTTL
+	Now   func() time.Time
+	// Base returns the origin (scheme://host:port) the user's browser reaches
+	// the page at, starting a listener if need be.
+	Base func(ctx context.Context) (string, error)
+}
+
+// New returns Pages.
+func New(o Options) *Pages {
+	if o.Store == nil {
+		o.Store = NewMemoryStore()
+	}
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Pages{store: o.Store, ttl: o.TTL, now: o.Now, base: o.Base}
+}
+
+// Store is where pending requests live.
+func (p *Pages) Store() Store { return p.store }
+
+// Ticket is an issued page: the URL to hand to the client and the id the
+// waiting call collects the value with.
+type Ticket struct {
+	ID      string
+	URL     string
+	Expires time.Time
+}
+
+// Issue registers a page for one tool call. purpose is shown to the user.
+func (p *Pages) Issue(ctx context.Context, session, call, purpose string) (*Ticket, error) {
+	base, err := p.base(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, csrf := token(), token()
+	exp := p.now().Add(p.ttl)
+	if err := p.store.Add(Pending{ID: id, CSRF: csrf, Session: session, Call: call, Purpose: purpose, Expires: exp}); err != nil {
+		return nil, err
+	}
+	return &Ticket{ID: id, URL: strings.TrimSuffix(base, "/") + Path + id, Expires: exp}, nil
+}
+
+// Wait returns the value submitted for t, or why none came. The page is
+// forgotten afterwards either way: it is single-use.
+func (p *Pages) Wait(ctx context.Context, t *Ticket) (string, error) {
+	defer p.store.Remove(t.ID)
+	return p.store.Wait(ctx, t.ID)
+}
+
+// Cancel forgets an issued page whose call will not wait for it.
+func (p *Pages) Cancel(t *Ticket) { p.store.Remove(t.ID) }
+
+// token is 128 random bits, URL-safe.
+func token() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ServeHTTP serves GET (the form) and POST (the submission) under Path.
+func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	id := strings.TrimPrefix(r.URL.Path, Path)
+	if id == "" || strings.Contains(id, "/") {
+		p.refuse(w, http.StatusNotFound, ErrUnknown)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		pend, err := p.store.Lookup(id, p.now())
+		if err != nil {
+			p.refuse(w, statusOf(err), err)
+			return
+		}
+		p.render(w, http.StatusOK, formPage{Purpose: pend.Purpose, CSRF: pend.CSRF, Expires: pend.Expires.UTC().Format("15:04 MST")})
+	case http.MethodPost:
+		p.submit(w, r, id)
+	default:
+		h.Set("Allow", "GET, POST")
+		p.refuse(w, http.StatusMethodNotAllowed, errors.New("this page only shows a form and takes its submission"))
+	}
+}
+
+func (p *Pages) submit(w http.ResponseWriter, r *http.Request, id string) {
+	// Same-origin only: browsers always send Origin on a form POST, and a
+	// page elsewhere cannot forge it.
+	if !sameOrigin(r) {
+		p.refuse(w, http.StatusForbidden, errors.New("this form can only be sent from its own page; nothing was stored"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxValue+4096)
+	if err := r.ParseForm(); err != nil {
+		p.refuse(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the value is too large (at most %d KB); nothing was stored", MaxValue>>10))
+		return
+	}
+	pend, err := p.store.Lookup(id, p.now())
+	if err != nil {
+		p.refuse(w, statusOf(err), err)
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(pend.CSRF)) != 1 {
+		p.refuse(w, http.StatusForbidden, errors.New("this form does not belong to this link (the page token does not match); nothing was stored"))
+		return
+	}
+	value := r.PostForm.Get("secret")
+	if strings.TrimSpace(value) == "" {
+		p.render(w, http.StatusBadRequest, formPage{Purpose: pend.Purpose, CSRF: pend.CSRF,
+			Expires: pend.Expires.UTC().Format("15:04 MST"), Error: "Enter the value: the field is empty."})
+		return
+	}
+	if len(value) > MaxValue {
+		p.render(w, http.StatusBadRequest, formPage{Purpose: pend.Purpose, CSRF: pend.CSRF,
+			Expires: pend.Expires.UTC().Format("15:04 MST"), Error: fmt.Sprintf("The value is too long: at most %d KB.", MaxValue>>10)})
+		return
+	}
+	if err := p.store.Fulfil(id, p.now(), value); err != nil {
+		p.refuse(w, statusOf(err), err)
+		return
+	}
+	p.render(w, http.StatusOK, donePage{Purpose: pend.Purpose})
+}
+
+// sameOrigin reports whether a POST comes from a page of the origin it is
+// sent to. The Host was already checked against the listener by the caller's
+// guard (DNS rebinding).
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return u.Scheme == scheme && strings.EqualFold(u.Host, r.Host) && u.Path == "" && u.RawQuery == ""
+}
+
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, ErrExpired), errors.Is(err, ErrUsed):
+		return http.StatusGone
+	default:
+		return http.StatusNotFound
+	}
+}
+
+type formPage struct {
+	Purpose, CSRF, Expires, Error string
+}
+
+type donePage struct{ Purpose string }
+
+type refusalPage struct{ Reason string }
+
+func (p *Pages) refuse(w http.ResponseWriter, status int, why error) {
+	p.render(w, status, refusalPage{Reason: why.Error()})
+}
+
+func (p *Pages) render(w http.ResponseWriter, status int, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	var name string
+	switch data.(type) {
+	case formPage:
+		name = "form"
+	case donePage:
+		name = "done"
+	default:
+		name = "refused"
+	}
+	_ = pages.ExecuteTemplate(w, name, data)
+}
+
+// The pages: tiny, no script, no external resource, usable by keyboard and
+// screen reader (labelled field, error announced, focus starts in the field).
+var pages = template.Must(template.New("").Parse(`
+{{define "head"}}<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>{{.}} — cloudops-mcp</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+h1{font-size:1.3rem}label{display:block;font-weight:600;margin:1rem 0 .3rem}
+input[type=password]{width:100%;box-sizing:border-box;font:inherit;padding:.5rem;border:2px solid #555;border-radius:4px}
+input:focus,button:focus{outline:3px solid #1a5fb4;outline-offset:2px}
+button{margin-top:1rem;font:inherit;padding:.5rem 1.2rem;border:0;border-radius:4px;background:#1a5fb4;color:#fff;cursor:pointer}
+.for{background:#f3f3f3;border-left:4px solid #1a5fb4;padding:.6rem .8rem}
+.err{color:#a51d2d;font-weight:600}.note{color:#444;font-size:.9rem}
+</style></head><body><main>{{end}}
+{{define "foot"}}</main></body></html>{{end}}
+
+{{define "form"}}{{template "head" "Enter a secret"}}
+<h1>Enter a secret for your assistant's tool call</h1>
+<p class="for" id="for">{{.Purpose}}</p>
+{{if .Error}}<p class="err" role="alert" id="err">{{.Error}}</p>{{end}}
+<form method="post" autocomplete="off">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<label for="secret">Secret value</label>
+<input type="password" id="secret" name="secret" required autofocus autocomplete="off" spellcheck="false"
+ aria-describedby="{{if .Error}}err {{end}}for help">
+<p class="note" id="help">The value goes straight to the cloudops-mcp server; your assistant and the chat never see it.
+This link works once and expires at {{.Expires}}.</p>
+<button type="submit">Send to the server</button>
+</form>{{template "foot"}}{{end}}
+
+{{define "done"}}{{template "head" "Secret received"}}
+<h1 role="status">Received</h1>
+<p class="for">{{.Purpose}}</p>
+<p>The server has the value and the tool call continues. You can close this tab and return to your assistant.
+This link no longer works.</p>{{template "foot"}}{{end}}
+
+{{define "refused"}}{{template "head" "Link refused"}}
+<h1>This link cannot be used</h1>
+<p class="err" role="alert">{{.Reason}}</p>
+<p>Nothing was stored. You can close this tab.</p>{{template "foot"}}{{end}}
+`))
