@@ -9,10 +9,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // NamePattern is what a deliverTo name must match: one plain file name, so
@@ -156,4 +158,76 @@ func (r *Reservation) Abort() {
 	r.f.Close()
 	_ = r.root.Remove(r.name)
 	r.root.Close()
+}
+
+// MaxRead bounds a secret read from the folder (PEM keys fit).
+const MaxRead = 16 << 10
+
+// Errors of Read a caller reports as an input problem (they name no value).
+var (
+	ErrMissing = errors.New("no such file in the secrets folder")
+	ErrLink    = errors.New("is a symbolic link or not a regular file; secrets are read from plain files only")
+	ErrLoose   = errors.New("is readable or writable by group or others; run chmod 600 on it")
+	ErrOwner   = errors.New("is not owned by the user the server runs as")
+	ErrSize    = fmt.Errorf("is empty or larger than %d KB", MaxRead>>10)
+)
+
+// Read returns the secret in the folder's file name: a plain file (no link,
+// whatever it points to), mode 0600 or stricter, owned by the server's user,
+// at most MaxRead bytes; one trailing newline is dropped. The same name rule
+// as deliveries keeps it inside the folder. The file is opened once and
+// checked through that handle, so it cannot be swapped between check and read.
+func (d *Dir) Read(name string) (string, error) {
+	if !nameRE.MatchString(name) {
+		return "", ErrName
+	}
+	root, err := os.OpenRoot(d.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("%w (the folder %s does not exist)", ErrMissing, d.path)
+		}
+		return "", fmt.Errorf("secrets folder: %w", err)
+	}
+	defer root.Close()
+	li, err := root.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", ErrMissing
+	} else if err != nil {
+		return "", fmt.Errorf("secrets folder: %w", err)
+	}
+	if !li.Mode().IsRegular() {
+		return "", ErrLink
+	}
+	f, err := root.OpenFile(name, os.O_RDONLY|syscallNoFollow, 0)
+	if err != nil {
+		return "", fmt.Errorf("secrets folder: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("secrets folder: %w", err)
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return "", ErrLink
+	case fi.Mode().Perm()&0o077 != 0:
+		return "", ErrLoose
+	case !ownedByMe(fi):
+		return "", ErrOwner
+	case fi.Size() == 0 || fi.Size() > MaxRead:
+		return "", ErrSize
+	}
+	buf := make([]byte, MaxRead+1)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", fmt.Errorf("secrets folder: %w", err)
+	}
+	if n > MaxRead {
+		return "", ErrSize
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(string(buf[:n]), "\n"), "\r")
+	if s == "" {
+		return "", ErrSize
+	}
+	return s, nil
 }
