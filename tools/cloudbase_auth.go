@@ -3,6 +3,8 @@ package tools
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/invopop/jsonschema"
 
@@ -88,7 +90,8 @@ func modifyLoginConfig(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_modify_login_config", Title: "Modify login configuration", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change login methods, SMS, MFA or password policy. Pass only what should change: the server reads the current " +
 			"configuration, applies your fields, sends the full set, and returns before/after. Omitted switches keep their value.",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_login_config"},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_login_config",
+		Summarize: summarizeLoginConfig(d)},
 		func(ctx context.Context, in *modifyLoginConfigInput) (*loginConfigChange, error) {
 			before, err := d.TCB.DescribeLoginConfig(ctx)
 			if err != nil {
@@ -261,7 +264,7 @@ func modifyProvider(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change an identity source; only the fields given change (Config fields merge). Creates the CUSTOM or EMAIL " +
 			"source (Id custom/email) on first use. Email templates must contain {{.VerificationCode}}.",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers"},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeModifyProvider(d)},
 		func(ctx context.Context, in *modifyProviderInput) (*providerChange, error) {
 			if in.EmailConfig != nil {
 				// EmailConfig belongs to EMAIL providers only; the stored type decides when none is given.
@@ -298,7 +301,7 @@ type deleted struct {
 func deleteProvider(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_delete_provider", Title: "Delete identity provider", Toolset: ToolsetCloudBaseAuth,
 		Description: "Delete an identity source. Users can no longer sign in through it.",
-		Destructive: true, CheckWith: "cloudbase_get_providers"},
+		Destructive: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeDeleteProvider(d)},
 		func(ctx context.Context, in *tcb.DeleteProviderRequest) (*deleted, error) {
 			res, err := d.TCB.DeleteProvider(ctx, in)
 			if err != nil {
@@ -368,7 +371,8 @@ func describeAPIKeyList(d *Deps) Tool {
 func deleteAPIKey(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_delete_api_key", Title: "Delete API key", Toolset: ToolsetCloudBaseAuth,
 		Description: "Revoke an API key; requests using it fail afterwards. Deleting a missing key succeeds.",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_describe_api_key_list"},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_describe_api_key_list",
+		Summarize: summarizeDeleteAPIKey(d)},
 		func(ctx context.Context, in *tcb.DeleteApiKeyRequest) (*deleted, error) {
 			res, err := d.TCB.DeleteApiKey(ctx, in)
 			if err != nil {
@@ -376,4 +380,140 @@ func deleteAPIKey(d *Deps) Tool {
 			}
 			return &deleted{Id: in.KeyId, Deleted: true, RequestId: res.RequestId}, nil
 		})
+}
+
+// Confirmation lines (see confirm.go), read from current state.
+
+// loginMethods are the four switches of the login policy, in display order.
+var loginMethods = []struct{ field, label string }{
+	{"PhoneNumberLogin", "phone SMS"}, {"EmailLogin", "email"}, {"UserNameLogin", "username/password"}, {"AnonymousLogin", "anonymous"},
+}
+
+func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		cur, err := d.TCB.DescribeLoginConfig(ctx)
+		if err != nil {
+			return "", err
+		}
+		now := map[string]bool{"PhoneNumberLogin": cur.PhoneNumberLogin, "EmailLogin": cur.EmailLogin,
+			"UserNameLogin": cur.UserNameLogin, "AnonymousLogin": cur.AnonymousLogin}
+		var changes, on []string
+		for _, m := range loginMethods {
+			next := now[m.field]
+			if v, ok := args[m.field].(bool); ok {
+				if v != next {
+					changes = append(changes, map[bool]string{true: "enable", false: "disable"}[v]+" "+m.label+" login")
+				}
+				next = v
+			}
+			if next {
+				on = append(on, m.label)
+			}
+		}
+		for _, o := range []struct{ field, what string }{{"SmsVerificationConfig", "SMS settings"}, {"MfaConfig", "MFA settings"},
+			{"PwdUpdateStrategy", "password rotation"}} {
+			if _, ok := args[o.field]; ok {
+				changes = append(changes, "change "+o.what)
+			}
+		}
+		if len(changes) == 0 {
+			changes = []string{"re-apply the current login settings"}
+		}
+		line := capitalize(strings.Join(changes, ", ")) + " for env " + d.TCB.EnvID(ctx) + "; "
+		switch {
+		case len(on) == 0:
+			line += "no login method remains on: nobody can sign in"
+		case len(on) == 1 && on[0] == "anonymous":
+			line += "only anonymous login remains: registered users cannot sign in"
+		default:
+			line += fmt.Sprintf("%d of %d login methods remain on (%s)", len(on), len(loginMethods), strings.Join(on, ", "))
+		}
+		return line, nil
+	}
+}
+
+func summarizeDeleteProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		id, _ := args["Id"].(string)
+		list, err := d.TCB.GetProviders(ctx)
+		if err != nil {
+			return "", err
+		}
+		env := d.TCB.EnvID(ctx)
+		others := 0
+		var desc string
+		for _, p := range list.Data {
+			switch {
+			case p.Id == id:
+				desc = p.ProviderType
+				if p.Name != nil && p.Name.Message != "" {
+					desc += fmt.Sprintf(" %q", p.Name.Message)
+				}
+				desc += map[bool]string{true: ", enabled", false: ", disabled"}[p.On == "TRUE"]
+			case p.On == "TRUE":
+				others++
+			}
+		}
+		if desc == "" {
+			return fmt.Sprintf("Delete identity provider %s in env %s (no such provider: nothing to delete)", id, env), nil
+		}
+		return fmt.Sprintf("Delete identity provider %s (%s) in env %s; users can no longer sign in with it; %d other providers stay enabled",
+			id, desc, env, others), nil
+	}
+}
+
+func summarizeModifyProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		id, _ := args["Id"].(string)
+		cur, err := findProvider(ctx, d, id)
+		if err != nil {
+			return "", err
+		}
+		env := d.TCB.EnvID(ctx)
+		if cur == nil {
+			return fmt.Sprintf("Create identity provider %s in env %s", id, env), nil
+		}
+		if on, _ := args["On"].(string); on == "FALSE" && cur.On == "TRUE" {
+			return fmt.Sprintf("Disable identity provider %s (%s) in env %s; users can no longer sign in with it", id, cur.ProviderType, env), nil
+		}
+		var fields []string
+		for k := range args {
+			if k != "Id" {
+				fields = append(fields, k)
+			}
+		}
+		sort.Strings(fields)
+		return fmt.Sprintf("Change identity provider %s (%s) in env %s: %s", id, cur.ProviderType, env, strings.Join(fields, ", ")), nil
+	}
+}
+
+func summarizeDeleteAPIKey(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		id, _ := args["KeyId"].(string)
+		env := d.TCB.EnvID(ctx)
+		for _, typ := range []string{"api_key", "publish_key"} {
+			for page := 1; page <= 10; page++ {
+				list, err := d.TCB.DescribeApiKeyList(ctx, &tcb.DescribeApiKeyListRequest{KeyType: typ, PageNumber: page, PageSize: 100})
+				if err != nil {
+					return "", err
+				}
+				for _, k := range list.Data {
+					if k.KeyId == id {
+						return fmt.Sprintf("Revoke API key %s (%s, %s) in env %s; requests using it fail afterwards", id, k.Name, typ, env), nil
+					}
+				}
+				if page*100 >= list.Total {
+					break
+				}
+			}
+		}
+		return fmt.Sprintf("Revoke API key %s in env %s (no such key: nothing to revoke)", id, env), nil
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -140,3 +140,14 @@ type idInput struct {
 type uuidInput struct {
 	ID string `json:"id" jsonschema:"format=uuid" jsonschema_description:"Record id (UUID)"`
 }
+
+// argID is the id argument of a call being confirmed.
+func argID(args map[string]any) string { s, _ := args["id"].(string); return s }
+
+// quoted is " \"s\"" for a non-empty s, for confirmation lines.
+func quoted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf(" %q", s)
+}

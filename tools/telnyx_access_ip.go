@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
@@ -53,4 +54,14 @@ func deleteAccessIPAddress(d *Deps) Tool {
 		func(ctx context.Context, in *idInput) (*telnyx.AccessIPAddress, error) {
 			return d.Telnyx.DeleteAccessIPAddress(ctx, in.ID)
 		})
+}
+
+func summarizeDeleteAccessIP(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		a, err := d.Telnyx.GetAccessIPAddress(ctx, argID(args))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Remove access IP %s%s (%s): Telnyx API calls from it will be refused", a.IPAddress, quoted(a.Description), a.Status), nil
+	}
 }

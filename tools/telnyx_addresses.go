@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
@@ -71,4 +72,26 @@ func acceptAddressSuggestions(d *Deps) Tool {
 		func(ctx context.Context, in *idInput) (*telnyx.SuggestionAcceptance, error) {
 			return d.Telnyx.AcceptAddressSuggestions(ctx, in.ID, nil)
 		})
+}
+
+func summarizeDeleteAddress(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		a, err := d.Telnyx.GetAddress(ctx, argID(args))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Permanently delete the address of %s, %s, %s %s %s (id %s)", a.BusinessName, a.StreetAddress, a.Locality,
+			a.PostalCode, a.CountryCode, a.ID), nil
+	}
+}
+
+func summarizeAcceptSuggestions(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		a, err := d.Telnyx.GetAddress(ctx, argID(args))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Replace the address %s, %s with its validated suggestion and upload its numbers to Microsoft Operator Connect",
+			a.StreetAddress, a.Locality), nil
+	}
 }

@@ -2,6 +2,8 @@ package tools
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
@@ -94,4 +96,51 @@ func deleteAuthenticationProvider(d *Deps) Tool {
 			}
 			return p, err
 		})
+}
+
+func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		p, err := d.Telnyx.GetAuthenticationProvider(ctx, argID(args))
+		if err != nil {
+			return "", err
+		}
+		var changes []string
+		if v, ok := args["active"].(bool); ok && (p.Active == nil || *p.Active != v) {
+			if v {
+				changes = append(changes, "enable sign-in through it")
+			} else {
+				changes = append(changes, "disable sign-in through it")
+			}
+		}
+		for _, k := range []string{"name", "short_name", "settings_url"} {
+			if v, ok := args[k].(string); ok {
+				changes = append(changes, fmt.Sprintf("set %s to %q", k, v))
+			}
+		}
+		if s, ok := args["settings"].(map[string]any); ok {
+			was := "none"
+			if p.Settings != nil {
+				was = p.Settings.IdpEntityID
+			}
+			changes = append(changes, fmt.Sprintf("trust IdP %v (SSO URL %v) instead of %s", s["idp_entity_id"], s["idp_sso_target_url"], was))
+		}
+		if len(changes) == 0 {
+			changes = append(changes, "no change")
+		}
+		return fmt.Sprintf("SSO provider %s (%s): %s", p.Name, p.ShortName, strings.Join(changes, "; ")), nil
+	}
+}
+
+func summarizeDeleteAuthProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		p, err := d.Telnyx.GetAuthenticationProvider(ctx, argID(args))
+		if err != nil {
+			return "", err
+		}
+		state := "inactive"
+		if p.Active != nil && *p.Active {
+			state = "ACTIVE: its users will no longer be able to sign in through it"
+		}
+		return fmt.Sprintf("Delete SSO provider %s (short name %s, %s)", p.Name, p.ShortName, state), nil
+	}
 }

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
@@ -60,4 +61,14 @@ func deleteBillingGroup(d *Deps) Tool {
 		func(ctx context.Context, in *uuidInput) (*telnyx.BillingGroup, error) {
 			return d.Telnyx.DeleteBillingGroup(ctx, in.ID)
 		})
+}
+
+func summarizeDeleteBillingGroup(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		g, err := d.Telnyx.GetBillingGroup(ctx, argID(args))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Delete billing group %q (id %s)", g.Name, g.ID), nil
+	}
 }
