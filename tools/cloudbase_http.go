@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // ToolsetCloudBaseHTTP holds the CloudBase HTTP API tools.
@@ -31,12 +32,13 @@ var (
 )
 
 func cloudbaseHTTPToolset(d *Deps) *Toolset {
-	return NewToolset(ToolsetCloudBaseHTTP, "CloudBase HTTP API: data-model records and raw requests with a server-managed token").
-		AddTools(queryRecords(d), httpRequest(d))
+	return NewToolset(ToolsetCloudBaseHTTP, "CloudBase HTTP API: data models, their records, and raw requests with a server-managed token").
+		AddTools(listDataModels(d), queryRecords(d), httpRequest(d)).
+		AddResources(resources.DataModels(func() *tcb.HTTPClient { return d.HTTPAPI }, d.Redactor))
 }
 
 type queryRecordsInput struct {
-	Datasource string `json:"datasource" jsonschema:"pattern=^[A-Za-z][A-Za-z0-9_]{0\\,63}$" jsonschema_description:"Data model identifier, e.g. sys_user or todo"`
+	Datasource string `json:"datasource" jsonschema:"pattern=^[A-Za-z][A-Za-z0-9_]{0\\,63}$" jsonschema_description:"Data model name (cloudbase_list_data_models lists them), e.g. sys_user"`
 	EnvType    string `json:"envType,omitempty" jsonschema:"enum=prod,enum=pre,default=prod" jsonschema_description:"prod (live data) or pre (preview data)"`
 	Filter     string `json:"filter,omitempty" jsonschema:"maxLength=2000" jsonschema_description:"OData $filter: eq ne gt ge lt le and or not contains(f,'x'); strings in single quotes"`
 	Select     string `json:"select,omitempty" jsonschema:"maxLength=1000" jsonschema_description:"Comma-separated fields to return; _id is always included"`
@@ -85,7 +87,7 @@ func queryRecords(d *Deps) Tool {
 			page, err := d.HTTPAPI.QueryRecords(ctx, tcb.RecordQuery{EnvType: in.EnvType, Datasource: in.Datasource,
 				Filter: in.Filter, Select: in.Select, OrderBy: in.OrderBy, Top: top, Skip: in.Skip, Count: in.Count})
 			if err != nil {
-				return nil, httpAPIError(err)
+				return nil, httpAPIError(d.explainRecordsError(ctx, in.EnvType, in.Datasource, err))
 			}
 			return pageOutput(page, in.Skip, top)
 		})

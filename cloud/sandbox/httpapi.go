@@ -67,6 +67,7 @@ func writeHTTPAPIError(w http.ResponseWriter, reqID string, e *httpAPIError) {
 func (s *Server) routeHTTPAPI(mux *http.ServeMux) {
 	mux.HandleFunc(httpTokenPath, s.serveHTTPToken)
 	mux.HandleFunc(odataPrefix, s.serveOData)
+	mux.HandleFunc(modelsPrefix, s.serveSchemaList)
 }
 
 // IssuedAccessTokens lists the latest HTTP API tokens issued for envID (tests

@@ -31,6 +31,8 @@ type RecordsState struct {
 
 // Model is one data model: its schema and its records in creation order.
 type Model struct {
+	// Title is the model's display name.
+	Title string `json:"title,omitempty"`
 	// Fields maps each user field to its type: string, number or boolean.
 	Fields   map[string]string `json:"fields"`
 	Required []string          `json:"required,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 const seedModels = `{
  "sys_user": {
+  "title": "Users",
   "fields": {"name": "string", "nickName": "string", "email": "string", "phone": "string",
              "status": "string", "type": "string", "loginCount": "number"},
   "required": ["name"],
@@ -28,6 +29,7 @@ const seedModels = `{
   ]
  },
  "todo": {
+  "title": "To-do items",
   "fields": {"title": "string", "done": "boolean", "priority": "number", "due": "string", "owner": "string", "notes": "string"},
   "required": ["title"],
   "prod": [
@@ -44,11 +46,24 @@ const seedModels = `{
    {"title": "Try the new schema", "done": false, "priority": 1, "owner": "tester"},
    {"title": "Preview smoke test", "done": true, "priority": 2, "owner": "tester"}
   ]
+ },
+ "orders": {
+  "title": "Orders",
+  "fields": {"orderNo": "string", "customer": "string", "amount": "number", "currency": "string", "status": "string"},
+  "required": ["orderNo", "amount", "status"],
+  "prod": [
+   {"orderNo": "SO-1001", "customer": "alice", "amount": 199, "currency": "CNY", "status": "paid"},
+   {"orderNo": "SO-1002", "customer": "bob", "amount": 59.5, "currency": "CNY", "status": "pending"},
+   {"orderNo": "SO-1003", "customer": "dave", "amount": 1200, "currency": "CNY", "status": "paid"},
+   {"orderNo": "SO-1004", "customer": "erin", "amount": 35, "currency": "CNY", "status": "refunded"}
+  ],
+  "pre": []
  }
 }`
 
 func seedRecords(now time.Time) *RecordsState {
 	var seed map[string]struct {
+		Title    string            `json:"title"`
 		Fields   map[string]string `json:"fields"`
 		Required []string          `json:"required"`
 		Prod     []map[string]any  `json:"prod"`
@@ -67,7 +82,7 @@ func seedRecords(now time.Time) *RecordsState {
 				at := base - float64((len(recs)-i)*3600_000) // oldest first, an hour apart
 				r["createdAt"], r["updatedAt"] = at, at
 			}
-			model := &Model{Fields: m.Fields, Required: m.Required, Records: recs}
+			model := &Model{Title: m.Title, Fields: m.Fields, Required: m.Required, Records: recs}
 			if envType == "prod" {
 				st.Prod[name] = model
 			} else {
@@ -84,5 +99,5 @@ func cloneModel(m *Model) *Model {
 	for k, v := range m.Fields {
 		fields[k] = v
 	}
-	return &Model{Fields: fields, Required: append([]string(nil), m.Required...), Records: m.Records}
+	return &Model{Title: m.Title, Fields: fields, Required: append([]string(nil), m.Required...), Records: m.Records}
 }
