@@ -48,13 +48,15 @@ docs:
 
 # Benchmarks (not part of `make test`): Go benchmarks of the hot paths with
 # -benchmem (compare two runs with benchstat, see BENCHMARKS.md), then the
+# side-by-side comparison with a bare mcp-go server (bench/bare), the
 # cold-start, catalogue, redaction and tool-call measurements as Markdown.
 BENCH_OUT ?= bin/bench
 bench: build
 	@mkdir -p $(BENCH_OUT)
+	$(GO) build -trimpath -o bin/bench-bare ./bench/bare
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/bench ./internal/redact ./cloud/sandbox > $(BENCH_OUT)/gobench.txt || { cat $(BENCH_OUT)/gobench.txt; exit 1; }
 	cat $(BENCH_OUT)/gobench.txt
-	$(GO) run ./bench -bin $(BIN) all > $(BENCH_OUT)/report.md || { cat $(BENCH_OUT)/report.md; exit 1; }
+	$(GO) run ./bench -bin $(BIN) -bare bin/bench-bare all > $(BENCH_OUT)/report.md || { cat $(BENCH_OUT)/report.md; exit 1; }
 	cat $(BENCH_OUT)/report.md
 
 # Load test (not in CI): 50 sessions x 200 calls over Streamable HTTP to the

@@ -1,7 +1,10 @@
 // Command bench measures cloudops-mcp and prints the results as Markdown
 // (the source of BENCHMARKS.md). `make bench` and `make load` run it.
 //
-//	go run ./bench [-bin bin/cloudops-mcp] [-runs 30] [-per-level 3s] all|coldstart|toolcall|redact|catalogue|load
+//	go run ./bench [-bin bin/cloudops-mcp] [-runs 30] [-per-level 3s] all|floor|coldstart|toolcall|redact|catalogue|load
+//
+// floor compares cloudops-mcp with a bare mcp-go server (-bare, built from
+// ./bench/bare), side by side in alternating runs.
 package main
 
 import (
@@ -27,6 +30,11 @@ func main() {
 	loadBound := flag.Duration("load-bound", 2*time.Minute, "load test: the whole run must end within this")
 	loadTools := flag.String("load-tools", "", "load test: comma list of argument-less tools to call (default: every read tool without required arguments)")
 	loadMaxRSS := flag.Int("load-max-rss-mb", 128, "load test: fail if the server's peak RSS exceeds this")
+	bareBin := flag.String("bare", "bin/bench-bare", "floor: the bare mcp-go server (go build -o bin/bench-bare ./bench/bare)")
+	floorRounds := flag.Int("floor-rounds", 5, "floor: alternating load rounds")
+	floorSessions := flag.Int("floor-sessions", 16, "floor: concurrent sessions")
+	floorCalls := flag.Int("floor-calls", 250, "floor: calls per session per round")
+	floorCold := flag.Int("floor-cold-runs", 20, "floor: alternating cold starts per server")
 	idlePerHost := flag.Int("idle-conns-per-host", 0, "experiment: raise net/http's default MaxIdleConnsPerHost (2), which the cloud clients' pools inherit")
 	flag.Parse()
 	if *idlePerHost > 0 {
@@ -37,15 +45,27 @@ func main() {
 	if what == "" {
 		what = "all"
 	}
-	if err := run(what, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound, *loadTools, *loadMaxRSS); err != nil {
+	floor := bench.FloorOptions{Bin: *bin, BareBin: *bareBin, Rounds: *floorRounds, Sessions: *floorSessions,
+		CallsPerSession: *floorCalls, ColdRuns: *floorCold}
+	if err := run(what, floor, *bin, *runs, *perLevel, *latency, *levels, *loadSessions, *loadCalls, *loadBound, *loadTools, *loadMaxRSS); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(what, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration, loadTools string, loadMaxRSSMB int) error {
+func run(what string, floor bench.FloorOptions, bin string, runs int, perLevel, latency time.Duration, levels string, loadSessions, loadCalls int, loadBound time.Duration, loadTools string, loadMaxRSSMB int) error {
 	fmt.Printf("## Run\n\n%s- Command: `%s`\n\n", bench.ReadMachine().Markdown(), strings.Join(os.Args, " "))
 	all := what == "all"
+	if all || what == "floor" {
+		f, err := bench.MeasureFloor(floor)
+		if err != nil {
+			return fmt.Errorf("floor: %w", err)
+		}
+		fmt.Printf("## Against a bare mcp-go server\n\n%s\n", f.Markdown())
+		if err := f.FloorErr(); err != nil {
+			return fmt.Errorf("floor: %w", err)
+		}
+	}
 	if all || what == "coldstart" {
 		if runs < 20 {
 			return fmt.Errorf("-runs %d: at least 20", runs)

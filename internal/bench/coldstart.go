@@ -9,13 +9,12 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
 // ColdStart is the wall time from spawning the binary with --sandbox over
 // stdio, through initialize and tools/list, to its exit when stdin closes;
-// and the peak RSS the kernel recorded for it (getrusage of the child).
+// and its peak RSS (VmHWM) once it has answered tools/list.
 type ColdStart struct {
 	Runs        int
 	Wall        Dist
@@ -53,7 +52,7 @@ func MeasureColdStart(bin string, runs int) (*ColdStart, error) {
 }
 
 type coldRun struct {
-	wall          time.Duration
+	wall, cpu     time.Duration
 	rssKB         int64
 	tools, listed int
 }
@@ -65,7 +64,12 @@ const (
 )
 
 func coldStartOnce(bin string) (coldRun, error) {
-	cmd := exec.Command(bin, "--sandbox")
+	return coldStartCmd(exec.Command(bin, "--sandbox"))
+}
+
+// coldStartCmd spawns cmd (a stdio MCP server), initializes it, lists its
+// tools, closes stdin and waits for the exit.
+func coldStartCmd(cmd *exec.Cmd) (coldRun, error) {
 	cmd.Stderr = io.Discard
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -101,23 +105,26 @@ func coldStartOnce(bin string) (coldRun, error) {
 	if err != nil {
 		return kill(fmt.Errorf("tools/list: %w", err))
 	}
+	// Peak RSS of the exec'd program itself. The child's getrusage maxrss is
+	// not it: Linux folds the pre-exec address space (shared with this
+	// process by vfork) into it, so it reported this process's RSS.
+	rss, err := procStatusKB(cmd.Process.Pid, "VmHWM")
+	if err != nil {
+		return kill(fmt.Errorf("VmHWM: %w", err))
+	}
 	_ = stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		return coldRun{}, fmt.Errorf("exit: %w", err)
 	}
 	wall := time.Since(start)
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	var list struct {
 		Result struct{ Tools []json.RawMessage } `json:"result"`
 	}
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return coldRun{}, err
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var rss int64
-	if ru != nil {
-		rss = ru.Maxrss // kilobytes on Linux
-	}
-	return coldRun{wall: wall, rssKB: rss, tools: len(list.Result.Tools), listed: len(raw)}, nil
+	return coldRun{wall: wall, cpu: cpu, rssKB: rss, tools: len(list.Result.Tools), listed: len(raw)}, nil
 }
 
 // readResponse reads lines until the response with the given id, skipping notifications.
