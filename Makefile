@@ -42,9 +42,10 @@ snaps:
 
 check: test
 
-# Regenerate the tools table in README.md.
+# Regenerate the tools and settings tables in README.md.
 docs:
 	UPDATE_README=true $(GO) test ./tools -run TestReadmeToolsTable -count=1
+	UPDATE_README=true $(GO) test . -run TestReadmeSettingsTable -count=1
 
 # Benchmarks (not part of `make test`): Go benchmarks of the hot paths with
 # -benchmem (compare two runs with benchstat, see BENCHMARKS.md), then the

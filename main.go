@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -24,16 +23,24 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if len(args) > 0 && args[0] == "sandbox" {
-		return runSandbox(ctx, args[1:], stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "sandbox":
+			return runSandbox(ctx, args[1:], stdout, stderr)
+		case "help":
+			if len(args) > 1 && args[1] == "sandbox" {
+				return runSandbox(ctx, []string{"--help"}, stdout, stderr)
+			}
+			config.WriteUsage(stdout)
+			return 0
+		}
 	}
-	cfg, err := config.Parse(args, os.Getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
+	cfg, err := config.Parse(args, os.Getenv, stdout)
+	if errors.Is(err, config.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "cloudops-mcp:", err)
-		return 2
+		return refuse(stderr, err)
 	}
 	if cfg.ShowVersion {
 		fmt.Fprintln(stdout, "cloudops-mcp", app.Version)
@@ -41,17 +48,34 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	a, err := app.New(ctx, cfg, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cloudops-mcp:", err)
-		return 1
+		return refuse(stderr, err)
 	}
 	defer a.Close()
 	// Libraries that log through the standard logger (mcp-go reports panics
 	// there) must not bypass redaction or reach stdout.
 	log.SetFlags(0)
 	log.SetOutput(a.LogWriter())
-	if err := a.Serve(ctx, stdin, stdout); err != nil && !errors.Is(err, context.Canceled) {
+	if cfg.Transport == "stdio" {
+		err = a.Serve(ctx, stdin, stdout)
+	} else {
+		// Binding is the last start-up check (address in use, no token on a
+		// public address): a refusal there is reported like a config error.
+		hs, lerr := a.ListenHTTP()
+		if lerr != nil {
+			return refuse(stderr, lerr)
+		}
+		err = hs.Serve(ctx)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
 		a.Log.Error().Err(err).Msg("server stopped")
 		return 1
 	}
 	return 0
+}
+
+// refuse reports a configuration error or start-up refusal in the one format
+// every such failure uses, and returns its exit code.
+func refuse(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "cloudops-mcp:", err)
+	return config.ExitUsage
 }

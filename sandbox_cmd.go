@@ -5,32 +5,43 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
+	"github.com/spf13/pflag"
+
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 )
 
 // runSandbox serves only the emulator, so other clients (the official Node
 // SDK with TCB_BASE_URL, curl) can use it.
-func runSandbox(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cloudops-mcp sandbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:9000", "listen address (keep it on loopback)")
+func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("cloudops-mcp sandbox", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	addr := fs.String("addr", "127.0.0.1:9000", "listen address")
+	public := fs.Bool("public", false, "allow a non-loopback --addr (anyone who can reach it can use the emulator)")
 	secretID := fs.String("secret-id", sandbox.DefaultSecretID, "the SecretId the emulator accepts")
 	secretKey := fs.String("secret-key", sandbox.DefaultSecretKey, `the SecretKey it accepts; "generate" makes a random one and prints it`)
 	envID := fs.String("env-id", sandbox.DefaultEnvID, "the emulated CloudBase environment id")
 	state := fs.String("state", "", "persist state in this file (atomic writes)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: cloudops-mcp sandbox [flags]\n\nRuns the offline emulator of the CloudBase and Telnyx APIs on loopback.\n\nFlags:")
-		fs.PrintDefaults()
-	}
+	help := fs.BoolP("help", "h", false, "print this help")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return refuse(stderr, fmt.Errorf("sandbox: %v; see cloudops-mcp sandbox --help", err))
+	}
+	if *help {
+		fmt.Fprint(stdout, "Usage: cloudops-mcp sandbox [flags]\n\nRuns the offline emulator of the CloudBase and Telnyx APIs, by default on loopback.\n\nFlags:\n")
+		fmt.Fprint(stdout, fs.FlagUsages())
+		return 0
+	}
+	if fs.NArg() > 0 {
+		return refuse(stderr, fmt.Errorf("sandbox: unexpected argument %q; see cloudops-mcp sandbox --help", fs.Arg(0)))
+	}
+	if !*public && !httpserve.IsLoopbackHost(*addr) {
+		return refuse(stderr, fmt.Errorf("sandbox: refusing to listen on %s, which other machines can reach; "+
+			"use a loopback address such as 127.0.0.1:9000, or pass --public", *addr))
 	}
 	generated := *secretKey == "generate"
 	if generated {
@@ -40,21 +51,21 @@ func runSandbox(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{{SecretID: *secretID, SecretKey: *secretKey, EnvID: *envID}}, StateFile: *state})
 	if err != nil {
-		fmt.Fprintln(stderr, "cloudops-mcp sandbox:", err)
-		return 1
+		return refuse(stderr, errors.New("sandbox: "+err.Error()))
 	}
 	url, done, err := sb.Listen(ctx, *addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cloudops-mcp sandbox:", err)
-		return 1
+		return refuse(stderr, errors.New("sandbox: "+err.Error()))
 	}
-	fmt.Fprintf(stderr, "sandbox listening on %s\n  env id:    %s\n  SecretId:  %s\n", url, *envID, *secretID)
+	// These are the emulator's own test values (documented in the README),
+	// not cloud credentials: printing them is what lets a client connect.
+	fmt.Fprintf(stderr, "sandbox listening on %s (offline emulator; no real cloud is called)\n", url)
+	fmt.Fprintf(stderr, "  TENCENTCLOUD_SECRETID=%s\n  TENCENTCLOUD_SECRETKEY=%s\n  TENCENTCLOUD_TCB_ENVID=%s\n", *secretID, *secretKey, *envID)
+	fmt.Fprintf(stderr, "  TELNYX_API_KEY=%s\n", sb.Config().TelnyxAPIKey)
+	fmt.Fprintf(stderr, "  cloudops-mcp --tcb-endpoint %s --tcb-http-endpoint %s --telnyx-endpoint %s\n", url, url, url)
 	if generated {
-		fmt.Fprintf(stderr, "  SecretKey: %s (generated for this run)\n", *secretKey)
-	} else {
-		fmt.Fprintln(stderr, "  SecretKey: the one you set, or the documented default (README)")
+		fmt.Fprintln(stderr, "  (SecretKey generated for this run)")
 	}
-	fmt.Fprintf(stderr, "  Telnyx:    %s/v2 with the documented sandbox API key\n", url)
 	<-done
 	return 0
 }

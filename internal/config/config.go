@@ -1,18 +1,24 @@
-// Package config turns flags and environment variables into the server's
-// configuration. Flags win over the environment.
+// Package config turns flags, environment variables and an optional config
+// file into the server's configuration. Every setting is declared once
+// (settings.go, or Register from another package); flags win over the
+// environment, which wins over the file.
 package config
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // Config is everything main needs to build and run the server.
 type Config struct {
+	ConfigFile string // --config, already applied
+
 	Transport string // stdio | sse | http
 	Addr      string
 	LogLevel  string
@@ -57,124 +63,232 @@ type Config struct {
 	SandboxState     string
 
 	ShowVersion bool
+
+	extra map[string]any // values of registered settings (Var.Get)
 }
 
 // ErrHelp is returned after --help printed the usage.
-var ErrHelp = flag.ErrHelp
+var ErrHelp = pflag.ErrHelp
 
-// Parse reads args (without the program name) and the environment.
-func Parse(args []string, getenv func(string) string, usageOut io.Writer) (*Config, error) {
-	c := &Config{}
-	fs := flag.NewFlagSet("cloudops-mcp", flag.ContinueOnError)
-	fs.SetOutput(usageOut)
-	env := func(names ...string) string {
-		for _, n := range names {
-			if v := getenv(n); v != "" {
-				return v
+// Error is a configuration mistake the user can fix: main prints it in one
+// format ("cloudops-mcp: …; see --help") and exits with ExitUsage.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// ExitUsage is the exit code for configuration errors and start-up refusals.
+const ExitUsage = 2
+
+func errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
+
+// Parse reads args (without the program name), the environment and the
+// config file. --help writes the usage to out and returns ErrHelp.
+func Parse(args []string, getenv func(string) string, out io.Writer) (*Config, error) {
+	c := &Config{extra: map[string]any{}}
+	fs := pflag.NewFlagSet("cloudops-mcp", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are returned, rendered once by main
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	targets := map[string]any{}
+	for _, s := range All() {
+		t := s.target(c)
+		targets[s.Name] = t
+		if s.Default != "" {
+			v, _ := s.Kind.parse(s.Default) // checked at declaration
+			store(t, v)
+		}
+		if !s.EnvOnly {
+			f := fs.VarPF(&flagValue{s: s, target: t}, s.Name, "", s.Usage)
+			if s.Kind == Bool {
+				f.NoOptDefVal = "true"
 			}
 		}
-		return ""
 	}
-	def := func(v, d string) string {
-		if v == "" {
-			return d
-		}
-		return v
-	}
-	var toolsets, toolList, origins string
-	fs.StringVar(&c.Transport, "transport", def(env("CLOUDOPS_MCP_TRANSPORT"), "stdio"), "how clients connect: stdio, sse or http")
-	fs.StringVar(&c.Addr, "addr", def(env("CLOUDOPS_MCP_ADDR"), "127.0.0.1:8080"), "listen address for sse/http")
-	fs.StringVar(&c.LogLevel, "log-level", def(env("CLOUDOPS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error (logs go to stderr)")
-	fs.StringVar(&c.EnvID, "env-id", env("TENCENTCLOUD_TCB_ENVID", "CLOUDBASE_ENV_ID"), "CloudBase environment id (env TENCENTCLOUD_TCB_ENVID or CLOUDBASE_ENV_ID)")
-	fs.StringVar(&c.Region, "region", def(env("TENCENTCLOUD_REGION"), "ap-shanghai"), "Tencent Cloud region (env TENCENTCLOUD_REGION)")
-	fs.StringVar(&c.TCBEndpoint, "tcb-endpoint", env("CLOUDOPS_MCP_TCB_ENDPOINT"), "CloudBase management API URL (default https://tcb.tencentcloudapi.com)")
-	fs.StringVar(&c.HTTPEndpoint, "tcb-http-endpoint", env("CLOUDOPS_MCP_TCB_HTTP_ENDPOINT"), "CloudBase HTTP API base URL (default https://<env>.<region>.tcb-api.tencentcloudapi.com)")
-	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "per-call timeout for cloud requests")
-	fs.StringVar(&c.TelnyxEndpoint, "telnyx-endpoint", env("CLOUDOPS_MCP_TELNYX_ENDPOINT"), "Telnyx API base URL (default https://api.telnyx.com)")
-	fs.BoolVar(&c.RevealSecrets, "reveal-secrets", false, "show secrets the cloud returns (client secrets, new API keys); the server's own credentials stay hidden")
-	fs.StringVar(&toolsets, "toolsets", def(env("CLOUDOPS_MCP_TOOLSETS"), "all"), "comma list of toolsets: all, cloudbase_auth, cloudbase_integration, cloudbase_http, telnyx")
-	fs.StringVar(&toolList, "tools", env("CLOUDOPS_MCP_TOOLS"), "comma list of tool names to allow (on top of --toolsets)")
-	fs.BoolVar(&c.ReadOnly, "read-only", false, "register only tools that change nothing")
-	fs.BoolVar(&c.DryRun, "dry-run", false, "mutating tools return the request they would send instead of sending it")
-	fs.BoolVar(&c.ConfirmDestructive, "confirm-destructive", true, "ask the user (MCP elicitation) before destructive changes when the client supports it")
-	fs.StringVar(&c.SecretsDir, "secrets-dir", "", "folder deliverTo writes secrets into (default <user config dir>/cloudops-mcp/secrets)")
-	fs.StringVar(&c.AuditLog, "audit-log", env("CLOUDOPS_MCP_AUDIT_LOG"), "append one JSON line per mutating call to this file")
-	fs.BoolVar(&c.Stateless, "stateless", false, "Streamable HTTP without sessions (for replicas behind a load balancer)")
-	fs.StringVar(&c.HTTPToken, "http-token", env("CLOUDOPS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (env CLOUDOPS_MCP_HTTP_TOKEN)")
-	fs.BoolVar(&c.AllowUnauthenticated, "allow-unauthenticated", false, "allow a non-loopback --addr without --http-token (only behind your own authenticating proxy)")
-	fs.StringVar(&origins, "allowed-origins", env("CLOUDOPS_MCP_ALLOWED_ORIGINS"), "comma list of browser origins allowed to call the HTTP transports (CORS)")
-	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest HTTP request body accepted")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long sse/http wait for in-flight calls before closing connections")
-	fs.BoolVar(&c.Sandbox, "sandbox", false, "run against the built-in offline emulator instead of the real clouds")
-	fs.StringVar(&c.SandboxSecretID, "sandbox-secret-id", "", "with --sandbox: the SecretId the emulator accepts")
-	fs.StringVar(&c.SandboxSecretKey, "sandbox-secret-key", "", "with --sandbox: the SecretKey the emulator accepts")
-	fs.StringVar(&c.SandboxEnvID, "sandbox-env-id", "", "with --sandbox: the emulated environment id")
-	fs.StringVar(&c.SandboxState, "sandbox-state", "", "with --sandbox: persist emulator state in this file")
+	help := fs.BoolP("help", "h", false, "print this help")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
-	fs.Usage = func() { Usage(fs) }
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, flagError(err, fs)
+	}
+	if *help {
+		WriteUsage(out)
+		return nil, ErrHelp
+	}
+	if c.ShowVersion {
+		return c, nil
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+		return nil, errorf("unexpected argument %q; see --help", fs.Arg(0))
 	}
-	c.SecretID = env("TENCENTCLOUD_SECRETID")
-	c.SecretKey = env("TENCENTCLOUD_SECRETKEY")
-	c.SessionToken = env("TENCENTCLOUD_SESSIONTOKEN")
-	c.TelnyxAPIKey = env("TELNYX_API_KEY")
-	c.Toolsets = splitList(toolsets)
-	c.Tools = splitList(toolList)
-	c.AllowedOrigins = splitList(origins)
-	switch c.Transport {
-	case "stdio", "sse", "http":
-	default:
-		return nil, fmt.Errorf("--transport %q: want stdio, sse or http", c.Transport)
+
+	// The file named by --config or its variable, then the environment,
+	// fill whatever the command line left unset.
+	path := c.ConfigFile
+	if !fs.Changed("config") {
+		path = firstEnv(getenv, lookup("config").envNames())
+		c.ConfigFile = path
 	}
-	switch strings.ToLower(c.LogLevel) {
-	case "debug", "info", "warn", "error":
-	default:
-		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	file := map[string]string{}
+	if path != "" {
+		var err error
+		if file, err = readFile(path); err != nil {
+			return nil, err
+		}
 	}
-	if c.Timeout <= 0 {
-		return nil, errors.New("--timeout must be positive")
+	for _, s := range All() {
+		if !s.EnvOnly && fs.Changed(s.Name) {
+			continue
+		}
+		source, raw := "", ""
+		for _, e := range s.envNames() {
+			if v := getenv(e); v != "" {
+				source, raw = e, v
+				break
+			}
+		}
+		if source == "" {
+			v, ok := file[s.Name]
+			if !ok {
+				continue
+			}
+			source, raw = fmt.Sprintf("%s: %s", path, s.Name), v
+		}
+		v, err := s.Kind.parse(raw)
+		if err != nil {
+			if s.Secret {
+				return nil, errorf("%s: %s; see --help", source, s.Kind.expects())
+			}
+			return nil, errorf("%s=%q: %s; see --help", source, raw, s.Kind.expects())
+		}
+		store(targets[s.Name], v)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
+func (s *Setting) target(c *Config) any {
+	if s.field != nil {
+		return s.field(c)
 	}
-	return out
+	t := s.Kind.newTarget()
+	c.extra[s.Name] = t
+	return t
 }
 
-// Usage prints the help text a newcomer needs.
-func Usage(fs *flag.FlagSet) {
-	w := fs.Output()
-	fmt.Fprint(w, `cloudops-mcp — an MCP server that lets AI assistants manage Tencent CloudBase
-(login methods, identity providers, API keys, integrations, data) and Telnyx
-account access, without ever showing them a secret.
+func firstEnv(getenv func(string) string, names []string) string {
+	for _, n := range names {
+		if v := getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
 
-Usage:
-  cloudops-mcp [flags]                 serve MCP (stdio by default)
-  cloudops-mcp --sandbox               serve MCP against the built-in offline emulator
-  cloudops-mcp sandbox [--addr A]      run only the emulator, for other clients
+func (c *Config) validate() error {
+	switch c.Transport {
+	case "stdio", "sse", "http":
+	default:
+		return errorf("--transport %q: want stdio, sse or http", c.Transport)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.Timeout <= 0 {
+		return errorf("--timeout %s: must be positive", c.Timeout)
+	}
+	if c.MaxBodyBytes <= 0 {
+		return errorf("--max-body-bytes %d: must be positive", c.MaxBodyBytes)
+	}
+	return nil
+}
 
-Try it:  make run   (or: cloudops-mcp --sandbox)
-Connect an IDE: command "cloudops-mcp", args ["--sandbox"] (see README.md).
+// flagValue binds a pflag flag to a setting's storage.
+type flagValue struct {
+	s      *Setting
+	target any
+}
 
-Environment:
-  TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY   CloudBase credentials (TENCENTCLOUD_SESSIONTOKEN for temporary keys;
-                                                  ~/.tencentcloud/credentials is read too)
-  TENCENTCLOUD_TCB_ENVID (or CLOUDBASE_ENV_ID)    the environment to manage
-  TENCENTCLOUD_REGION                             region (default ap-shanghai)
-  TELNYX_API_KEY                                  Telnyx API key
-  CLOUDOPS_MCP_HTTP_TOKEN                         bearer token for --transport sse/http
+func (v *flagValue) String() string { return v.s.Default }
+func (v *flagValue) Type() string   { return strings.ToLower(v.s.Kind.metavar()) }
+func (v *flagValue) Set(x string) error {
+	p, err := v.s.Kind.parse(x)
+	if err != nil {
+		return errors.New(v.s.Kind.expects())
+	}
+	store(v.target, p)
+	return nil
+}
 
-Flags:
-`)
-	fs.PrintDefaults()
+// flagError renders pflag's errors in one short line that names the flag
+// and points to --help, rather than printing the whole usage.
+func flagError(err error, fs *pflag.FlagSet) error {
+	var notExist *pflag.NotExistError
+	var needsValue *pflag.ValueRequiredError
+	var invalid *pflag.InvalidValueError
+	switch {
+	case errors.As(err, &notExist):
+		name := notExist.GetSpecifiedName()
+		if short := notExist.GetSpecifiedShortnames(); short != "" {
+			if fs.Lookup(short) != nil { // Go-style -flag
+				return errorf("unknown flag -%s (flags take two dashes: --%s); see --help", short, short)
+			}
+			return errorf("unknown flag -%s; see --help", short)
+		}
+		if s := closest(name, fs); s != "" {
+			return errorf("unknown flag --%s (did you mean --%s?); see --help", name, s)
+		}
+		return errorf("unknown flag --%s; see --help", name)
+	case errors.As(err, &needsValue):
+		return errorf("flag --%s needs a value; see --help", needsValue.GetFlag().Name)
+	case errors.As(err, &invalid):
+		f := invalid.GetFlag()
+		if fv, ok := f.Value.(*flagValue); ok && fv.s.Secret {
+			return errorf("--%s: %v; see --help", f.Name, errors.Unwrap(err))
+		}
+		return errorf("--%s %q: %v; see --help", f.Name, invalid.GetValue(), errors.Unwrap(err))
+	}
+	return errorf("%v; see --help", err)
+}
+
+// closest suggests the flag a typo most likely meant (edit distance <= 2).
+func closest(name string, fs *pflag.FlagSet) string {
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	fs.VisitAll(func(f *pflag.Flag) {
+		if d := distance(name, f.Name); d <= 2 {
+			cs = append(cs, cand{f.Name, d})
+		}
+	})
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	if len(cs) == 0 {
+		return ""
+	}
+	return cs[0].name
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -1,0 +1,193 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind is the type of a setting's value.
+type Kind int
+
+// The kinds a setting can have; List is a comma-separated list.
+const (
+	String Kind = iota
+	Bool
+	Duration
+	Int
+	List
+)
+
+// Setting is the one declaration of a configuration value. The flag
+// (--Name), the environment variables, the config-file key (Name), the help
+// text and the README table are all derived from it, so they cannot drift.
+type Setting struct {
+	Name    string   // flag name and config-file key, e.g. "log-level"
+	Env     []string // variables read, first non-empty wins; default CLOUDOPS_MCP_<NAME>
+	Kind    Kind
+	Default string // as a user would type it; shown in --help and the README
+	Usage   string // one line: what it does, in the user's terms
+	Group   string // heading in --help and the README
+
+	// EnvOnly settings have no flag: credentials, so they never show in a
+	// process list or shell history. A config file may still carry them.
+	EnvOnly bool
+	// Secret values are never echoed: not in errors, help or the README.
+	Secret bool
+
+	// field points at where the value lives in a Config (core settings);
+	// nil for registered settings, whose values live in Config.extra.
+	field func(*Config) any
+}
+
+// envNames is the list of variables read for s.
+func (s *Setting) envNames() []string {
+	if s.Env != nil {
+		return s.Env
+	}
+	return []string{"CLOUDOPS_MCP_" + strings.ToUpper(strings.ReplaceAll(s.Name, "-", "_"))}
+}
+
+// expects says what a valid value looks like, for error messages.
+func (k Kind) expects() string {
+	switch k {
+	case Bool:
+		return "want true or false"
+	case Duration:
+		return "want a duration like 30s, 2m or 1h30m"
+	case Int:
+		return "want a whole number"
+	}
+	return "invalid"
+}
+
+func (k Kind) metavar() string {
+	switch k {
+	case Duration:
+		return "DURATION"
+	case Int:
+		return "N"
+	case List:
+		return "A,B"
+	case Bool:
+		return ""
+	}
+	return "VALUE"
+}
+
+// parse converts text to the kind's Go value.
+func (k Kind) parse(v string) (any, error) {
+	switch k {
+	case Bool:
+		return strconv.ParseBool(strings.TrimSpace(v))
+	case Duration:
+		return time.ParseDuration(strings.TrimSpace(v))
+	case Int:
+		return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	case List:
+		return splitList(v), nil
+	}
+	return v, nil
+}
+
+// newTarget allocates storage for a registered setting's value.
+func (k Kind) newTarget() any {
+	switch k {
+	case Bool:
+		return new(bool)
+	case Duration:
+		return new(time.Duration)
+	case Int:
+		return new(int64)
+	case List:
+		return new([]string)
+	}
+	return new(string)
+}
+
+// store writes a parsed value through a typed pointer.
+func store(target, v any) {
+	switch p := target.(type) {
+	case *string:
+		*p = v.(string)
+	case *bool:
+		*p = v.(bool)
+	case *time.Duration:
+		*p = v.(time.Duration)
+	case *int64:
+		*p = v.(int64)
+	case *[]string:
+		*p = v.([]string)
+	default:
+		panic(fmt.Sprintf("config: unsupported target %T", target))
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// registry holds the registered settings after the core ones, in order.
+var registry []*Setting
+
+// Register adds a setting declared outside this package (a provider's
+// endpoint, say) and returns a handle to read it. Call it from a package
+// variable or init, before Parse. Duplicate flags or variables panic: a
+// programming error that any test run catches.
+//
+//	var endpoint = config.Register[string](config.Setting{Name: "foo-endpoint", Usage: "…", Group: "Foo"})
+//	…
+//	url := endpoint.Get(cfg)
+func Register[T any](s Setting) Var[T] {
+	var zero T
+	want := map[Kind]any{String: "", Bool: false, Duration: time.Duration(0), Int: int64(0), List: []string(nil)}[s.Kind]
+	if fmt.Sprintf("%T", want) != fmt.Sprintf("%T", zero) {
+		panic(fmt.Sprintf("config: setting %s: Kind does not match Go type %T", s.Name, zero))
+	}
+	p := &s
+	mustBeNew(p)
+	registry = append(registry, p)
+	return Var[T]{name: s.Name}
+}
+
+// Var reads a registered setting's value from a parsed Config.
+type Var[T any] struct{ name string }
+
+// Get returns the value (its default when nothing set it).
+func (v Var[T]) Get(c *Config) T {
+	if p, ok := c.extra[v.name].(*T); ok {
+		return *p
+	}
+	var zero T
+	return zero
+}
+
+// All returns every setting, core first then registered, in declaration order.
+func All() []*Setting {
+	return append(append([]*Setting(nil), core...), registry...)
+}
+
+func mustBeNew(s *Setting) {
+	if _, err := s.Kind.parse(s.Default); s.Default != "" && err != nil {
+		panic(fmt.Sprintf("config: setting %s: default %q: %v", s.Name, s.Default, err))
+	}
+	for _, o := range All() {
+		if o.Name == s.Name {
+			panic("config: setting declared twice: " + s.Name)
+		}
+		for _, e := range o.envNames() {
+			for _, e2 := range s.envNames() {
+				if e == e2 {
+					panic("config: variable " + e + " bound to both " + o.Name + " and " + s.Name)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package config
+
+// The server's own settings, in the order --help and the README show them.
+// To add one: append a Setting here with a field in Config (or, from another
+// package, call Register), then run `make docs` to refresh the README table.
+const (
+	groupServer    = "Server"
+	groupTencent   = "Tencent Cloud / CloudBase"
+	groupTelnyx    = "Telnyx"
+	groupSafety    = "Safety"
+	groupHTTP      = "HTTP transports"
+	groupSandbox   = "Sandbox"
+	groupEndpoints = "Endpoints (proxies, tests)"
+)
+
+var core = []*Setting{
+	{Name: "config", Kind: String, Group: groupServer, Usage: "read settings from this TOML, YAML or JSON file (keys are the flag names); flags and environment win over it",
+		field: func(c *Config) any { return &c.ConfigFile }},
+	{Name: "transport", Kind: String, Default: "stdio", Group: groupServer, Usage: "how clients connect: stdio, sse or http",
+		field: func(c *Config) any { return &c.Transport }},
+	{Name: "addr", Kind: String, Default: "127.0.0.1:8080", Group: groupServer, Usage: "listen address for sse/http",
+		field: func(c *Config) any { return &c.Addr }},
+	{Name: "log-level", Kind: String, Default: "info", Group: groupServer, Usage: "debug, info, warn or error; logs are JSON on stderr (coloured text on a terminal), stdout carries only the protocol",
+		field: func(c *Config) any { return &c.LogLevel }},
+	{Name: "timeout", Kind: Duration, Default: "30s", Group: groupServer, Usage: "per-call timeout for cloud requests; MCP cancellation also cancels the request",
+		field: func(c *Config) any { return &c.Timeout }},
+
+	{Name: "secret-id", EnvOnly: true, Env: []string{"TENCENTCLOUD_SECRETID"}, Kind: String, Group: groupTencent,
+		Usage: "API key id (TENCENTCLOUD_SECRET_ID and ~/.tencentcloud/credentials are read when unset)",
+		field: func(c *Config) any { return &c.SecretID }},
+	{Name: "secret-key", EnvOnly: true, Secret: true, Env: []string{"TENCENTCLOUD_SECRETKEY"}, Kind: String, Group: groupTencent,
+		Usage: "API key secret",
+		field: func(c *Config) any { return &c.SecretKey }},
+	{Name: "session-token", EnvOnly: true, Secret: true, Env: []string{"TENCENTCLOUD_SESSIONTOKEN"}, Kind: String, Group: groupTencent,
+		Usage: "token of temporary credentials",
+		field: func(c *Config) any { return &c.SessionToken }},
+	{Name: "env-id", Env: []string{"TENCENTCLOUD_TCB_ENVID", "CLOUDBASE_ENV_ID"}, Kind: String, Group: groupTencent,
+		Usage: "the CloudBase environment to manage",
+		field: func(c *Config) any { return &c.EnvID }},
+	{Name: "region", Env: []string{"TENCENTCLOUD_REGION"}, Kind: String, Default: "ap-shanghai", Group: groupTencent,
+		Usage: "Tencent Cloud region",
+		field: func(c *Config) any { return &c.Region }},
+
+	{Name: "telnyx-api-key", EnvOnly: true, Secret: true, Env: []string{"TELNYX_API_KEY"}, Kind: String, Group: groupTelnyx,
+		Usage: "Telnyx API key",
+		field: func(c *Config) any { return &c.TelnyxAPIKey }},
+
+	{Name: "toolsets", Kind: List, Default: "all", Group: groupSafety, Usage: "toolsets to serve: all, cloudbase_auth, cloudbase_integration, cloudbase_http, telnyx",
+		field: func(c *Config) any { return &c.Toolsets }},
+	{Name: "tools", Kind: List, Group: groupSafety, Usage: "tool names to allow (alone, or on top of --toolsets)",
+		field: func(c *Config) any { return &c.Tools }},
+	{Name: "read-only", Kind: Bool, Group: groupSafety, Usage: "register only tools that change nothing",
+		field: func(c *Config) any { return &c.ReadOnly }},
+	{Name: "dry-run", Kind: Bool, Group: groupSafety, Usage: "mutating tools return the request they would send instead of sending it",
+		field: func(c *Config) any { return &c.DryRun }},
+	{Name: "confirm-destructive", Kind: Bool, Default: "true", Group: groupSafety, Usage: "ask the user (MCP elicitation) before destructive changes when the client supports it",
+		field: func(c *Config) any { return &c.ConfirmDestructive }},
+	{Name: "reveal-secrets", Kind: Bool, Group: groupSafety, Usage: "show secrets the cloud returns (client secrets, new API keys); the server's own credentials stay hidden",
+		field: func(c *Config) any { return &c.RevealSecrets }},
+	{Name: "secrets-dir", Kind: String, Group: groupSafety, Usage: "folder deliverTo writes secrets into (default <user config dir>/cloudops-mcp/secrets)",
+		field: func(c *Config) any { return &c.SecretsDir }},
+	{Name: "audit-log", Kind: String, Group: groupSafety, Usage: "append one JSON line per mutating call to this file",
+		field: func(c *Config) any { return &c.AuditLog }},
+
+	{Name: "http-token", Secret: true, Kind: String, Group: groupHTTP, Usage: "bearer token HTTP clients must send (prefer the variable: a flag shows in the process list)",
+		field: func(c *Config) any { return &c.HTTPToken }},
+	{Name: "stateless", Kind: Bool, Group: groupHTTP, Usage: "Streamable HTTP without sessions (for replicas behind a load balancer)",
+		field: func(c *Config) any { return &c.Stateless }},
+	{Name: "allow-unauthenticated", Kind: Bool, Group: groupHTTP, Usage: "allow a non-loopback --addr without --http-token (only behind your own authenticating proxy)",
+		field: func(c *Config) any { return &c.AllowUnauthenticated }},
+	{Name: "allowed-origins", Kind: List, Group: groupHTTP, Usage: "browser origins allowed to call the HTTP transports (CORS)",
+		field: func(c *Config) any { return &c.AllowedOrigins }},
+	{Name: "max-body-bytes", Kind: Int, Default: "1048576", Group: groupHTTP, Usage: "largest HTTP request body accepted (larger ones get 413)",
+		field: func(c *Config) any { return &c.MaxBodyBytes }},
+	{Name: "shutdown-timeout", Kind: Duration, Default: "25s", Group: groupHTTP, Usage: "on SIGINT/SIGTERM, how long sse/http wait for in-flight calls before closing connections",
+		field: func(c *Config) any { return &c.ShutdownTimeout }},
+
+	{Name: "sandbox", Kind: Bool, Group: groupSandbox, Usage: "run against the built-in offline emulator instead of the real clouds",
+		field: func(c *Config) any { return &c.Sandbox }},
+	{Name: "sandbox-secret-id", Kind: String, Group: groupSandbox, Usage: "with --sandbox: the SecretId the emulator accepts",
+		field: func(c *Config) any { return &c.SandboxSecretID }},
+	{Name: "sandbox-secret-key", Kind: String, Group: groupSandbox, Usage: "with --sandbox: the SecretKey the emulator accepts",
+		field: func(c *Config) any { return &c.SandboxSecretKey }},
+	{Name: "sandbox-env-id", Kind: String, Group: groupSandbox, Usage: "with --sandbox: the emulated environment id",
+		field: func(c *Config) any { return &c.SandboxEnvID }},
+	{Name: "sandbox-state", Kind: String, Group: groupSandbox, Usage: "with --sandbox: persist emulator state in this file",
+		field: func(c *Config) any { return &c.SandboxState }},
+
+	{Name: "tcb-endpoint", Kind: String, Group: groupEndpoints, Usage: "CloudBase management API URL (default https://tcb.tencentcloudapi.com)",
+		field: func(c *Config) any { return &c.TCBEndpoint }},
+	{Name: "tcb-http-endpoint", Kind: String, Group: groupEndpoints, Usage: "CloudBase HTTP API base URL (default https://<env>.<region>.tcb-api.tencentcloudapi.com)",
+		field: func(c *Config) any { return &c.HTTPEndpoint }},
+	{Name: "telnyx-endpoint", Kind: String, Group: groupEndpoints, Usage: "Telnyx API base URL (default https://api.telnyx.com)",
+		field: func(c *Config) any { return &c.TelnyxEndpoint }},
+}
