@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,10 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 )
 
-// FuzzVerifyTC3 signs requests with the real client (the SDK's signer), then
+// FuzzVerifyTC3 signs requests with the official Go SDK's signer, then
 // mutates one signed part. The verifier must never panic, must accept every
 // untouched request, and must reject every mutation that changes what was
 // signed: only correct signatures pass. `make fuzz` runs it for a minute.
@@ -156,14 +157,22 @@ func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(strings.NewReader(`{"Response":{"RequestId":"fuzz"}}`)), Request: r}, nil
 }
 
-var fuzzClient = sync.OnceValues(func() (*tcb.Client, *capture) {
+// officialSigner is the official Go SDK's common client sending through t,
+// with method POST or GET: a signer nobody here wrote.
+func officialSigner(acct Account, endpoint, method string, t http.RoundTripper) *common.Client {
+	prof := profile.NewClientProfile()
+	prof.HttpProfile.Endpoint = endpoint
+	prof.HttpProfile.Scheme = "HTTP"
+	prof.HttpProfile.ReqMethod = method
+	c := common.NewCommonClient(common.NewCredential(acct.SecretID, acct.SecretKey), DefaultRegion, prof)
+	c.WithHttpTransport(t)
+	c.WithDebug(false)
+	return c
+}
+
+var fuzzClient = sync.OnceValues(func() (*common.Client, *capture) {
 	c := &capture{}
-	cl, err := tcb.New(tcb.Config{Credential: tcb.Credential{SecretID: fuzzAccounts[0].SecretID, SecretKey: fuzzAccounts[0].SecretKey},
-		EnvID: fuzzAccounts[0].EnvID, Endpoint: "http://tcb.example.test", Transport: c})
-	if err != nil {
-		panic(err)
-	}
-	return cl, c
+	return officialSigner(fuzzAccounts[0], "tcb.example.test", "POST", c), c
 })
 
 // signMu serialises signing so the captured request is this call's.
@@ -173,7 +182,11 @@ func signedRequest(t *testing.T, data string) capturedRequest {
 	cl, c := fuzzClient()
 	signMu.Lock()
 	defer signMu.Unlock()
-	if err := cl.Call(context.Background(), "DescribeLoginConfig", map[string]any{"Data": data}, nil, false); err != nil {
+	req := tchttp.NewCommonRequest("tcb", tcbVersion, "DescribeLoginConfig")
+	if err := req.SetActionParameters(map[string]any{"Data": data}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Send(req, tchttp.NewCommonResponse()); err != nil {
 		t.Fatalf("signing: %v", err)
 	}
 	c.mu.Lock()

@@ -8,22 +8,19 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
 // AuthState is an environment's login configuration, clients, identity
-// sources and API keys. The tcb package's wire types are reused so the
-// emulation and the client agree on field names by construction.
+// sources and API keys, in the sandbox's own wire types (tcb_wire.go).
 type AuthState struct {
-	LoginConfig tcb.LoginConfig              `json:"loginConfig"`
-	Clients     map[string]*tcb.ClientConfig `json:"clients"`
-	Providers   []*tcb.Provider              `json:"providers"`
-	ApiKeys     []*storedKey                 `json:"apiKeys"`
+	LoginConfig loginConfig              `json:"loginConfig"`
+	Clients     map[string]*clientConfig `json:"clients"`
+	Providers   []*provider              `json:"providers"`
+	ApiKeys     []*storedKey             `json:"apiKeys"`
 }
 
 type storedKey struct {
-	tcb.ApiKey
+	apiKeyToken
 	Type string `json:"type"`
 }
 
@@ -55,9 +52,9 @@ func describeLoginConfig(_ *Server, env *Env, _ json.RawMessage) (any, error) {
 func modifyLoginConfig(_ *Server, env *Env, body json.RawMessage) (any, error) {
 	var in struct {
 		PhoneNumberLogin, EmailLogin, UserNameLogin, AnonymousLogin *bool
-		SmsVerificationConfig                                       *tcb.SmsVerificationConfig
-		MfaConfig                                                   *tcb.MfaConfig
-		PwdUpdateStrategy                                           *tcb.PwdUpdateStrategy
+		SmsVerificationConfig                                       *smsVerificationConfig
+		MfaConfig                                                   *mfaConfig
+		PwdUpdateStrategy                                           *pwdUpdateStrategy
 	}
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
@@ -84,7 +81,7 @@ func modifyLoginConfig(_ *Server, env *Env, body json.RawMessage) (any, error) {
 }
 
 func describeClient(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.DescribeClientRequest
+	var in describeClientRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -101,13 +98,13 @@ func describeClient(_ *Server, env *Env, body json.RawMessage) (any, error) {
 	return c, nil
 }
 
-func defaultClient(id, now string) *tcb.ClientConfig {
-	return &tcb.ClientConfig{Id: id, CreatedAt: now, UpdatedAt: now,
+func defaultClient(id, now string) *clientConfig {
+	return &clientConfig{Id: id, CreatedAt: now, UpdatedAt: now,
 		RefreshTokenExpiresIn: ptr(2592000), AccessTokenExpiresIn: ptr(7200), MaxDevice: ptr(-1)}
 }
 
 func modifyClient(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.ModifyClientRequest
+	var in modifyClientRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -153,26 +150,26 @@ func modifyClient(s *Server, env *Env, body json.RawMessage) (any, error) {
 var autoTypes = []string{"CUSTOM", "EMAIL"}
 
 func getProviders(_ *Server, env *Env, _ json.RawMessage) (any, error) {
-	list := append([]*tcb.Provider(nil), env.Auth.Providers...)
+	list := append([]*provider(nil), env.Auth.Providers...)
 	for _, t := range autoTypes {
 		if findProviderByType(env, t) == nil {
 			list = append(list, defaultProvider(t))
 		}
 	}
-	data := make([]tcb.Provider, len(list))
+	data := make([]provider, len(list))
 	for i, p := range list {
 		data[i] = *p
 	}
-	return tcb.ProviderList{Total: len(data), Data: data}, nil
+	return providerList{Total: len(data), Data: data}, nil
 }
 
-func defaultProvider(typ string) *tcb.Provider {
+func defaultProvider(typ string) *provider {
 	id := strings.ToLower(typ)
-	return &tcb.Provider{Id: id, ProviderType: typ, On: "FALSE", Config: &tcb.ProviderConfig{},
-		Name: &tcb.LocalizedMessage{Message: map[string]string{"CUSTOM": "Custom login", "EMAIL": "Email login"}[typ]}}
+	return &provider{Id: id, ProviderType: typ, On: "FALSE", Config: &providerConfig{},
+		Name: &localizedMessage{Message: map[string]string{"CUSTOM": "Custom login", "EMAIL": "Email login"}[typ]}}
 }
 
-func findProvider(env *Env, id string) (int, *tcb.Provider) {
+func findProvider(env *Env, id string) (int, *provider) {
 	for i, p := range env.Auth.Providers {
 		if p.Id == id {
 			return i, p
@@ -181,7 +178,7 @@ func findProvider(env *Env, id string) (int, *tcb.Provider) {
 	return -1, nil
 }
 
-func findProviderByType(env *Env, typ string) *tcb.Provider {
+func findProviderByType(env *Env, typ string) *provider {
 	for _, p := range env.Auth.Providers {
 		if p.ProviderType == typ {
 			return p
@@ -190,25 +187,25 @@ func findProviderByType(env *Env, typ string) *tcb.Provider {
 	return nil
 }
 
-func checkProviderConfig(typ string, c *tcb.ProviderConfig) error {
-	if c != nil && len(c.SamlMetadata) > tcb.MaxSamlMetadata {
+func checkProviderConfig(typ string, c *providerConfig) error {
+	if c != nil && len(c.SamlMetadata) > maxSamlMetadata {
 		return errf("InvalidParameterValue", "Config.SamlMetadata exceeds 10KB.")
 	}
-	if missing := tcb.MissingConfigFields(typ, c); len(missing) > 0 {
+	if missing := missingConfigFields(typ, c); len(missing) > 0 {
 		return errf("MissingParameter", "Config.%s is required for %s providers.", missing[0], typ)
 	}
 	return nil
 }
 
 func addProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.AddProviderRequest
+	var in addProviderRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
-	if in.Name.Message == "" {
+	if in.Name == nil || in.Name.Message == "" {
 		return nil, errf("MissingParameter", "The parameter Name.Message is required.")
 	}
-	if !contains(tcb.ProviderTypes, in.ProviderType) {
+	if !contains(providerTypes, in.ProviderType) {
 		return nil, errf("InvalidParameterValue", "ProviderType %q is not supported.", in.ProviderType)
 	}
 	if in.Id == "" {
@@ -226,20 +223,20 @@ func addProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
 	if err := checkProviderConfig(in.ProviderType, in.Config); err != nil {
 		return nil, err
 	}
-	p := &tcb.Provider{Id: in.Id, Name: &in.Name, ProviderType: in.ProviderType, Picture: in.Picture,
+	p := &provider{Id: in.Id, Name: in.Name, ProviderType: in.ProviderType, Picture: in.Picture,
 		Homepage: in.Homepage, Config: in.Config, Description: in.Description,
 		TransparentMode: or(in.TransparentMode, "FALSE"), On: or(in.On, "TRUE"), ReuseUserId: or(in.ReuseUserId, "FALSE"),
 		AutoSignUpWithProviderUser: "TRUE", AutoSignInWhenEmailMatch: or(in.AutoSignInWhenEmailMatch, "FALSE"),
 		AutoSignInWhenPhoneNumberMatch: or(in.AutoSignInWhenPhoneNumberMatch, "TRUE")}
 	if p.Config == nil {
-		p.Config = &tcb.ProviderConfig{}
+		p.Config = &providerConfig{}
 	}
 	env.Auth.Providers = append(env.Auth.Providers, p)
 	return nil, nil
 }
 
 func modifyProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.ModifyProviderRequest
+	var in modifyProviderRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -287,10 +284,10 @@ func modifyProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
 	return nil, nil
 }
 
-func checkEmailTemplates(ec *tcb.EmailConfig) error {
-	for path, html := range tcb.EmailTemplates(ec) {
-		if err := tcb.CheckEmailTemplate(html); err != nil {
-			return errf("InvalidParameterValue", "%s %v.", path, err)
+func checkEmailTemplates(ec *emailConfig) error {
+	for path, html := range emailTemplates(ec) {
+		if problem := emailTemplateProblem(html); problem != "" {
+			return errf("InvalidParameterValue", "%s %s.", path, problem)
 		}
 	}
 	return nil
@@ -327,7 +324,7 @@ func mergeMaps(base, over map[string]any) map[string]any {
 }
 
 func deleteProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.DeleteProviderRequest
+	var in idRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -340,7 +337,7 @@ func deleteProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
 }
 
 func createApiKey(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.CreateApiKeyRequest
+	var in createApiKeyRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -364,7 +361,7 @@ func createApiKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 		return nil, errf("InvalidParameterValue", "KeyType must be api_key or publish_key.")
 	}
 	now := s.cfg.Now().UTC()
-	k := &storedKey{Type: in.KeyType, ApiKey: tcb.ApiKey{KeyId: "key-" + randomHex(8), Name: or(in.KeyName, in.KeyType),
+	k := &storedKey{Type: in.KeyType, apiKeyToken: apiKeyToken{KeyId: "key-" + randomHex(8), Name: or(in.KeyName, in.KeyType),
 		CreateAt: now.Format(time.RFC3339)}}
 	if in.ExpireIn != nil && *in.ExpireIn != 0 {
 		if *in.ExpireIn < 7200 {
@@ -372,13 +369,13 @@ func createApiKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 		}
 		k.ExpireAt = now.Add(time.Duration(*in.ExpireIn) * time.Second).Format(time.RFC3339)
 	}
-	k.ApiKey.ApiKey = fakeJWT(env.ID, k.KeyId, now)
+	k.ApiKey = fakeJWT(env.ID, k.KeyId, now)
 	env.Auth.ApiKeys = append(env.Auth.ApiKeys, k)
-	return k.ApiKey, nil
+	return k.apiKeyToken, nil
 }
 
 func describeApiKeyList(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.DescribeApiKeyListRequest
+	var in describeApiKeyListRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -393,19 +390,19 @@ func describeApiKeyList(_ *Server, env *Env, body json.RawMessage) (any, error) 
 	if size <= 0 {
 		size = 10
 	}
-	var all []tcb.ApiKey
+	var all []apiKeyToken
 	for _, k := range env.Auth.ApiKeys {
 		if k.Type != typ {
 			continue
 		}
-		v := k.ApiKey
+		v := k.apiKeyToken
 		if typ == "api_key" {
 			v.ApiKey = maskToken(v.ApiKey)
 		}
 		all = append(all, v)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].CreateAt < all[j].CreateAt })
-	out := tcb.ApiKeyList{Total: len(all), Data: []tcb.ApiKey{}}
+	out := apiKeyList{Total: len(all), Data: []apiKeyToken{}}
 	if from := (page - 1) * size; from < len(all) {
 		out.Data = all[from:min(from+size, len(all))]
 	}
@@ -413,7 +410,7 @@ func describeApiKeyList(_ *Server, env *Env, body json.RawMessage) (any, error) 
 }
 
 func deleteApiKey(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.DeleteApiKeyRequest
+	var in deleteApiKeyRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -445,41 +442,41 @@ func fakeJWT(envID, keyID string, now time.Time) string {
 func seedAuth(envID string, now time.Time) *AuthState {
 	ts := now.UTC().Format(time.RFC3339)
 	a := &AuthState{
-		LoginConfig: tcb.LoginConfig{PhoneNumberLogin: true, EmailLogin: true, UserNameLogin: true, AnonymousLogin: false,
-			SmsVerificationConfig: &tcb.SmsVerificationConfig{Type: "default", SmsDayLimit: ptr(30)},
-			MfaConfig:             &tcb.MfaConfig{On: "FALSE", Sms: "FALSE", Email: "FALSE", RequiredBindPhone: "FALSE"},
-			PwdUpdateStrategy:     &tcb.PwdUpdateStrategy{FirstLoginUpdate: ptr(false), PeriodUpdate: ptr(false)}},
-		Clients: map[string]*tcb.ClientConfig{envID: defaultClient(envID, ts)},
-		Providers: []*tcb.Provider{
-			{Id: "google", ProviderType: "OIDC", On: "TRUE", Name: &tcb.LocalizedMessage{Message: "Google"},
+		LoginConfig: loginConfig{PhoneNumberLogin: true, EmailLogin: true, UserNameLogin: true, AnonymousLogin: false,
+			SmsVerificationConfig: &smsVerificationConfig{Type: "default", SmsDayLimit: ptr(30)},
+			MfaConfig:             &mfaConfig{On: "FALSE", Sms: "FALSE", Email: "FALSE", RequiredBindPhone: "FALSE"},
+			PwdUpdateStrategy:     &pwdUpdateStrategy{FirstLoginUpdate: ptr(false), PeriodUpdate: ptr(false)}},
+		Clients: map[string]*clientConfig{envID: defaultClient(envID, ts)},
+		Providers: []*provider{
+			{Id: "google", ProviderType: "OIDC", On: "TRUE", Name: &localizedMessage{Message: "Google"},
 				AutoSignUpWithProviderUser: "TRUE", TransparentMode: "FALSE", ReuseUserId: "FALSE",
 				AutoSignInWhenEmailMatch: "TRUE", AutoSignInWhenPhoneNumberMatch: "FALSE",
-				Config: &tcb.ProviderConfig{Issuer: "https://accounts.google.com", ClientId: "demo-google-client.apps.example",
+				Config: &providerConfig{Issuer: "https://accounts.google.com", ClientId: "demo-google-client.apps.example",
 					ClientSecret: "GOCSPX-" + randomHex(12), RedirectUri: "https://" + envID + ".ap-shanghai.tcb-api.tencentcloudapi.com/auth/v1/callback",
 					Scope: "openid email profile", ResponseType: "code", TokenEndpointAuthMethod: "CLIENT_SECRET_POST"}},
-			{Id: "github", ProviderType: "OAUTH", On: "TRUE", Name: &tcb.LocalizedMessage{Message: "GitHub"},
+			{Id: "github", ProviderType: "OAUTH", On: "TRUE", Name: &localizedMessage{Message: "GitHub"},
 				AutoSignUpWithProviderUser: "TRUE", TransparentMode: "FALSE", ReuseUserId: "FALSE",
 				AutoSignInWhenEmailMatch: "FALSE", AutoSignInWhenPhoneNumberMatch: "TRUE",
-				Config: &tcb.ProviderConfig{ClientId: "Iv1.demo0github0client", ClientSecret: randomHex(20),
+				Config: &providerConfig{ClientId: "Iv1.demo0github0client", ClientSecret: randomHex(20),
 					RedirectUri:           "https://" + envID + ".ap-shanghai.tcb-api.tencentcloudapi.com/auth/v1/callback",
 					Scope:                 "read:user user:email",
 					AuthorizationEndpoint: "https://github.com/login/oauth/authorize", TokenEndpoint: "https://github.com/login/oauth/access_token",
 					UserinfoEndpoint: "https://api.github.com/user", ResponseType: "code", TokenEndpointAuthMethod: "CLIENT_SECRET_POST"}},
-			{Id: "okta", ProviderType: "SAML", On: "FALSE", Name: &tcb.LocalizedMessage{Message: "Okta SAML"},
+			{Id: "okta", ProviderType: "SAML", On: "FALSE", Name: &localizedMessage{Message: "Okta SAML"},
 				AutoSignUpWithProviderUser: "FALSE", TransparentMode: "FALSE", ReuseUserId: "FALSE",
-				Config: &tcb.ProviderConfig{SamlMetadata: `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="http://www.okta.com/demo"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://demo.okta.com/app/sso/saml"/></IDPSSODescriptor></EntityDescriptor>`}},
-			{Id: "wxopen", ProviderType: "WX_OPEN", On: "TRUE", Name: &tcb.LocalizedMessage{Message: "WeChat", Localized: []tcb.MessageLocalized{{Message: "微信登录", Locale: "zh-CN"}}},
+				Config: &providerConfig{SamlMetadata: `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="http://www.okta.com/demo"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://demo.okta.com/app/sso/saml"/></IDPSSODescriptor></EntityDescriptor>`}},
+			{Id: "wxopen", ProviderType: "WX_OPEN", On: "TRUE", Name: &localizedMessage{Message: "WeChat", Localized: []messageLocalized{{Message: "微信登录", Locale: "zh-CN"}}},
 				AutoSignUpWithProviderUser: "TRUE", TransparentMode: "FALSE", ReuseUserId: "FALSE",
-				Config: &tcb.ProviderConfig{ClientId: "wx0demo0appid", ClientSecret: randomHex(16)}},
+				Config: &providerConfig{ClientId: "wx0demo0appid", ClientSecret: randomHex(16)}},
 		},
 	}
 	for i := range 2 {
-		k := &storedKey{Type: "api_key", ApiKey: tcb.ApiKey{KeyId: "key-" + randomHex(8), Name: []string{"server-prod", "ci-deploy"}[i], CreateAt: ts}}
-		k.ApiKey.ApiKey = fakeJWT(envID, k.KeyId, now)
+		k := &storedKey{Type: "api_key", apiKeyToken: apiKeyToken{KeyId: "key-" + randomHex(8), Name: []string{"server-prod", "ci-deploy"}[i], CreateAt: ts}}
+		k.ApiKey = fakeJWT(envID, k.KeyId, now)
 		a.ApiKeys = append(a.ApiKeys, k)
 	}
-	pk := &storedKey{Type: "publish_key", ApiKey: tcb.ApiKey{KeyId: "key-" + randomHex(8), Name: "web-frontend", CreateAt: ts}}
-	pk.ApiKey.ApiKey = fakeJWT(envID, pk.KeyId, now)
+	pk := &storedKey{Type: "publish_key", apiKeyToken: apiKeyToken{KeyId: "key-" + randomHex(8), Name: "web-frontend", CreateAt: ts}}
+	pk.ApiKey = fakeJWT(envID, pk.KeyId, now)
 	a.ApiKeys = append(a.ApiKeys, pk)
 	return a
 }

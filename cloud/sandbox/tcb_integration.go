@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
 // IntegrationState holds an environment's integration templates and
@@ -22,12 +20,12 @@ type IntegrationState struct {
 }
 
 type storedTemplate struct {
-	tcb.UserKeyTemplate
+	userKeyTemplate
 	Business string `json:"business"`
 }
 
 type storedUserKey struct {
-	tcb.UserKeyInfo
+	userKeyInfo
 	Business      string         `json:"business"`
 	RuntimeConfig map[string]any `json:"runtimeConfig,omitempty"`
 }
@@ -60,8 +58,8 @@ func describeEnvInfo(_ *Server, env *Env, body json.RawMessage) (any, error) {
 	if err := decodeStrict(body, &struct{}{}); err != nil {
 		return nil, err
 	}
-	var out tcb.EnvInfo
-	out.EnvInfo.EnvBaseInfo = tcb.EnvBaseInfo{EnvId: env.ID, Alias: env.Alias, Status: "NORMAL", Region: env.Region}
+	var out envInfo
+	out.EnvInfo.EnvBaseInfo = envBaseInfo{EnvId: env.ID, Alias: env.Alias, Status: "NORMAL", Region: env.Region}
 	return out, nil
 }
 
@@ -73,7 +71,7 @@ func checkPage(offset, limit int) (int, error) {
 		return 0, errf("InvalidParameterValue", "Limit must be at least 1.")
 	}
 	if limit == 0 {
-		limit = tcb.DefaultPageLimit
+		limit = defaultPageLimit
 	}
 	return limit, nil
 }
@@ -89,7 +87,7 @@ func page[T any](all []T, offset, limit int) []T {
 func fuzzy(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
 
 func getUserKeyTemplateList(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.GetUserKeyTemplateListRequest
+	var in getUserKeyTemplateListRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -97,20 +95,20 @@ func getUserKeyTemplateList(s *Server, env *Env, body json.RawMessage) (any, err
 	if err != nil {
 		return nil, err
 	}
-	business := or(in.Business, tcb.DefaultBusiness)
-	var all []tcb.UserKeyTemplate
+	business := or(in.Business, defaultBusiness)
+	var all []userKeyTemplate
 	for _, t := range s.integration(env).Templates {
 		if t.Business != business || in.AuthTypeCode != "" && t.AuthTypeCode != in.AuthTypeCode ||
 			in.AuthTypeName != "" && !fuzzy(t.AuthTypeName, in.AuthTypeName) {
 			continue
 		}
-		all = append(all, t.UserKeyTemplate)
+		all = append(all, t.userKeyTemplate)
 	}
-	return tcb.UserKeyTemplateList{TotalCount: len(all), KeyTemplateList: page(all, in.Offset, limit)}, nil
+	return userKeyTemplateList{TotalCount: len(all), KeyTemplateList: page(all, in.Offset, limit)}, nil
 }
 
 func getUserKeyList(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.GetUserKeyListRequest
+	var in getUserKeyListRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -119,8 +117,8 @@ func getUserKeyList(s *Server, env *Env, body json.RawMessage) (any, error) {
 		return nil, err
 	}
 	st := s.integration(env)
-	business := or(in.Business, tcb.DefaultBusiness)
-	var all []tcb.UserKeyInfo
+	business := or(in.Business, defaultBusiness)
+	var all []userKeyInfo
 	for _, k := range st.Keys {
 		if k.Business != business || in.AuthTypeCode != "" && k.AuthTypeCode != in.AuthTypeCode ||
 			in.Name != "" && !fuzzy(k.Name, in.Name) {
@@ -129,11 +127,11 @@ func getUserKeyList(s *Server, env *Env, body json.RawMessage) (any, error) {
 		all = append(all, st.view(k, false))
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].CreateAt < all[j].CreateAt })
-	return tcb.UserKeyList{TotalCount: len(all), UserKeyList: page(all, in.Offset, limit)}, nil
+	return userKeyList{TotalCount: len(all), UserKeyList: page(all, in.Offset, limit)}, nil
 }
 
 func getOneUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.GetOneUserKeyRequest
+	var in getOneUserKeyRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -141,15 +139,15 @@ func getOneUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 		return nil, errf("MissingParameter", "The parameter KeyID is required.")
 	}
 	st := s.integration(env)
-	k := st.find(in.KeyID, or(in.Business, tcb.DefaultBusiness))
+	k := st.find(in.KeyID, or(in.Business, defaultBusiness))
 	if k == nil {
 		return nil, errf("ResourceNotFound", "The user key %q does not exist.", in.KeyID)
 	}
-	return tcb.OneUserKey{UserKeyInfo: st.view(k, in.NeedPwd)}, nil
+	return oneUserKey{UserKeyInfo: st.view(k, in.NeedPwd)}, nil
 }
 
 func createUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.CreateUserKeyRequest
+	var in createUserKeyRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -160,7 +158,7 @@ func createUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 		return nil, errf("MissingParameter", "The parameter AuthTypeCode is required.")
 	}
 	st := s.integration(env)
-	business := or(in.Business, tcb.DefaultBusiness)
+	business := or(in.Business, defaultBusiness)
 	t := st.template(in.AuthTypeCode, business)
 	if t == nil {
 		return nil, errf("InvalidParameterValue", "AuthTypeCode %q is not a template of business %q.", in.AuthTypeCode, business)
@@ -175,15 +173,15 @@ func createUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 		return nil, errf("ResourceInUse", "The user key %q already exists.", in.KeyID)
 	}
 	now := s.cfg.Now().UTC().Format(time.RFC3339)
-	st.Keys = append(st.Keys, &storedUserKey{Business: business, RuntimeConfig: in.RuntimeConfig, UserKeyInfo: tcb.UserKeyInfo{
+	st.Keys = append(st.Keys, &storedUserKey{Business: business, RuntimeConfig: in.RuntimeConfig, userKeyInfo: userKeyInfo{
 		Name: in.Name, KeyID: in.KeyID, AuthTypeCode: t.AuthTypeCode, AuthTypeName: t.AuthTypeName, Ext: in.Ext,
 		Description: in.Description, Status: "NORMAL", TicketID: in.TicketID, DemoCodeFunctionName: in.DemoCodeFunctionName,
 		BindServiceList: map[string]any{"Mcp": []any{}, "Apis": []any{}, "Other": []any{}}, CreateAt: now, UpdateAt: now}})
-	return tcb.CreateUserKeyResult{CreateResult: 0, DemoCodeFunctionName: in.DemoCodeFunctionName}, nil
+	return createUserKeyResult{CreateResult: 0, DemoCodeFunctionName: in.DemoCodeFunctionName}, nil
 }
 
 func updateUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.UpdateUserKeyRequest
+	var in updateUserKeyRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -191,7 +189,7 @@ func updateUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 		return nil, errf("MissingParameter", "The parameter KeyID is required.")
 	}
 	st := s.integration(env)
-	business := or(in.Business, tcb.DefaultBusiness)
+	business := or(in.Business, defaultBusiness)
 	k := st.find(in.KeyID, business)
 	if k == nil {
 		return nil, errf("ResourceNotFound", "The user key %q does not exist.", in.KeyID)
@@ -211,18 +209,20 @@ func updateUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 	}
 	set(&next.Name, in.Name)
 	set(&next.Description, in.Description)
-	set(&next.Ext, in.Ext) // no Ext: the stored one is kept
+	if in.Ext != nil {
+		set(&next.Ext, *in.Ext) // no Ext: the stored one is kept
+	}
 	set(&next.DemoCodeFunctionName, in.DemoCodeFunctionName)
 	if in.RuntimeConfig != nil {
 		next.RuntimeConfig = in.RuntimeConfig
 	}
 	next.UpdateAt = s.cfg.Now().UTC().Format(time.RFC3339)
 	*k = next
-	return tcb.UpdateUserKeyResult{UpdateResult: 0}, nil
+	return updateUserKeyResult{UpdateResult: 0}, nil
 }
 
 func deleteUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
-	var in tcb.DeleteUserKeyRequest
+	var in deleteUserKeyRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func deleteUserKey(s *Server, env *Env, body json.RawMessage) (any, error) {
 	for i, k := range st.Keys {
 		if k.KeyID == in.KeyID {
 			st.Keys = append(st.Keys[:i], st.Keys[i+1:]...)
-			return tcb.DeleteUserKeyResult{DeleteResult: 0}, nil
+			return deleteUserKeyResult{DeleteResult: 0}, nil
 		}
 	}
 	return nil, errf("ResourceNotFound", "The user key %q does not exist.", in.KeyID)
@@ -261,8 +261,8 @@ func (st *IntegrationState) template(code, business string) *storedTemplate {
 // view is the key as a read returns it: without needPwd, values of the
 // template's password fields are masked. An Ext that is not a JSON object, or
 // whose template is gone, is returned as stored.
-func (st *IntegrationState) view(k *storedUserKey, needPwd bool) tcb.UserKeyInfo {
-	v := k.UserKeyInfo
+func (st *IntegrationState) view(k *storedUserKey, needPwd bool) userKeyInfo {
+	v := k.userKeyInfo
 	if needPwd {
 		return v
 	}
@@ -270,13 +270,13 @@ func (st *IntegrationState) view(k *storedUserKey, needPwd bool) tcb.UserKeyInfo
 	if t == nil {
 		return v
 	}
-	fields, _ := tcb.ParseTemplateFields(t.Ext)
+	fields := parseTemplateFields(t.Ext)
 	var ext map[string]any
 	if json.Unmarshal([]byte(v.Ext), &ext) != nil {
 		return v
 	}
 	for _, f := range fields {
-		if val, ok := ext[f.Name]; ok && f.Secret() && val != "" && val != nil {
+		if val, ok := ext[f.Name]; ok && f.secret() && val != "" && val != nil {
 			ext[f.Name] = maskedValue
 		}
 	}
@@ -285,7 +285,7 @@ func (st *IntegrationState) view(k *storedUserKey, needPwd bool) tcb.UserKeyInfo
 	return v
 }
 
-func fieldsExt(fields ...tcb.TemplateField) string {
+func fieldsExt(fields ...templateField) string {
 	raw, _ := json.Marshal(map[string]any{"fields": fields})
 	return string(raw)
 }
@@ -302,12 +302,12 @@ func ciphertext() string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-func secretField(name, label string) tcb.TemplateField {
-	return tcb.TemplateField{Name: name, Label: label, Type: "password", Required: true}
+func secretField(name, label string) templateField {
+	return templateField{Name: name, Label: label, Type: "password", Required: true}
 }
 
-func textField(name, label string, required bool) tcb.TemplateField {
-	return tcb.TemplateField{Name: name, Label: label, Type: "text", Required: required}
+func textField(name, label string, required bool) templateField {
+	return templateField{Name: name, Label: label, Type: "text", Required: required}
 }
 
 // seedIntegration covers the connector authorization methods of the Qinglian
@@ -316,7 +316,7 @@ func textField(name, label string, required bool) tcb.TemplateField {
 func seedIntegration(now time.Time) *IntegrationState {
 	ts := now.UTC().Format(time.RFC3339)
 	tpl := func(code, name, ext string) *storedTemplate {
-		return &storedTemplate{Business: tcb.DefaultBusiness, UserKeyTemplate: tcb.UserKeyTemplate{
+		return &storedTemplate{Business: defaultBusiness, userKeyTemplate: userKeyTemplate{
 			AuthTypeCode: code, AuthTypeName: name, Ext: ext, State: "ONLINE"}}
 	}
 	oauth := tpl("github_oauth", "GitHub OAuth 2.0", fieldsExt(textField("clientId", "Client ID", true),
@@ -325,22 +325,22 @@ func seedIntegration(now time.Time) *IntegrationState {
 	oauth.RedirectURI = "https://console.cloud.tencent.com/tcb/integration/oauth/callback"
 	st := &IntegrationState{Templates: []*storedTemplate{
 		tpl("openai_api_key", "OpenAI API key", fieldsExt(secretField("apiKey", "API key"),
-			tcb.TemplateField{Name: "baseUrl", Label: "Base URL", Type: "url", Placeholder: "https://api.openai.com/v1"})),
+			templateField{Name: "baseUrl", Label: "Base URL", Type: "url", Placeholder: "https://api.openai.com/v1"})),
 		tpl("weixinpaydc", "WeChat Pay", fieldsExt(textField("appId", "AppID", true), textField("mchId", "Merchant ID", true),
 			secretField("apiV3Key", "APIv3 key"), textField("serialNo", "Certificate serial number", true),
 			secretField("privateKey", "Merchant private key (PEM)"))),
 		tpl("session_login", "Session auth (login for a token)", fieldsExt(
-			tcb.TemplateField{Name: "loginUrl", Label: "Login URL", Type: "url", Required: true},
+			templateField{Name: "loginUrl", Label: "Login URL", Type: "url", Required: true},
 			textField("username", "Username", true), secretField("password", "Password"))),
 		tpl("basic_auth", "HTTP Basic auth", fieldsExt(textField("baseUrl", "Base URL", true),
 			textField("username", "Username", true), secretField("password", "Password"))),
 		oauth,
 		tpl("custom_flow", "Custom flow (cloud function)", fieldsExt(textField("functionName", "Auth cloud function", true),
-			tcb.TemplateField{Name: "config", Label: "Flow configuration (JSON)", Type: "textarea"})),
+			templateField{Name: "config", Label: "Flow configuration (JSON)", Type: "textarea"})),
 		tpl("no_auth", "No authorization", fieldsExt()),
 	}}
 	key := func(id, name, code, typeName, ext string, bind map[string]any) *storedUserKey {
-		return &storedUserKey{Business: tcb.DefaultBusiness, UserKeyInfo: tcb.UserKeyInfo{KeyID: id, Name: name,
+		return &storedUserKey{Business: defaultBusiness, userKeyInfo: userKeyInfo{KeyID: id, Name: name,
 			AuthTypeCode: code, AuthTypeName: typeName, Ext: ext, Status: "NORMAL", BindServiceList: bind, CreateAt: ts, UpdateAt: ts}}
 	}
 	noBinding := map[string]any{"Mcp": []any{}, "Apis": []any{}, "Other": []any{}}

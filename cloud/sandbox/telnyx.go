@@ -12,32 +12,30 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 // The Telnyx v2 account access API under /v2: bearer key, the {"errors":[...]}
 // envelope with source pointers, page-number pagination with a meta block.
-// Records reuse the client's wire types so both sides agree on field names.
+// Records are the sandbox's own types (telnyx_wire.go).
 
 // TelnyxState holds the Telnyx account emulation.
 type TelnyxState struct {
-	OrganizationID string                           `json:"organizationId"`
-	UserID         string                           `json:"userId"`
-	AccessIPs      []*telnyx.AccessIPAddress        `json:"accessIPs"`
-	Addresses      []*telnyx.Address                `json:"addresses"`
-	AuthProviders  []*telnyx.AuthenticationProvider `json:"authProviders"`
-	BillingGroups  []*telnyx.BillingGroup           `json:"billingGroups"`
-	Secrets        []*tnxStoredSecret               `json:"integrationSecrets"`
-	Credentials    []*TelephonyCredential           `json:"telephonyCredentials"`
-	TokenKey       string                           `json:"tokenKey"` // HS256 key of telephony tokens, hex
-	faults         map[string]*telnyxFault          // test hooks, never persisted
+	OrganizationID string                  `json:"organizationId"`
+	UserID         string                  `json:"userId"`
+	AccessIPs      []*tnxAccessIP          `json:"accessIPs"`
+	Addresses      []*tnxAddress           `json:"addresses"`
+	AuthProviders  []*tnxAuthProvider      `json:"authProviders"`
+	BillingGroups  []*tnxBillingGroup      `json:"billingGroups"`
+	Secrets        []*tnxStoredSecret      `json:"integrationSecrets"`
+	Credentials    []*TelephonyCredential  `json:"telephonyCredentials"`
+	TokenKey       string                  `json:"tokenKey"` // HS256 key of telephony tokens, hex
+	faults         map[string]*telnyxFault // test hooks, never persisted
 }
 
 // tnxStoredSecret keeps an integration secret's metadata and only a digest of
 // its value: the emulator, like the API, never returns the value.
 type tnxStoredSecret struct {
-	telnyx.IntegrationSecret
+	tnxIntegrationSecret
 	Type   string `json:"type"`
 	Digest string `json:"digest"`
 }
@@ -59,7 +57,7 @@ type telnyxFault struct {
 // telnyxErr is an error answer: status plus the errors array.
 type telnyxErr struct {
 	status int
-	items  []telnyx.ErrorItem
+	items  []tnxErrorItem
 }
 
 func (e *telnyxErr) Error() string { return fmt.Sprintf("%d %v", e.status, e.items) }
@@ -75,7 +73,7 @@ const (
 )
 
 func tnxNotFound(kind, id string) *telnyxErr {
-	return &telnyxErr{http.StatusNotFound, []telnyx.ErrorItem{{Code: tnxCodeNotFound, Title: "Resource not found",
+	return &telnyxErr{http.StatusNotFound, []tnxErrorItem{{Code: tnxCodeNotFound, Title: "Resource not found",
 		Detail: fmt.Sprintf("The requested %s %q could not be found.", kind, id)}}}
 }
 
@@ -102,17 +100,17 @@ func tnxInvalidUUID(id string) *telnyxErr {
 	if tnxUUIDPattern.MatchString(id) {
 		return nil
 	}
-	return &telnyxErr{http.StatusBadRequest, []telnyx.ErrorItem{{Code: tnxCodeInvalidID, Title: "Invalid ID",
-		Detail: fmt.Sprintf("%q is not a valid UUID.", id), Source: telnyx.ErrorSource{Parameter: "id"}}}}
+	return &telnyxErr{http.StatusBadRequest, []tnxErrorItem{{Code: tnxCodeInvalidID, Title: "Invalid ID",
+		Detail: fmt.Sprintf("%q is not a valid UUID.", id), Source: tnxErrorSource{Parameter: "id"}}}}
 }
 
 var tnxUUIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-func tnxInvalidField(pointer, title, detail string) telnyx.ErrorItem {
-	return telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: title, Detail: detail, Source: telnyx.ErrorSource{Pointer: pointer}}
+func tnxInvalidField(pointer, title, detail string) tnxErrorItem {
+	return tnxErrorItem{Code: tnxCodeBadRequest, Title: title, Detail: detail, Source: tnxErrorSource{Pointer: pointer}}
 }
 
-func tnxUnprocessable(items ...telnyx.ErrorItem) *telnyxErr {
+func tnxUnprocessable(items ...tnxErrorItem) *telnyxErr {
 	return &telnyxErr{http.StatusUnprocessableEntity, items}
 }
 
@@ -155,7 +153,7 @@ func (s *Server) routeTelnyx(mux *http.ServeMux) {
 		mux.HandleFunc(rt.pattern, s.serveTelnyx(rt.pattern, rt.fn, rt.mutating))
 	}
 	mux.HandleFunc("/v2/", s.serveTelnyx("", func(_ *Server, _ *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
-		return 0, nil, &telnyxErr{http.StatusNotFound, []telnyx.ErrorItem{{Code: tnxCodeNotFound, Title: "Route not found",
+		return 0, nil, &telnyxErr{http.StatusNotFound, []tnxErrorItem{{Code: tnxCodeNotFound, Title: "Route not found",
 			Detail: fmt.Sprintf("%s %s is not a route of this API.", r.Method, r.URL.Path)}}}
 	}, false))
 }
@@ -164,14 +162,14 @@ func (s *Server) serveTelnyx(route string, fn telnyxHandler, mutating bool) http
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", newRequestID())
 		if !s.telnyxAuthorized(r) {
-			writeTelnyxError(w, &telnyxErr{http.StatusUnauthorized, []telnyx.ErrorItem{{Code: tnxCodeAuthFailed,
+			writeTelnyxError(w, &telnyxErr{http.StatusUnauthorized, []tnxErrorItem{{Code: tnxCodeAuthFailed,
 				Title: "Authentication failed", Detail: "Could not understand the provided credentials.",
-				Meta: telnyx.ErrorMeta{URL: "https://developers.telnyx.com/docs/overview/errors/10009"}}}})
+				Meta: tnxErrorMeta{URL: "https://developers.telnyx.com/docs/overview/errors/10009"}}}})
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 		if err != nil {
-			writeTelnyxError(w, &telnyxErr{http.StatusRequestEntityTooLarge, []telnyx.ErrorItem{{Code: tnxCodeBadRequest,
+			writeTelnyxError(w, &telnyxErr{http.StatusRequestEntityTooLarge, []tnxErrorItem{{Code: tnxCodeBadRequest,
 				Title: "Request too large", Detail: "The request body exceeds 1 MB."}}})
 			return
 		}
@@ -194,7 +192,7 @@ func (s *Server) serveTelnyx(route string, fn telnyxHandler, mutating bool) http
 		if err != nil {
 			te, ok := err.(*telnyxErr)
 			if !ok {
-				te = &telnyxErr{http.StatusInternalServerError, []telnyx.ErrorItem{{Code: "10007", Title: "Unexpected error", Detail: err.Error()}}}
+				te = &telnyxErr{http.StatusInternalServerError, []tnxErrorItem{{Code: "10007", Title: "Unexpected error", Detail: err.Error()}}}
 			}
 			writeTelnyxError(w, te)
 			return
@@ -238,7 +236,7 @@ func writeTelnyxInjected(w http.ResponseWriter, f *telnyxFault) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.retryAfter.Seconds()))))
 		w.Header().Set("Retry-After-Ms", strconv.FormatInt(f.retryAfter.Milliseconds(), 10))
 	}
-	writeTelnyxError(w, &telnyxErr{f.status, []telnyx.ErrorItem{{Code: code, Title: title, Detail: "Injected by a test."}}})
+	writeTelnyxError(w, &telnyxErr{f.status, []tnxErrorItem{{Code: code, Title: title, Detail: "Injected by a test."}}})
 }
 
 // InjectTelnyxError makes the next n requests to route (a pattern such as
@@ -261,15 +259,15 @@ func telnyxPage[T any](r *http.Request, items []T) (int, any, error) {
 		name string
 		dst  *int
 		max  int
-	}{{"page[number]", &number, math.MaxInt32}, {"page[size]", &size, telnyx.MaxPageSize}} {
+	}{{"page[number]", &number, math.MaxInt32}, {"page[size]", &size, tnxMaxPageSize}} {
 		v := r.URL.Query().Get(p.name)
 		if v == "" {
 			continue
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > p.max {
-			return 0, nil, tnxUnprocessable(telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: "Invalid page parameter",
-				Detail: fmt.Sprintf("%s must be an integer between 1 and %d.", p.name, p.max), Source: telnyx.ErrorSource{Parameter: p.name}})
+			return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid page parameter",
+				Detail: fmt.Sprintf("%s must be an integer between 1 and %d.", p.name, p.max), Source: tnxErrorSource{Parameter: p.name}})
 		}
 		*p.dst = n
 	}
@@ -278,7 +276,7 @@ func telnyxPage[T any](r *http.Request, items []T) (int, any, error) {
 	from := min((number-1)*size, total)
 	to := min(from+size, total)
 	data := append([]T{}, items[from:to]...)
-	return http.StatusOK, map[string]any{"data": data, "meta": telnyx.PageMeta{
+	return http.StatusOK, map[string]any{"data": data, "meta": tnxPageMeta{
 		PageNumber: number, PageSize: size, TotalPages: pages, TotalResults: total}}, nil
 }
 
@@ -287,7 +285,7 @@ func telnyxPage[T any](r *http.Request, items []T) (int, any, error) {
 type tnxFields struct {
 	m        map[string]json.RawMessage
 	prefix   string
-	problems []telnyx.ErrorItem
+	problems []tnxErrorItem
 }
 
 func tnxDecodeFields(body []byte, allowed ...string) (*tnxFields, error) {
@@ -296,7 +294,7 @@ func tnxDecodeFields(body []byte, allowed ...string) (*tnxFields, error) {
 		return f, nil
 	}
 	if err := json.Unmarshal(body, &f.m); err != nil {
-		return nil, &telnyxErr{http.StatusBadRequest, []telnyx.ErrorItem{{Code: tnxCodeBadRequest, Title: "Bad Request",
+		return nil, &telnyxErr{http.StatusBadRequest, []tnxErrorItem{{Code: tnxCodeBadRequest, Title: "Bad Request",
 			Detail: "The request body is not a JSON object."}}}
 	}
 	f.only(allowed)
@@ -325,8 +323,8 @@ func (f *tnxFields) has(k string) bool {
 func (f *tnxFields) str(k string, required bool) string {
 	if !f.has(k) {
 		if required {
-			f.problems = append(f.problems, telnyx.ErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
-				Detail: k + " is required.", Source: telnyx.ErrorSource{Pointer: f.prefix + "/" + k}})
+			f.problems = append(f.problems, tnxErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
+				Detail: k + " is required.", Source: tnxErrorSource{Pointer: f.prefix + "/" + k}})
 		}
 		return ""
 	}
@@ -357,8 +355,8 @@ func (f *tnxFields) boolean(k string) *bool {
 func (f *tnxFields) object(k string, required bool, allowed ...string) *tnxFields {
 	if !f.has(k) {
 		if required {
-			f.problems = append(f.problems, telnyx.ErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
-				Detail: k + " is required.", Source: telnyx.ErrorSource{Pointer: f.prefix + "/" + k}})
+			f.problems = append(f.problems, tnxErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
+				Detail: k + " is required.", Source: tnxErrorSource{Pointer: f.prefix + "/" + k}})
 		}
 		return nil
 	}

@@ -4,13 +4,11 @@ import (
 	"net/http"
 	"net/netip"
 	"sort"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 func tnxListAccessIPs(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
 	q := r.URL.Query()
-	var out []*telnyx.AccessIPAddress
+	var out []*tnxAccessIP
 	for _, a := range st.AccessIPs {
 		if v := q.Get("filter[ip_address]"); v != "" && a.IPAddress != v {
 			continue
@@ -53,14 +51,14 @@ func tnxCreateAccessIP(s *Server, st *TelnyxState, _ *http.Request, body []byte)
 		return 0, nil, err
 	}
 	now := s.telnyxNow()
-	a := &telnyx.AccessIPAddress{ID: tnxNewUUID(), IPAddress: ip, Source: "api", Status: "pending", UserID: st.UserID,
+	a := &tnxAccessIP{ID: tnxNewUUID(), IPAddress: ip, Source: "api", Status: "pending", UserID: st.UserID,
 		Description: desc, CreatedAt: now, UpdatedAt: now}
 	st.AccessIPs = append(st.AccessIPs, a)
 	return http.StatusCreated, a, nil // bare record, as the API answers
 }
 
-func tnxFindAccessIP(st *TelnyxState, r *http.Request) (int, *telnyx.AccessIPAddress, error) {
-	return tnxFind(r, st.AccessIPs, func(a *telnyx.AccessIPAddress) string { return a.ID }, "access IP address", false)
+func tnxFindAccessIP(st *TelnyxState, r *http.Request) (int, *tnxAccessIP, error) {
+	return tnxFind(r, st.AccessIPs, func(a *tnxAccessIP) string { return a.ID }, "access IP address", false)
 }
 
 func tnxGetAccessIP(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {

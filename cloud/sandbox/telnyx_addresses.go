@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 var (
@@ -31,11 +29,11 @@ func tnxListAddresses(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (in
 	q := r.URL.Query()
 	contains := func(have, want string) bool { return strings.Contains(strings.ToLower(have), strings.ToLower(want)) }
 	if v := q.Get("filter[street_address][contains]"); v != "" && len(v) < 3 {
-		return 0, nil, tnxUnprocessable(telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: "Invalid filter",
+		return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid filter",
 			Detail: "filter[street_address][contains] requires at least three characters.",
-			Source: telnyx.ErrorSource{Parameter: "filter[street_address][contains]"}})
+			Source: tnxErrorSource{Parameter: "filter[street_address][contains]"}})
 	}
-	var out []*telnyx.Address
+	var out []*tnxAddress
 	for _, a := range st.Addresses {
 		if v := q.Get("filter[customer_reference]"); v != "" && !contains(a.CustomerReference, v) {
 			continue
@@ -58,19 +56,19 @@ func tnxListAddresses(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (in
 	sortKey := q.Get("sort")
 	desc := strings.HasPrefix(sortKey, "-")
 	key := strings.TrimPrefix(sortKey, "-")
-	get := map[string]func(*telnyx.Address) string{
-		"created_at": func(a *telnyx.Address) string { return a.CreatedAt }, "first_name": func(a *telnyx.Address) string { return a.FirstName },
-		"last_name": func(a *telnyx.Address) string { return a.LastName }, "business_name": func(a *telnyx.Address) string { return a.BusinessName },
-		"street_address": func(a *telnyx.Address) string { return a.StreetAddress },
+	get := map[string]func(*tnxAddress) string{
+		"created_at": func(a *tnxAddress) string { return a.CreatedAt }, "first_name": func(a *tnxAddress) string { return a.FirstName },
+		"last_name": func(a *tnxAddress) string { return a.LastName }, "business_name": func(a *tnxAddress) string { return a.BusinessName },
+		"street_address": func(a *tnxAddress) string { return a.StreetAddress },
 	}
 	if sortKey == "" {
 		key, desc = "created_at", true
 	}
 	by, ok := get[key]
 	if !ok {
-		return 0, nil, tnxUnprocessable(telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: "Invalid sort",
+		return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid sort",
 			Detail: "sort must be one of created_at, first_name, last_name, business_name, street_address (- prefix for descending).",
-			Source: telnyx.ErrorSource{Parameter: "sort"}})
+			Source: tnxErrorSource{Parameter: "sort"}})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := by(out[i]), by(out[j])
@@ -87,7 +85,7 @@ func tnxCreateAddress(s *Server, st *TelnyxState, _ *http.Request, body []byte) 
 	if err != nil {
 		return 0, nil, err
 	}
-	a := &telnyx.Address{RecordType: "address",
+	a := &tnxAddress{RecordType: "address",
 		FirstName: f.str("first_name", true), LastName: f.str("last_name", true), BusinessName: f.str("business_name", true),
 		StreetAddress: f.str("street_address", true), Locality: f.str("locality", true), CountryCode: f.str("country_code", true),
 		ExtendedAddress: f.str("extended_address", false), AdministrativeArea: f.str("administrative_area", false),
@@ -127,8 +125,8 @@ func tnxNumericID() string {
 	return new(big.Int).Add(n.Rsh(n, 2), big.NewInt(1e18)).String()
 }
 
-func tnxFindAddress(st *TelnyxState, r *http.Request) (int, *telnyx.Address, error) {
-	return tnxFind(r, st.Addresses, func(a *telnyx.Address) string { return a.ID }, "address", false)
+func tnxFindAddress(st *TelnyxState, r *http.Request) (int, *tnxAddress, error) {
+	return tnxFind(r, st.Addresses, func(a *tnxAddress) string { return a.ID }, "address", false)
 }
 
 func tnxGetAddress(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
@@ -171,7 +169,7 @@ func tnxValidateAddress(_ *Server, _ *TelnyxState, _ *http.Request, body []byte)
 	if err != nil {
 		return 0, nil, err
 	}
-	in := telnyx.SuggestedAddress{StreetAddress: f.str("street_address", true), PostalCode: f.str("postal_code", true),
+	in := tnxSuggested{StreetAddress: f.str("street_address", true), PostalCode: f.str("postal_code", true),
 		CountryCode: f.str("country_code", true), ExtendedAddress: f.str("extended_address", false),
 		Locality: f.str("locality", false), AdministrativeArea: f.str("administrative_area", false)}
 	if in.CountryCode != "" && !tnxCountryCodePattern.MatchString(in.CountryCode) {
@@ -232,6 +230,6 @@ func tnxAcceptSuggestions(s *Server, st *TelnyxState, r *http.Request, body []by
 		}
 	}
 	a.UpdatedAt = s.telnyxNow()
-	return http.StatusOK, map[string]any{"data": telnyx.SuggestionAcceptance{ID: tnxNameUUID("location/" + a.ID),
+	return http.StatusOK, map[string]any{"data": tnxSuggestionAcceptance{ID: tnxNameUUID("location/" + a.ID),
 		Accepted: true, RecordType: "address_suggestion"}}, nil
 }

@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 var tnxShortNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -20,29 +18,29 @@ var tnxProviderFields = []string{"name", "short_name", "settings", "active", "se
 var tnxSettingsFields = []string{"idp_entity_id", "idp_sso_target_url", "idp_cert_fingerprint", "idp_cert_fingerprint_algorithm"}
 
 func tnxListAuthProviders(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
-	out := append([]*telnyx.AuthenticationProvider{}, st.AuthProviders...)
+	out := append([]*tnxAuthProvider{}, st.AuthProviders...)
 	sortKey := r.URL.Query().Get("sort")
 	if sortKey == "" {
 		sortKey = "-created_at"
 	}
 	desc := strings.HasPrefix(sortKey, "-")
-	get := map[string]func(*telnyx.AuthenticationProvider) string{
-		"name":       func(p *telnyx.AuthenticationProvider) string { return p.Name },
-		"short_name": func(p *telnyx.AuthenticationProvider) string { return p.ShortName },
-		"active": func(p *telnyx.AuthenticationProvider) string {
+	get := map[string]func(*tnxAuthProvider) string{
+		"name":       func(p *tnxAuthProvider) string { return p.Name },
+		"short_name": func(p *tnxAuthProvider) string { return p.ShortName },
+		"active": func(p *tnxAuthProvider) string {
 			if p.Active != nil && *p.Active {
 				return "1"
 			}
 			return "0"
 		},
-		"created_at": func(p *telnyx.AuthenticationProvider) string { return p.CreatedAt },
-		"updated_at": func(p *telnyx.AuthenticationProvider) string { return p.UpdatedAt },
+		"created_at": func(p *tnxAuthProvider) string { return p.CreatedAt },
+		"updated_at": func(p *tnxAuthProvider) string { return p.UpdatedAt },
 	}
 	by, ok := get[strings.TrimPrefix(sortKey, "-")]
 	if !ok {
-		return 0, nil, tnxUnprocessable(telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: "Invalid sort",
+		return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid sort",
 			Detail: "sort must be one of name, short_name, active, created_at, updated_at (- prefix for descending).",
-			Source: telnyx.ErrorSource{Parameter: "sort"}})
+			Source: tnxErrorSource{Parameter: "sort"}})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := by(out[i]), by(out[j])
@@ -55,12 +53,12 @@ func tnxListAuthProviders(_ *Server, st *TelnyxState, r *http.Request, _ []byte)
 }
 
 // tnxProviderSettings checks a settings object; nil when it is absent or invalid.
-func tnxProviderSettings(f *tnxFields, required bool) *telnyx.ProviderSettingsInput {
+func tnxProviderSettings(f *tnxFields, required bool) *tnxSettingsInput {
 	sf := f.object("settings", required, tnxSettingsFields...)
 	if sf == nil {
 		return nil
 	}
-	in := &telnyx.ProviderSettingsInput{IdpEntityID: sf.str("idp_entity_id", true), IdpSSOTargetURL: sf.str("idp_sso_target_url", true),
+	in := &tnxSettingsInput{IdpEntityID: sf.str("idp_entity_id", true), IdpSSOTargetURL: sf.str("idp_sso_target_url", true),
 		IdpCertFingerprint: sf.str("idp_cert_fingerprint", true), IdpCertFingerprintAlgorithm: sf.str("idp_cert_fingerprint_algorithm", false)}
 	if in.IdpSSOTargetURL != "" && !tnxIsHTTPURL(in.IdpSSOTargetURL) {
 		sf.fail("idp_sso_target_url", "Invalid parameter", "idp_sso_target_url must be an http(s) URL.")
@@ -91,7 +89,7 @@ func tnxIsHTTPURL(s string) bool {
 }
 
 // tnxSettingsFromURL stands in for fetching IdP metadata (the sandbox is offline).
-func tnxSettingsFromURL(u string) *telnyx.ProviderSettingsInput {
+func tnxSettingsFromURL(u string) *tnxSettingsInput {
 	p, _ := url.Parse(u)
 	sum := tnxNameUUID("metadata/" + u)
 	fp := strings.ToUpper(strings.ReplaceAll(sum, "-", "")[:40])
@@ -99,18 +97,18 @@ func tnxSettingsFromURL(u string) *telnyx.ProviderSettingsInput {
 	for i := 0; i < len(fp); i += 2 {
 		pairs = append(pairs, fp[i:i+2])
 	}
-	return &telnyx.ProviderSettingsInput{IdpEntityID: u, IdpSSOTargetURL: p.Scheme + "://" + p.Host + "/sso/saml",
+	return &tnxSettingsInput{IdpEntityID: u, IdpSSOTargetURL: p.Scheme + "://" + p.Host + "/sso/saml",
 		IdpCertFingerprint: strings.Join(pairs, ":"), IdpCertFingerprintAlgorithm: "sha1"}
 }
 
-func tnxApplySettings(p *telnyx.AuthenticationProvider, in *telnyx.ProviderSettingsInput) {
+func tnxApplySettings(p *tnxAuthProvider, in *tnxSettingsInput) {
 	alg := in.IdpCertFingerprintAlgorithm
 	if alg == "" {
 		alg = "sha1"
 	}
 	sp := "https://api.telnyx.com/auth/saml2/" + p.ShortName
 	prev := p.Settings
-	p.Settings = &telnyx.ProviderSettings{IdpEntityID: in.IdpEntityID, IdpSSOTargetURL: in.IdpSSOTargetURL,
+	p.Settings = &tnxSettings{IdpEntityID: in.IdpEntityID, IdpSSOTargetURL: in.IdpSSOTargetURL,
 		IdpCertFingerprint: in.IdpCertFingerprint, IdpCertFingerprintAlgorithm: alg,
 		NameIdentifierFormat:        "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
 		AssertionConsumerServiceURL: sp + "/acs", ServiceProviderEntityID: sp + "/metadata",
@@ -136,7 +134,7 @@ func tnxCheckShortName(f *tnxFields, st *TelnyxState, name, self string) {
 	}
 }
 
-func tnxSetActive(s *Server, p *telnyx.AuthenticationProvider, active bool) {
+func tnxSetActive(s *Server, p *tnxAuthProvider, active bool) {
 	if active && (p.Active == nil || !*p.Active) {
 		p.ActivatedAt = s.telnyxNow()
 	}
@@ -163,7 +161,7 @@ func tnxCreateAuthProvider(s *Server, st *TelnyxState, _ *http.Request, body []b
 		settings = tnxSettingsFromURL(settingsURL)
 	}
 	now := s.telnyxNow()
-	p := &telnyx.AuthenticationProvider{ID: tnxNewUUID(), Name: name, ShortName: short, OrganizationID: st.OrganizationID,
+	p := &tnxAuthProvider{ID: tnxNewUUID(), Name: name, ShortName: short, OrganizationID: st.OrganizationID,
 		RecordType: "authentication_provider", CreatedAt: now, UpdatedAt: now, Active: ptr(false)}
 	tnxApplySettings(p, settings)
 	if active != nil {
@@ -173,8 +171,8 @@ func tnxCreateAuthProvider(s *Server, st *TelnyxState, _ *http.Request, body []b
 	return http.StatusOK, map[string]any{"data": p}, nil
 }
 
-func tnxFindAuthProvider(st *TelnyxState, r *http.Request) (int, *telnyx.AuthenticationProvider, error) {
-	return tnxFind(r, st.AuthProviders, func(p *telnyx.AuthenticationProvider) string { return p.ID }, "authentication provider", true)
+func tnxFindAuthProvider(st *TelnyxState, r *http.Request) (int, *tnxAuthProvider, error) {
+	return tnxFind(r, st.AuthProviders, func(p *tnxAuthProvider) string { return p.ID }, "authentication provider", true)
 }
 
 func tnxGetAuthProvider(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
@@ -221,7 +219,7 @@ func tnxUpdateAuthProvider(s *Server, st *TelnyxState, r *http.Request, body []b
 		settings = tnxSettingsFromURL(settingsURL)
 	}
 	if settings == nil && short != "" && p.Settings != nil { // the service provider URLs follow the short name
-		settings = &telnyx.ProviderSettingsInput{IdpEntityID: p.Settings.IdpEntityID, IdpSSOTargetURL: p.Settings.IdpSSOTargetURL,
+		settings = &tnxSettingsInput{IdpEntityID: p.Settings.IdpEntityID, IdpSSOTargetURL: p.Settings.IdpSSOTargetURL,
 			IdpCertFingerprint: p.Settings.IdpCertFingerprint, IdpCertFingerprintAlgorithm: p.Settings.IdpCertFingerprintAlgorithm}
 	}
 	if settings != nil {

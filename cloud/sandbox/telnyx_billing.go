@@ -3,12 +3,10 @@ package sandbox
 import (
 	"net/http"
 	"sort"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 func tnxListBillingGroups(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
-	out := append([]*telnyx.BillingGroup{}, st.BillingGroups...)
+	out := append([]*tnxBillingGroup{}, st.BillingGroups...)
 	sort.SliceStable(out, func(i, j int) bool { return tnxNewest(out[i].CreatedAt, out[j].CreatedAt, out[i].ID, out[j].ID) })
 	return telnyxPage(r, out)
 }
@@ -23,14 +21,14 @@ func tnxCreateBillingGroup(s *Server, st *TelnyxState, _ *http.Request, body []b
 		return 0, nil, err
 	}
 	now := s.telnyxNow()
-	g := &telnyx.BillingGroup{ID: tnxNewUUID(), Name: name, OrganizationID: st.OrganizationID, RecordType: "billing_group",
+	g := &tnxBillingGroup{ID: tnxNewUUID(), Name: name, OrganizationID: st.OrganizationID, RecordType: "billing_group",
 		CreatedAt: now, UpdatedAt: now}
 	st.BillingGroups = append(st.BillingGroups, g)
 	return http.StatusOK, map[string]any{"data": g}, nil
 }
 
-func tnxFindBillingGroup(st *TelnyxState, r *http.Request) (int, *telnyx.BillingGroup, error) {
-	return tnxFind(r, st.BillingGroups, func(g *telnyx.BillingGroup) string { return g.ID }, "billing group", true)
+func tnxFindBillingGroup(st *TelnyxState, r *http.Request) (int, *tnxBillingGroup, error) {
+	return tnxFind(r, st.BillingGroups, func(g *tnxBillingGroup) string { return g.ID }, "billing group", true)
 }
 
 func tnxGetBillingGroup(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {

@@ -12,8 +12,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
 
 // Integration secrets (write-only values) and telephony credential tokens.
@@ -26,13 +24,13 @@ const tnxTelephonyTokenLifetime = 24 * time.Hour
 func tnxListSecrets(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
 	typ := r.URL.Query().Get("filter[type]")
 	if typ != "" && typ != "bearer" && typ != "basic" {
-		return 0, nil, tnxUnprocessable(telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: "Invalid filter",
-			Detail: "filter[type] must be bearer or basic.", Source: telnyx.ErrorSource{Parameter: "filter[type]"}})
+		return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid filter",
+			Detail: "filter[type] must be bearer or basic.", Source: tnxErrorSource{Parameter: "filter[type]"}})
 	}
-	out := []telnyx.IntegrationSecret{}
+	out := []tnxIntegrationSecret{}
 	for _, s := range st.Secrets {
 		if typ == "" || s.Type == typ {
-			out = append(out, s.IntegrationSecret) // metadata only: the digest stays here
+			out = append(out, s.tnxIntegrationSecret) // metadata only: the digest stays here
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return tnxNewest(out[i].CreatedAt, out[j].CreatedAt, out[i].ID, out[j].ID) })
@@ -58,15 +56,15 @@ func tnxCreateSecret(s *Server, st *TelnyxState, _ *http.Request, body []byte) (
 	switch typ {
 	case "bearer":
 		if token == "" {
-			f.problems = append(f.problems, telnyx.ErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
-				Detail: "token is required for bearer secrets.", Source: telnyx.ErrorSource{Pointer: "/token"}})
+			f.problems = append(f.problems, tnxErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
+				Detail: "token is required for bearer secrets.", Source: tnxErrorSource{Pointer: "/token"}})
 		}
 		value = token
 	case "basic":
 		for k, v := range map[string]string{"username": user, "password": pass} {
 			if v == "" {
-				f.problems = append(f.problems, telnyx.ErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
-					Detail: k + " is required for basic secrets.", Source: telnyx.ErrorSource{Pointer: "/" + k}})
+				f.problems = append(f.problems, tnxErrorItem{Code: tnxCodeMissingParam, Title: "Missing required parameter",
+					Detail: k + " is required for basic secrets.", Source: tnxErrorSource{Pointer: "/" + k}})
 			}
 		}
 		value = user + ":" + pass
@@ -79,10 +77,10 @@ func tnxCreateSecret(s *Server, st *TelnyxState, _ *http.Request, body []byte) (
 	}
 	sum := sha256.Sum256([]byte(value))
 	now := s.telnyxNow()
-	sec := &tnxStoredSecret{IntegrationSecret: telnyx.IntegrationSecret{ID: tnxNewUUID(), Identifier: ident,
+	sec := &tnxStoredSecret{tnxIntegrationSecret: tnxIntegrationSecret{ID: tnxNewUUID(), Identifier: ident,
 		RecordType: "integration_secret", CreatedAt: now, UpdatedAt: now}, Type: typ, Digest: hex.EncodeToString(sum[:])}
 	st.Secrets = append(st.Secrets, sec)
-	return http.StatusCreated, map[string]any{"data": sec.IntegrationSecret}, nil
+	return http.StatusCreated, map[string]any{"data": sec.tnxIntegrationSecret}, nil
 }
 
 func tnxDeleteSecret(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
@@ -103,7 +101,7 @@ func tnxCreateTelephonyToken(s *Server, st *TelnyxState, r *http.Request, _ []by
 			continue
 		}
 		if c.Expired {
-			return 0, nil, tnxUnprocessable(telnyx.ErrorItem{Code: tnxCodeBadRequest, Title: "Credential expired",
+			return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Credential expired",
 				Detail: "Tokens cannot be created for an expired telephony credential."})
 		}
 		now := s.cfg.Now()
