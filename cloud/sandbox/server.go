@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"sort"
 	"sync"
 	"time"
@@ -139,6 +140,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerIntegration()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{$}", s.serveTCB)
+	mux.HandleFunc("GET /{$}", s.serveTCB) // the official signers can send GET with the parameters in the query
 	s.routeHTTPAPI(mux)
 	s.routeTelnyx(mux)
 	s.handler = newFaultInjector(s, mux) // faults.go: off unless a test sets a plan
@@ -210,6 +212,9 @@ func (s *Server) serveTCB(w http.ResponseWriter, r *http.Request) {
 		writeTCBError(w, reqID, &apiError{verr.Code, verr.Message})
 		return
 	}
+	if r.Method == http.MethodGet {
+		body = queryBody(r.URL.Query())
+	}
 	acct, _ := s.account(secretID)
 	if acct.SessionToken != "" && r.Header.Get("X-TC-Token") != acct.SessionToken {
 		writeTCBError(w, reqID, &apiError{"AuthFailure.TokenFailure", "The session token is invalid."})
@@ -267,6 +272,12 @@ func decodeStrict(body json.RawMessage, v any) error {
 		return errf("InvalidParameter", "The request body is not a JSON object.")
 	}
 	delete(m, "EnvId")
+	if _, fromQuery := m[queryMarker]; fromQuery {
+		delete(m, queryMarker)
+		if err := typeQueryValues(m, reflect.TypeOf(v)); err != nil {
+			return err
+		}
+	}
 	raw, _ := json.Marshal(m)
 	dec := json.NewDecoder(bytesReader(raw))
 	dec.DisallowUnknownFields()

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,33 +80,54 @@ func verifyTC3(r *http.Request, body []byte, now time.Time, lookup func(secretID
 	if !ok {
 		return "", &tc3Error{"AuthFailure.SecretIdNotFound", "The SecretId is not found."}
 	}
-	var canonHeaders strings.Builder
-	for _, name := range a.SignedHeaders {
-		v := r.Header.Get(name)
-		if strings.EqualFold(name, "host") {
-			v = r.Host
-		}
-		if v == "" {
-			return "", &tc3Error{"AuthFailure.SignatureFailure", "A signed header is missing: " + name}
-		}
-		canonHeaders.WriteString(strings.ToLower(name) + ":" + strings.ToLower(strings.TrimSpace(v)) + "\n")
+	// Real signers differ in what they put under "host": the Go SDK signs the
+	// Host header (with the port), the official Node SDKs the hostname without
+	// it. Both are correct signatures of this request, so both verify.
+	hosts := []string{r.Host}
+	if h, _, err := net.SplitHostPort(r.Host); err == nil && h != r.Host {
+		hosts = append(hosts, h)
 	}
 	query := ""
 	if r.Method == http.MethodGet {
 		query = r.URL.RawQuery
 	}
-	canonical := strings.Join([]string{r.Method, "/", query, canonHeaders.String(),
-		strings.Join(a.SignedHeaders, ";"), sha256Hex(body)}, "\n")
 	scope := a.Date + "/" + a.Service + "/tc3_request"
-	toSign := strings.Join([]string{tc3Algorithm, strconv.FormatInt(ts, 10), scope, sha256Hex([]byte(canonical))}, "\n")
 	k := hmacSHA256([]byte("TC3"+key), a.Date)
 	k = hmacSHA256(k, a.Service)
 	k = hmacSHA256(k, "tc3_request")
-	want := hex.EncodeToString(hmacSHA256(k, toSign))
-	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
-		return "", &tc3Error{"AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."}
+	for _, host := range hosts {
+		canonHeaders, missing := canonicalHeaders(r, a.SignedHeaders, host)
+		if missing != "" {
+			return "", &tc3Error{"AuthFailure.SignatureFailure", "A signed header is missing: " + missing}
+		}
+		// SignedHeaders is taken as the signer listed it: the canonical headers
+		// follow the same order, so any order a signer uses verifies.
+		canonical := strings.Join([]string{r.Method, "/", query, canonHeaders,
+			strings.Join(a.SignedHeaders, ";"), sha256Hex(body)}, "\n")
+		toSign := strings.Join([]string{tc3Algorithm, strconv.FormatInt(ts, 10), scope, sha256Hex([]byte(canonical))}, "\n")
+		want := hex.EncodeToString(hmacSHA256(k, toSign))
+		if hmac.Equal([]byte(want), []byte(a.Signature)) {
+			return a.SecretID, nil
+		}
 	}
-	return a.SecretID, nil
+	return "", &tc3Error{"AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."}
+}
+
+// canonicalHeaders is TC3's "name:value\n" list of the signed headers, with
+// host standing for the Host header; missing names a signed header the request lacks.
+func canonicalHeaders(r *http.Request, names []string, host string) (canon, missing string) {
+	var b strings.Builder
+	for _, name := range names {
+		v := r.Header.Get(name)
+		if strings.EqualFold(name, "host") {
+			v = host
+		}
+		if v == "" {
+			return "", name
+		}
+		b.WriteString(strings.ToLower(name) + ":" + strings.ToLower(strings.TrimSpace(v)) + "\n")
+	}
+	return b.String(), ""
 }
 
 func sha256Hex(b []byte) string {

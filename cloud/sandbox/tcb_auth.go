@@ -305,6 +305,7 @@ func mergeJSON(stored any, patch json.RawMessage) ([]byte, error) {
 		return nil, errf("InvalidParameter", "The request body is not a JSON object.")
 	}
 	delete(over, "EnvId")
+	delete(over, queryMarker)
 	return json.Marshal(mergeMaps(base, over))
 }
 
