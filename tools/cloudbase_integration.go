@@ -271,7 +271,7 @@ func (ig *integration) createUserKey() Tool {
 	return Define(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Create an integration instance from a template. ext is a JSON object string stored as given (this server does not encrypt); " +
 			"the template's required fields are checked before anything is sent.",
-		CheckWith: "cloudbase_list_user_keys"},
+		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs},
 		func(ctx context.Context, in *createUserKeyInput) (*createdUserKey, error) {
 			tpl, err := ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode)
 			if err != nil {
@@ -391,7 +391,7 @@ func (ig *integration) updateUserKey() Tool {
 	return Define(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
 			"is merged server-side and never shown. ext replaces the whole Ext.",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key"},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs},
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
 			// Read first: the stored Ext to patch (with its ciphertext), and the
 			// template the instance is bound to now (for notifications).
@@ -418,7 +418,7 @@ func (ig *integration) updateUserKey() Tool {
 				}
 				if !ig.d.Redactor.Reveal() {
 					// The stored ciphertext must never surface, not even in an error or a log line.
-					ig.d.Redactor.AddSecret(secretValues(ext, tpl)...)
+					ig.d.redactor(ctx).AddSecret(secretValues(ext, tpl)...)
 				}
 				patched = mergePatch(ext, in.ExtPatch)
 				raw, err := json.Marshal(ext)

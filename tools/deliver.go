@@ -51,7 +51,7 @@ func Deliver[T any](ctx context.Context, d *Deps, name string, create func(conte
 	if value == nil || *value == "" {
 		return nil, nil, fmt.Errorf("deliverTo: the cloud created %s but its answer holds no secret to deliver", keyID)
 	}
-	d.Redactor.AddSecret(*value) // from here on the value is masked everywhere, --reveal-secrets or not
+	d.redactor(ctx).AddSecret(*value) // masked in this call's answer, --reveal-secrets or not
 	del, err := res.Commit(*value, keyID)
 	*value = ""
 	if err != nil {

@@ -1,8 +1,10 @@
 package tools
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -55,7 +57,7 @@ func renderExt(ext string, tpl *tcb.UserKeyTemplate, reveal bool) extView {
 	var withheld []string
 	for _, name := range sortedKeys(m) {
 		typ, known := declared[name]
-		secret := known && strings.EqualFold(typ, "password") || !known && looksSecret(name, m[name])
+		secret := known && tcb.SecretFieldType(typ) || !known && looksSecret(name, m[name])
 		switch {
 		case secret && !isBlank(m[name]):
 			m[name] = withhold(m[name])
@@ -257,8 +259,70 @@ func secretValues(ext map[string]any, tpl *tcb.UserKeyTemplate) []string {
 	var out []string
 	for k, v := range ext {
 		typ, known := declared[k]
-		if s, ok := v.(string); ok && (known && strings.EqualFold(typ, "password") || !known && looksSecret(k, v)) {
+		if s, ok := v.(string); ok && (known && tcb.SecretFieldType(typ) || !known && looksSecret(k, v)) {
 			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// withholdExtArgs is the integration tools' Spec.WithholdSecrets: the Ext
+// fields of ext (a JSON object string) and extPatch that the template types
+// password or secret are masked, and returned as secret values. Undeclared
+// fields that look secret count too. Without the template (unknown code, no
+// code given, cloud unreachable) every Ext value is masked in what is shown,
+// since nothing tells which ones are secret.
+func (ig *integration) withholdExtArgs(ctx context.Context, args map[string]any) (map[string]any, []string) {
+	ext, hasExt := args["ext"].(string)
+	patch, hasPatch := args["extPatch"].(map[string]any)
+	if (!hasExt || ext == "") && !hasPatch {
+		return args, nil
+	}
+	var tpl *tcb.UserKeyTemplate
+	if code, _ := args["authTypeCode"].(string); code != "" && ig.d.TCB != nil {
+		business, _ := args["business"].(string)
+		tpl, _ = ig.templates.lookup(ctx, ig.d.TCB, business, code)
+	}
+	out := maps.Clone(args)
+	var values []string
+	if hasExt && ext != "" {
+		if m, err := parseExt(ext); err != nil {
+			out["ext"], values = withheldMask, append(values, ext)
+		} else {
+			masked := withholdExtFields(m, tpl, &values)
+			raw, _ := json.Marshal(masked)
+			out["ext"] = string(raw)
+		}
+	}
+	if hasPatch {
+		out["extPatch"] = withholdExtFields(patch, tpl, &values)
+	}
+	return out, values
+}
+
+// withholdExtFields returns a copy of ext with secret fields masked (all
+// fields when tpl is nil) and appends the secret values to found.
+func withholdExtFields(ext map[string]any, tpl *tcb.UserKeyTemplate, found *[]string) map[string]any {
+	declared := templateFieldTypes(tpl)
+	out := make(map[string]any, len(ext))
+	for k, v := range ext {
+		typ, known := declared[k]
+		secret := known && tcb.SecretFieldType(typ) || !known && looksSecret(k, v)
+		switch {
+		case isBlank(v):
+			out[k] = v
+		case secret:
+			s, ok := v.(string)
+			if !ok {
+				raw, _ := json.Marshal(v)
+				s = string(raw)
+			}
+			*found = append(*found, s)
+			out[k] = withheldMask
+		case tpl == nil || !known:
+			out[k] = withheldMask // nothing says it is not secret
+		default:
+			out[k] = v
 		}
 	}
 	return out

@@ -39,7 +39,7 @@ func reflectSchema[T any]() (json.RawMessage, map[string]any) {
 // not reject an answer because the cloud added an enum value or sent a URL we
 // would not accept as input. It also halves the catalogue the model reads.
 var inputOnlyKeywords = []string{"enum", "const", "format", "pattern", "minimum", "maximum", "exclusiveMinimum",
-	"exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "anyOf", "oneOf", "additionalProperties", "description"}
+	"exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "anyOf", "oneOf", "additionalProperties", "description", "writeOnly"}
 
 // shapeOnly strips inputOnlyKeywords from an output schema, recursively.
 func shapeOnly(m map[string]any) {

@@ -65,8 +65,7 @@ func createIntegrationSecret(d *Deps) Tool {
 		Description: "Store a bearer token or basic credentials that Telnyx uses to call another service; settings refer to it by identifier. The value is write-only.",
 		CheckWith:   listIntegrationSecretsTool}, "",
 		func(ctx context.Context, in *createIntegrationSecretInput) (*createdIntegrationSecret, error) {
-			// From now on these values are masked in every result, error and log line.
-			d.Redactor.AddSecret(in.Token, in.Password)
+			// token and password are writeOnly: Define masks them in this call's result and errors.
 			s, err := d.Telnyx.CreateIntegrationSecret(ctx, &in.CreateIntegrationSecretParams)
 			if err != nil {
 				return nil, err

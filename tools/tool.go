@@ -58,6 +58,11 @@ type Spec struct {
 	// call would do, for the user to confirm ("" = nothing to confirm). Nil
 	// means a line built from the title and arguments (see confirm.go).
 	Summarize func(ctx context.Context, args map[string]any) (string, error)
+	// WithholdSecrets finds secrets in arguments that the input schema cannot
+	// mark writeOnly (an integration Ext's fields its template types
+	// password): it returns args with them masked, and their values. Nil
+	// means the schema's writeOnly fields are all (see secrets.go).
+	WithholdSecrets func(ctx context.Context, args map[string]any) (withheld map[string]any, values []string)
 }
 
 // Tool is a registrable tool with its metadata.
@@ -68,7 +73,8 @@ type Tool struct {
 	// Check validates arguments exactly as Handler will, calling nothing.
 	Check func(args any) error
 
-	fingerprint string // of the Go types the schemas come from (schema cache)
+	fingerprint string      // of the Go types the schemas come from (schema cache)
+	secrets     *secretNode // where the input schema marks values writeOnly
 }
 
 // Mutating reports whether calls may change something, given --read-only.
@@ -104,25 +110,31 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	)
 	t.Title = s.Title
 	t.InputSchema = mcp.ToolInputSchema{} // the raw schema is the one sent
+	secrets := secretTree(inRaw)
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		// The call's own secrets are masked in whatever it returns, for this
+		// call only: they never join the shared list.
+		args, _ := req.Params.Arguments.(map[string]any)
 		in, err := decodeArgs[In](req.Params.Arguments, val)
+		ctx = d.withCallScope(ctx, d.secretsOf(ctx, s, secrets, args, err == nil).Values)
+		red := d.redactor(ctx)
 		if err != nil {
 			noteOutcome(ctx, err)
-			return d.ErrorResult(s, err), nil
+			return errorResult(red, s, err), nil
 		}
 		out, err := fn(ctx, in)
 		noteOutcome(ctx, err)
 		var dry *cloud.DryRunError
 		if errors.As(err, &dry) {
-			return d.Result(dryRunResult{DryRun: true, Service: dry.Service, Request: dry.Request})
+			return result(red, dryRunResult{DryRun: true, Service: dry.Service, Request: dry.Request})
 		}
 		if err != nil {
-			return d.ErrorResult(s, err), nil
+			return errorResult(red, s, err), nil
 		}
-		return d.Result(out)
+		return result(red, out)
 	}
 	check := func(args any) error { _, err := decodeArgs[In](args, val); return err }
-	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp}
+	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, secrets: secrets}
 }
 
 // toolSchemas returns the input and output schemas of a tool: from the
@@ -202,12 +214,14 @@ func decodeArgs[In any](args any, val *validator) (*In, error) {
 }
 
 // Result renders out as redacted structured content plus the same JSON as text.
-func (d *Deps) Result(out any) (*mcp.CallToolResult, error) {
+func (d *Deps) Result(out any) (*mcp.CallToolResult, error) { return result(d.Redactor, out) }
+
+func result(red *redact.Redactor, out any) (*mcp.CallToolResult, error) {
 	raw, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("encode result: %w", err) // a bug, not a user fault
 	}
-	raw = d.Redactor.JSON(raw)
+	raw = red.JSON(raw)
 	var structured map[string]any
 	if err := json.Unmarshal(raw, &structured); err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
@@ -219,6 +233,10 @@ func (d *Deps) Result(out any) (*mcp.CallToolResult, error) {
 // code, message and request id, a hint, and what to do when the outcome of a
 // change is unknown. The text is redacted.
 func (d *Deps) ErrorResult(s Spec, err error) *mcp.CallToolResult {
+	return errorResult(d.Redactor, s, err)
+}
+
+func errorResult(red *redact.Redactor, s Spec, err error) *mcp.CallToolResult {
 	var msg string
 	var apiErr *tcb.APIError
 	var unknown cloud.OutcomeUnknown
@@ -247,7 +265,7 @@ func (d *Deps) ErrorResult(s Spec, err error) *mcp.CallToolResult {
 	}
 	// Errors carry text only: structured content must match the tool's output
 	// schema, and some clients validate it even on errors.
-	return mcp.NewToolResultError(d.Redactor.String(msg))
+	return mcp.NewToolResultError(red.String(msg))
 }
 
 func sortedKeys(m map[string]any) []string {

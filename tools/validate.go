@@ -170,7 +170,7 @@ func (v *validator) describe(e *jsonschema.ValidationError, out []string) []stri
 		for i, w := range k.Want {
 			want[i] = fmt.Sprint(w)
 		}
-		return append(out, v.line(loc, fmt.Sprintf("must be one of %s (got %v)", strings.Join(want, ", "), got(loc, k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must be one of %s (got %v)", strings.Join(want, ", "), v.got(loc, k.Got))))
 	case *kind.Minimum, *kind.Maximum:
 		return append(out, v.line(loc, "must be "+v.rangeText(loc)+fmt.Sprintf(" (got %s)", v.gotNumber(e))))
 	case *kind.MinLength:
@@ -178,9 +178,9 @@ func (v *validator) describe(e *jsonschema.ValidationError, out []string) []stri
 	case *kind.MaxLength:
 		return append(out, v.line(loc, fmt.Sprintf("too long: %d characters, at most %d", k.Got, k.Want)))
 	case *kind.Pattern:
-		return append(out, v.line(loc, fmt.Sprintf("must match %s (got %v)", k.Want, got(loc, k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must match %s (got %v)", k.Want, v.got(loc, k.Got))))
 	case *kind.Format:
-		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", k.Want, got(loc, k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", k.Want, v.got(loc, k.Got))))
 	case *kind.Const:
 		return append(out, v.line(loc, fmt.Sprintf("must be %v", k.Want)))
 	case *kind.MaxItems:
@@ -246,9 +246,11 @@ func (v *validator) allowed(path []string) []string {
 }
 
 // got renders the offending value for an error message: never the value of
-// a secret field, and never more than a short prefix of a huge one.
-func got(path []string, v any) string {
-	if len(path) > 0 && redact.IsSecretKey(path[len(path)-1]) {
+// a secret field (writeOnly in the schema, or secret by name), and never
+// more than a short prefix of a huge one.
+func (val *validator) got(path []string, v any) string {
+	if node := schemaAt(val.root, path); node != nil && node["writeOnly"] == true ||
+		len(path) > 0 && redact.IsSecretKey(path[len(path)-1]) {
 		return "a value that is not shown"
 	}
 	if s, ok := v.(string); ok {

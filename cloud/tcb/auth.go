@@ -144,7 +144,7 @@ type ProviderConfig struct {
 	Issuer                  string                 `json:"Issuer,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC issuer URL; endpoints are discovered from it"`
 	JwksUri                 string                 `json:"JwksUri,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC JWKS URL (discovered with Issuer)"`
 	ClientId                string                 `json:"ClientId,omitempty" jsonschema_description:"Client ID at the IdP (OIDC/OAUTH)"`
-	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema_description:"Client secret at the IdP (OIDC/OAUTH); write-only, never shown"`
+	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"Client secret at the IdP (OIDC/OAUTH); write-only, never shown"`
 	RedirectUri             string                 `json:"RedirectUri,omitempty" jsonschema:"format=uri" jsonschema_description:"Callback URL registered at the IdP (OIDC/OAUTH)"`
 	Scope                   string                 `json:"Scope,omitempty" jsonschema_description:"Space-separated scopes; OIDC needs openid"`
 	AuthorizationEndpoint   string                 `json:"AuthorizationEndpoint,omitempty" jsonschema:"format=uri" jsonschema_description:"Authorization URL (OIDC/OAUTH)"`
@@ -164,7 +164,7 @@ type SmtpConfig struct {
 	ServerHost      string `json:"ServerHost" jsonschema:"minLength=1,maxLength=253" jsonschema_description:"SMTP host"`
 	ServerPort      int    `json:"ServerPort" jsonschema:"minimum=1,maximum=65535" jsonschema_description:"SMTP port: 465 SSL, 587 STARTTLS, 25"`
 	AccountUsername string `json:"AccountUsername" jsonschema:"minLength=1" jsonschema_description:"SMTP login"`
-	AccountPassword string `json:"AccountPassword" jsonschema:"minLength=1" jsonschema_description:"SMTP password; write-only, never shown"`
+	AccountPassword string `json:"AccountPassword" jsonschema:"minLength=1,writeOnly=true" jsonschema_description:"SMTP password; write-only, never shown"`
 	SecurityMode    string `json:"SecurityMode,omitempty" jsonschema:"enum=AUTO,enum=SSL,enum=STARTSSL,enum=NO_SSL" jsonschema_description:"Encryption (default AUTO)"`
 }
 

@@ -263,8 +263,13 @@ type TemplateField struct {
 	Placeholder string `json:"placeholder,omitempty"`
 }
 
-// Secret reports whether the field holds a sensitive value (type password).
-func (f TemplateField) Secret() bool { return strings.EqualFold(f.Type, "password") }
+// Secret reports whether the field holds a sensitive value (type password or secret).
+func (f TemplateField) Secret() bool { return SecretFieldType(f.Type) }
+
+// SecretFieldType reports whether a template field type holds secrets.
+func SecretFieldType(typ string) bool {
+	return strings.EqualFold(typ, "password") || strings.EqualFold(typ, "secret")
+}
 
 // ParseTemplateFields reads the field definitions out of a template's Ext
 // ({"fields":[...]}); an empty Ext has no fields.

@@ -36,9 +36,9 @@ func (f *IntegrationSecretFilter) query() url.Values {
 type CreateIntegrationSecretParams struct {
 	Identifier string `json:"identifier" jsonschema:"pattern=^[A-Za-z0-9_.-]+$,maxLength=255" jsonschema_description:"Unique name other settings refer to the secret by"`
 	Type       string `json:"type" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"bearer: needs token; basic: needs username and password"`
-	Token      string `json:"token,omitempty" jsonschema:"maxLength=4096" jsonschema_description:"Bearer token (write-only, never shown again)"`
+	Token      string `json:"token,omitempty" jsonschema:"maxLength=4096,writeOnly=true" jsonschema_description:"Bearer token (write-only, never shown again)"`
 	Username   string `json:"username,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Basic auth username"`
-	Password   string `json:"password,omitempty" jsonschema:"maxLength=1024" jsonschema_description:"Basic auth password (write-only, never shown again)"`
+	Password   string `json:"password,omitempty" jsonschema:"maxLength=1024,writeOnly=true" jsonschema_description:"Basic auth password (write-only, never shown again)"`
 }
 
 // writeOnlySecretFields are masked in dry-run previews.

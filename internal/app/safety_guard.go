@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
@@ -31,11 +32,19 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		if a.Config.ReadOnly { // selectTools left such tools out; a second lock costs nothing
 			return mcp.NewToolResultError(t.Spec.Name + ": refused: the server runs with --read-only"), nil
 		}
+		// The secrets the user typed (schema writeOnly fields, template
+		// password fields) are withheld from the audit line, the question,
+		// the declined result and the logs; the redactor of the call's scope
+		// masks them wherever else they might surface.
+		args, _ := req.Params.Arguments.(map[string]any)
+		sec := a.Deps.SecretsOf(ctx, t, args)
+		ctx, red := a.Deps.CallScope(ctx, sec.Values)
+		c := call{tool: t, req: req, shown: sec.Args, red: red}
 		if a.Config.DryRun {
 			ctx = cloud.WithDryRun(ctx)
-		} else if res, declined := a.confirm(ctx, t, req); res != nil {
+		} else if res, declined := a.confirm(ctx, c); res != nil {
 			if declined {
-				a.record(ctx, t, req, audit.Declined, "", "", start)
+				a.record(ctx, c, audit.Declined, "", "", start)
 			}
 			return res, nil
 		}
@@ -54,14 +63,23 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 			outcome, reqID, msg = audit.ToolError, rec.ErrRequestID(), resultText(res)
 			if rec.OutcomeUnknown() {
 				outcome = audit.OutcomeUnknown
-				a.warnClient(ctx, msg, map[string]any{"tool": t.Spec.Name, "outcome": string(audit.OutcomeUnknown)})
+				a.warnClient(ctx, red.String(msg), map[string]any{"tool": t.Spec.Name, "outcome": string(audit.OutcomeUnknown)})
 			}
 		default:
 			reqID = requestIDOf(res)
 		}
-		a.record(ctx, t, req, outcome, reqID, msg, start)
+		a.record(ctx, c, outcome, reqID, msg, start)
 		return res, err
 	}
+}
+
+// call is a guarded call: the tool, the request, the arguments with their
+// secrets withheld, and the redactor that also masks the call's secrets.
+type call struct {
+	tool  tools.Tool
+	req   mcp.CallToolRequest
+	shown map[string]any
+	red   *redact.Redactor
 }
 
 // confirmID names the confirmation among a call's input requests.
@@ -77,7 +95,8 @@ const confirmID = "confirm"
 // into a server-initiated elicitation/create for clients on protocol versions
 // before 2026-07-28. The answer comes back with the call re-sent; the request
 // state binds it to the exact tool and arguments the user saw.
-func (a *App) confirm(ctx context.Context, t tools.Tool, req mcp.CallToolRequest) (*mcp.CallToolResult, bool) {
+func (a *App) confirm(ctx context.Context, c call) (*mcp.CallToolResult, bool) {
+	t, req := c.tool, c.req
 	if !a.Config.ConfirmDestructive || !t.Spec.Destructive {
 		return nil, false
 	}
@@ -97,7 +116,7 @@ func (a *App) confirm(ctx context.Context, t tools.Tool, req mcp.CallToolRequest
 	if t.Check != nil && t.Check(req.Params.Arguments) != nil {
 		return nil, false // the handler reports the bad input; nothing will be sent
 	}
-	summary := a.Deps.Summary(ctx, t, args)
+	summary := c.red.String(a.Deps.Summary(ctx, t, c.shown))
 	if summary == "" {
 		return nil, false
 	}
@@ -184,11 +203,13 @@ func (a *App) stateMAC(t tools.Tool, args map[string]any, summary string) []byte
 }
 
 // record appends the call's audit line, if there is an audit log.
-func (a *App) record(ctx context.Context, t tools.Tool, req mcp.CallToolRequest, outcome audit.Outcome, reqID, msg string, start time.Time) {
+func (a *App) record(ctx context.Context, c call, outcome audit.Outcome, reqID, msg string, start time.Time) {
 	if a.safety.audit == nil {
 		return
 	}
-	args, _ := json.Marshal(req.Params.Arguments)
+	t := c.tool
+	args := c.red.JSON(mustJSON(c.shown))
+	msg = c.red.String(msg)
 	session, client := sessionAndClient(ctx)
 	if len(msg) > 2000 {
 		msg = msg[:2000] + "…"
@@ -200,6 +221,14 @@ func (a *App) record(ctx context.Context, t tools.Tool, req mcp.CallToolRequest,
 		a.Log.Error().Str("tool", t.Spec.Name).Str("outcome", string(outcome)).Str("error", err.Error()).Msg("audit log write failed")
 		a.warnClient(ctx, "the audit log could not be written: "+err.Error(), map[string]any{"tool": t.Spec.Name})
 	}
+}
+
+func mustJSON(v any) []byte {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return []byte("null")
+	}
+	return raw
 }
 
 func sessionAndClient(ctx context.Context) (session, client string) {

@@ -27,7 +27,7 @@ var errSyntax = errors.New("redact: invalid JSON")
 // back to the String rules on the raw bytes. The result never aliases b.
 func (r *Redactor) JSON(b []byte) []byte {
 	src := string(b)
-	set := r.secrets.Load()
+	set := r.load()
 	out, changed, err := r.walk(src, set, docFlags(src, set), 0, nil)
 	switch {
 	case err != nil:
@@ -525,7 +525,7 @@ func appendQuoted[T string | []byte](b []byte, s T) []byte {
 // The input is not modified. Other types (structs…) are marshalled, redacted as
 // JSON and decoded again (numbers as json.Number).
 func (r *Redactor) Value(v any) any {
-	set := r.secrets.Load()
+	set := r.load()
 	return r.value(v, plain, set)
 }
 

@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,14 +60,22 @@ type Options struct {
 // It is safe for concurrent use; AddSecret may run while other calls are in flight.
 type Redactor struct {
 	reveal  bool
-	mu      sync.Mutex // serialises AddSecret
+	mu      sync.Mutex // serialises AddSecret, Register and releases
 	secrets atomic.Pointer[secretSet]
+	// runtime counts values registered with Register (bounded: maxRuntime).
+	runtime int
+	// notSecret are values that are never registered (env id, region, hosts, names).
+	notSecret atomic.Pointer[map[string]bool]
+	// scope is set on the view a Scope returns: its secrets are masked too.
+	scope *Scope
+	base  *Redactor
 }
 
 // New returns a Redactor with no registered secrets.
 func New(opts Options) *Redactor {
 	r := &Redactor{reveal: opts.RevealCloudSecrets}
 	r.secrets.Store(&secretSet{})
+	r.notSecret.Store(&map[string]bool{})
 	return r
 }
 
@@ -135,8 +144,9 @@ type secretSet struct {
 // header is the secret, base64(id:secret)) masks the whole token instead of
 // leaving the rest of it readable.
 type pattern struct {
-	s   string
-	run func(byte) bool
+	s     string
+	run   func(byte) bool
+	owner string // the registered value this is a form of
 }
 
 // mayContain is the cheap pre-check before searching the patterns.
@@ -200,47 +210,130 @@ func maskRunAround(s string, p pattern) string {
 // (Basic auth headers) are masked too. Callers holding another encoded form can
 // register it as well (e.g. the whole base64(id:key)).
 func (r *Redactor) AddSecret(values ...string) {
+	if r.scope != nil {
+		r.scope.Add(values...)
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.addLocked(values, false)
+}
+
+// addLocked adds the new values' forms to the current set without rebuilding
+// the forms of those already there. With bounded, values beyond the runtime
+// budget are refused (reported false).
+func (r *Redactor) addLocked(values []string, bounded bool) bool {
 	old := r.secrets.Load()
-	seen := make(map[string]bool, len(old.values)+len(values))
-	all := append([]string(nil), old.values...)
-	for _, v := range all {
-		seen[v] = true
+	fresh := r.admissible(values, old)
+	if len(fresh) == 0 {
+		return true
 	}
-	added := false
+	if bounded {
+		if r.runtime+len(fresh) > maxRuntime {
+			return false
+		}
+		r.runtime += len(fresh)
+	}
+	r.secrets.Store(mergeSets(old, buildSet(fresh)))
+	return true
+}
+
+// admissible filters values down to those worth registering: long enough,
+// not yet in set, not a known non-secret, and not text that occurs in a mask
+// (which would make masking non-idempotent). Very long values are cut to
+// maxSecretBytes: a match is widened to the glued run, so a prefix hides it.
+func (r *Redactor) admissible(values []string, set *secretSet) []string {
+	not := *r.notSecret.Load()
+	seen := map[string]bool{}
+	var out []string
 	for _, v := range values {
-		// A value found inside a mask would make masking non-idempotent.
-		if len(v) < minSecretLen || seen[v] || strings.Contains(maskHead+"0123456789 chars, …]", v) {
+		if len(v) > maxSecretBytes {
+			v = strings.ToValidUTF8(v[:maxSecretBytes], "")
+		}
+		if len(v) < minSecretLen || seen[v] || not[v] || not[strings.ToLower(v)] || set.has(v) ||
+			strings.Contains(maskHead+"0123456789 chars, …]", v) {
 			continue
 		}
 		seen[v] = true
-		all = append(all, v)
-		added = true
+		out = append(out, v)
 	}
-	if added {
-		r.secrets.Store(buildSet(all))
-	}
+	return out
 }
+
+// NotSecret declares values that are never registered as secrets, whoever
+// asks: the env id, region, endpoint hosts, tool and field names. Masking
+// them would let anyone who can register a value blank out ordinary answers.
+func (r *Redactor) NotSecret(values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := *r.notSecret.Load()
+	m := make(map[string]bool, len(old)+len(values))
+	for k := range old {
+		m[k] = true
+	}
+	for _, v := range values {
+		if v != "" {
+			m[v], m[strings.ToLower(v)] = true, true
+		}
+	}
+	r.notSecret.Store(&m)
+}
+
+// Register adds secrets learned at run time (a minted token, a value handed
+// to a file) to the shared list until release is called. At most maxRuntime
+// such values are held at once; past that Register refuses (ok false) and
+// the caller should mask in a narrower scope instead.
+func (r *Redactor) Register(values ...string) (release func(), ok bool) {
+	if r.scope != nil {
+		r.scope.Add(values...)
+		return func() {}, true
+	}
+	r.mu.Lock()
+	old := r.secrets.Load()
+	fresh := r.admissible(values, old)
+	ok = r.addLocked(fresh, true)
+	r.mu.Unlock()
+	if !ok {
+		return func() {}, false
+	}
+	var once sync.Once
+	return func() { once.Do(func() { r.remove(fresh) }) }, true
+}
+
+// remove drops values registered with Register.
+func (r *Redactor) remove(values []string) {
+	if len(values) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.secrets.Store(r.secrets.Load().without(values))
+	r.runtime -= len(values)
+}
+
+// Limits on secrets registered at run time (Register, Scope.Add).
+const (
+	maxRuntime     = 256  // values in the shared list beyond the configured ones
+	maxScopeValues = 64   // values in one request's or session's scope
+	maxSecretBytes = 4096 // longer values are registered by their prefix
+)
+
+// Secrets returns how many values the shared list holds (for tests and figures).
+func (r *Redactor) Secrets() int { return len(r.load().values) }
 
 func buildSet(values []string) *secretSet {
 	set := &secretSet{values: values}
 	seen := map[string]bool{}
-	add := func(f string, run func(byte) bool) {
+	add := func(f string, run func(byte) bool, owner string) {
 		if seen[f] {
 			return
 		}
 		seen[f] = true
-		set.patterns = append(set.patterns, pattern{f, run})
-		if a := longestAnchor(f); len(a) >= 4 {
-			set.anchors = append(set.anchors, newNeedle(a))
-		} else {
-			set.always = true
-		}
+		set.patterns = append(set.patterns, pattern{f, run, owner})
 	}
 	for _, v := range values {
 		for _, f := range secretForms(v) {
-			add(f, isAnchorChar)
+			add(f, isAnchorChar, v)
 		}
 	}
 	for _, v := range values {
@@ -248,13 +341,78 @@ func buildSet(values []string) *secretSet {
 			// A fragment without a long anchor would defeat the cheap pre-check;
 			// it is extra coverage, so drop it rather than scan every string.
 			if len(longestAnchor(f)) >= minSecretLen {
-				add(f, isBase64Char)
+				add(f, isBase64Char, v)
 			}
 		}
 	}
 	// Longest first, so a secret containing another one is masked whole.
 	sort.SliceStable(set.patterns, func(i, j int) bool { return len(set.patterns[i].s) > len(set.patterns[j].s) })
+	set.index()
 	return set
+}
+
+// index computes the anchors of the patterns.
+func (s *secretSet) index() {
+	s.anchors, s.always = nil, false
+	for _, p := range s.patterns {
+		if a := longestAnchor(p.s); len(a) >= 4 {
+			s.anchors = append(s.anchors, newNeedle(a))
+		} else {
+			s.always = true
+		}
+	}
+}
+
+func (s *secretSet) has(v string) bool { return slices.Contains(s.values, v) }
+
+// mergeSets is a ∪ b, keeping the longest-first order, without recomputing
+// any value's forms. A form both hold is kept once.
+func mergeSets(a, b *secretSet) *secretSet {
+	if len(b.values) == 0 {
+		return a
+	}
+	if len(a.values) == 0 {
+		return b
+	}
+	out := &secretSet{values: slices.Concat(a.values, b.values), patterns: make([]pattern, 0, len(a.patterns)+len(b.patterns))}
+	seen := make(map[string]bool, len(a.patterns))
+	i, j := 0, 0
+	for i < len(a.patterns) || j < len(b.patterns) {
+		var p pattern
+		if j >= len(b.patterns) || i < len(a.patterns) && len(a.patterns[i].s) >= len(b.patterns[j].s) {
+			p, i = a.patterns[i], i+1
+		} else {
+			p, j = b.patterns[j], j+1
+		}
+		if !seen[p.s] {
+			seen[p.s] = true
+			out.patterns = append(out.patterns, p)
+		}
+	}
+	out.anchors = slices.Concat(a.anchors, b.anchors)
+	out.always = a.always || b.always
+	return out
+}
+
+// without is s minus the forms of values.
+func (s *secretSet) without(values []string) *secretSet {
+	drop := map[string]bool{}
+	for _, v := range values {
+		drop[v] = true
+	}
+	out := &secretSet{}
+	for _, v := range s.values {
+		if !drop[v] {
+			out.values = append(out.values, v)
+		}
+	}
+	for _, p := range s.patterns {
+		if !drop[p.owner] {
+			out.patterns = append(out.patterns, p)
+		}
+	}
+	out.index()
+	return out
 }
 
 // secretForms: the plain value and the escaped forms it takes in JSON and URLs.
@@ -362,7 +520,7 @@ func longestAnchor(s string) string {
 // "key": "value" and key: value pairs whose key is a secret name. Text that is
 // a JSON object or array gets the JSON rules instead (a superset).
 func (r *Redactor) String(s string) string {
-	set := r.secrets.Load()
+	set := r.load()
 	if looksJSON(s) {
 		if out, changed, err := r.walk(s, set, allFlags, 0, nil); err == nil {
 			if !changed {
