@@ -39,7 +39,8 @@ type App struct {
 	// SandboxURL is the in-process sandbox's base URL when --sandbox is on.
 	SandboxURL string
 
-	safety *safety // the operator's guards (safety.go)
+	safety       *safety // the operator's guards (safety.go)
+	mintedTokens *mintedTokens
 	stop   []func()
 }
 
@@ -49,6 +50,7 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	a := &App{Config: cfg}
 	a.Redactor = redact.New(redact.Options{RevealCloudSecrets: cfg.RevealSecrets})
 	a.Log = newLogger(cfg.LogLevel, stderr, a.Redactor)
+	a.mintedTokens = &mintedTokens{red: a.Redactor}
 	if cfg.Sandbox {
 		if err := a.startSandbox(ctx); err != nil {
 			return nil, err
@@ -86,6 +88,7 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	if err != nil {
 		return nil, err
 	}
+	a.Redactor.NotSecret(a.nonSecrets(all)...)
 	a.MCP = a.newMCPServer()
 	return a, nil
 }

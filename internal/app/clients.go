@@ -36,7 +36,7 @@ func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
 	hc := tcb.HTTPConfig{
 		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
 		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.HTTPEndpoint, Timeout: cfg.Timeout,
-		OnToken: func(token string) { a.Redactor.AddSecret(token) },
+		OnToken: a.mintedTokens.add,
 		OnRetry: func(ctx context.Context, what string, attempt int, wait time.Duration, err error) {
 			a.onRetry(ctx, what, attempt, wait, err)
 		},

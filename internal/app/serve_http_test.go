@@ -35,6 +35,13 @@ var accounts = []sandbox.Account{
 // an HTTP transport in front of it, with account A as its own credentials.
 func sharedServer(t *testing.T, transportKind string, mutate ...func(*config.Config)) (url string, sb *sandbox.Server, logs *testenv.SyncBuffer) {
 	t.Helper()
+	_, url, sb, logs = sharedApp(t, transportKind, mutate...)
+	return url, sb, logs
+}
+
+// sharedApp is sharedServer that also returns the app, for tests that look inside.
+func sharedApp(t *testing.T, transportKind string, mutate ...func(*config.Config)) (a *app.App, url string, sb *sandbox.Server, logs *testenv.SyncBuffer) {
+	t.Helper()
 	sb, err := sandbox.New(sandbox.Config{Accounts: accounts})
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +63,7 @@ func sharedServer(t *testing.T, transportKind string, mutate ...func(*config.Con
 		m(cfg)
 	}
 	logs = &testenv.SyncBuffer{}
-	a, err := app.New(context.Background(), cfg, logs)
+	a, err = app.New(context.Background(), cfg, logs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +81,7 @@ func sharedServer(t *testing.T, transportKind string, mutate ...func(*config.Con
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return hs.URL(), sb, logs
+	return a, hs.URL(), sb, logs
 }
 
 func dial(t *testing.T, transportKind, url string, headers map[string]string) *client.Client {

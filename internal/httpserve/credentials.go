@@ -1,9 +1,7 @@
 package httpserve
 
 import (
-	"crypto/sha256"
 	"net/http"
-	"sync"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
@@ -24,29 +22,27 @@ var credentialHeaders = []string{HeaderSecretID, HeaderSecretKey, HeaderSessionT
 // request context, so every cloud call made for this request (and only this
 // one) signs with them. Nothing is stored between requests: a session's
 // credentials are the ones its client sends with each request, and can never
-// reach another session. The secret values are registered with the redactor
-// so they cannot appear in a result, an error or a log line, and the headers
-// are removed so nothing downstream can read them.
+// reach another session. The secret values are masked for this request only
+// (a redact.Scope on its context): they never join the shared list, so no
+// caller can make other answers mask text of its choosing, and nothing is
+// kept once the request ends. The headers are removed so nothing downstream
+// can read them. A CORS preflight is not authenticated, so its headers are
+// dropped unread.
 func credentials(red *redact.Redactor, next http.Handler) http.Handler {
-	var registered sync.Map // sha256 of values already given to the redactor
-	register := func(vals ...string) {
-		for _, v := range vals {
-			if v == "" {
-				continue
-			}
-			if _, seen := registered.LoadOrStore(sha256.Sum256([]byte(v)), true); !seen {
-				red.AddSecret(v)
-			}
-		}
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header
+		if isPreflight(r) {
+			for _, name := range credentialHeaders {
+				h.Del(name)
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
 		o := cloud.Overrides{SecretID: h.Get(HeaderSecretID), SecretKey: h.Get(HeaderSecretKey),
 			SessionToken: h.Get(HeaderSessionToken), EnvID: h.Get(HeaderEnvID), TelnyxAPIKey: h.Get(HeaderTelnyxAPIKey)}
 		for _, name := range credentialHeaders {
 			h.Del(name)
 		}
-		register(o.SecretKey, o.SessionToken, o.TelnyxAPIKey)
 		if (o.SecretID == "") != (o.SecretKey == "") {
 			reject(w, http.StatusBadRequest, "Bad Request: send "+HeaderSecretID+" and "+HeaderSecretKey+" together")
 			return
@@ -56,7 +52,9 @@ func credentials(red *redact.Redactor, next http.Handler) http.Handler {
 			return
 		}
 		if o != (cloud.Overrides{}) {
-			r = r.WithContext(cloud.WithOverrides(r.Context(), o))
+			scope := red.NewScope()
+			scope.Add(o.SecretKey, o.SessionToken, o.TelnyxAPIKey)
+			r = r.WithContext(redact.WithScope(cloud.WithOverrides(r.Context(), o), scope))
 		}
 		next.ServeHTTP(w, r)
 	})

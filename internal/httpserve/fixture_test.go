@@ -47,6 +47,14 @@ func start(t *testing.T, o Options) *fixture {
 		return mcp.NewToolResultText("id=" + o.SecretID + " env=" + o.EnvID + " key=" + yes(o.SecretKey != "") +
 			" token=" + yes(o.SessionToken != "") + " telnyx=" + yes(o.TelnyxAPIKey != "")), nil
 	})
+	// leak tries to show the client's secrets, through the request's redactor.
+	m.AddTool(mcp.NewTool("leak"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		o, red := cloud.OverridesFrom(ctx), f.red
+		if s := redact.ScopeFrom(ctx); s != nil {
+			red = s.Redactor()
+		}
+		return mcp.NewToolResultText(red.String("values: " + o.SecretKey + " " + o.SessionToken + " " + o.TelnyxAPIKey)), nil
+	})
 	m.AddTool(mcp.NewTool("block"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		f.entered <- struct{}{}
 		<-f.release

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"encoding/json"
+	"net/url"
+	"sync"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/tools"
+)
+
+// mintedTokens registers the access tokens the HTTP API client obtains, so
+// no answer or log line can show one, and releases the oldest beyond a bound:
+// per-session credentials mint a token each, and the shared redaction list
+// must not grow with the number of callers.
+type mintedTokens struct {
+	red *redact.Redactor
+
+	mu       sync.Mutex
+	releases []func() // oldest first
+}
+
+// maxMintedTokens is how many recent tokens stay registered (the client caches fewer).
+const maxMintedTokens = 64
+
+func (m *mintedTokens) add(token string) {
+	if m == nil || m.red == nil {
+		return
+	}
+	release, ok := m.red.Register(token)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.releases = append(m.releases, release)
+	if len(m.releases) > maxMintedTokens {
+		m.releases[0]()
+		m.releases = m.releases[1:]
+	}
+}
+
+// nonSecrets are values nobody may register as a secret: the configured env
+// id and region, the endpoint hosts, the tool names and every field name of
+// their input schemas. Masking one would blank out ordinary answers.
+func (a *App) nonSecrets(all []tools.Tool) []string {
+	cfg := a.Config
+	out := []string{cfg.EnvID, cfg.Region}
+	for _, e := range []string{cfg.TCBEndpoint, cfg.HTTPEndpoint, cfg.TelnyxEndpoint, a.SandboxURL} {
+		if u, err := url.Parse(e); err == nil && u.Host != "" {
+			out = append(out, u.Host, u.Hostname())
+		}
+	}
+	for _, t := range all {
+		out = append(out, t.Spec.Name)
+		var schema any
+		if json.Unmarshal(t.Tool.RawInputSchema, &schema) == nil {
+			out = appendPropertyNames(out, schema, 0)
+		}
+	}
+	return out
+}
+
+func appendPropertyNames(out []string, v any, depth int) []string {
+	m, ok := v.(map[string]any)
+	if !ok || depth > 16 {
+		return out
+	}
+	if props, ok := m["properties"].(map[string]any); ok {
+		for k, p := range props {
+			out = appendPropertyNames(append(out, k), p, depth+1)
+		}
+	}
+	for _, k := range []string{"items", "additionalProperties"} {
+		out = appendPropertyNames(out, m[k], depth+1)
+	}
+	return out
+}
