@@ -30,10 +30,13 @@ for (const { name, transport, kind, args } of httpTransports) {
     const server = await startHTTPServer(transport, args);
     const base = new URL(server.url).origin;
     try {
-      await t.test('GET /healthz needs no token and says ready', async () => {
+      await t.test('GET /healthz and /readyz need no token: alive and ready', async () => {
         const res = await fetch(`${base}/healthz`);
         assert.equal(res.status, 200);
-        assert.deepEqual(await res.json(), { status: 'ready' });
+        assert.deepEqual(await res.json(), { status: 'alive' });
+        const ready = await fetch(`${base}/readyz`);
+        assert.equal(ready.status, 200);
+        assert.deepEqual(await ready.json(), { status: 'ready' });
       });
 
       await t.test('no token: 401 with WWW-Authenticate and no detail', async () => {

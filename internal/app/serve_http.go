@@ -31,7 +31,8 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	hs, err := httpserve.New(a.MCP, httpserve.Options{
 		Transport: cfg.Transport, Addr: cfg.Addr, Token: cfg.HTTPToken, AllowedOrigins: cfg.AllowedOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless, ShutdownTimeout: cfg.ShutdownTimeout,
-		Redactor: a.Redactor, Log: a.Log,
+		DrainDelay: cfg.DrainDelay,
+		Redactor:   a.Redactor, Log: a.Log,
 	})
 	if err != nil {
 		return nil, err

@@ -54,6 +54,7 @@ type Config struct {
 	AllowedOrigins       []string
 	MaxBodyBytes         int64
 	ShutdownTimeout      time.Duration
+	DrainDelay           time.Duration
 
 	// Sandbox
 	Sandbox          bool

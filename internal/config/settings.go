@@ -74,6 +74,8 @@ var core = []*Setting{
 		field: func(c *Config) any { return &c.MaxBodyBytes }},
 	{Name: "shutdown-timeout", Kind: Duration, Default: "25s", Group: groupHTTP, Usage: "on SIGINT/SIGTERM, how long sse/http wait for in-flight calls before closing connections",
 		field: func(c *Config) any { return &c.ShutdownTimeout }},
+	{Name: "drain-delay", Kind: Duration, Default: "0s", Group: groupHTTP, Usage: "on SIGINT/SIGTERM, keep serving this long with /readyz answering 503 first, so load balancers notice",
+		field: func(c *Config) any { return &c.DrainDelay }},
 
 	{Name: "sandbox", Kind: Bool, Group: groupSandbox, Usage: "run against the built-in offline emulator instead of the real clouds",
 		field: func(c *Config) any { return &c.Sandbox }},

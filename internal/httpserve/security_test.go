@@ -46,9 +46,12 @@ func TestTokenRequiredRejectedAccepted(t *testing.T) {
 			if got := call(t, c, "whoami"); !strings.Contains(got, "id= env=") {
 				t.Errorf("whoami = %q", got)
 			}
-			// /healthz needs no token.
-			if r := do(t, "GET", f.base+"/healthz", nil, nil); r.status != 200 || !strings.Contains(r.body, `"ready"`) {
+			// The probes need no token.
+			if r := do(t, "GET", f.base+"/healthz", nil, nil); r.status != 200 || r.body != "{\"status\":\"alive\"}\n" {
 				t.Errorf("healthz: %d %s", r.status, r.body)
+			}
+			if r := do(t, "GET", f.base+"/readyz", nil, nil); r.status != 200 || r.body != "{\"status\":\"ready\"}\n" {
+				t.Errorf("readyz: %d %s", r.status, r.body)
 			}
 			if strings.Contains(f.logs.String(), testToken) {
 				t.Error("the token reached the logs")

@@ -30,6 +30,7 @@ type Options struct {
 	Stateless      bool  // Streamable HTTP without sessions
 
 	ShutdownTimeout   time.Duration // bound on waiting for in-flight calls; default 25 s
+	DrainDelay        time.Duration // on shutdown, keep serving with /readyz 503 this long first; default 0
 	ReadHeaderTimeout time.Duration // default 10 s
 	ReadTimeout       time.Duration // to receive a request body; default 30 s
 	WriteStallTimeout time.Duration // per write, so streams may live long; default 30 s
@@ -50,7 +51,8 @@ type Server struct {
 	streamable *server.StreamableHTTPServer
 	sse        *server.SSEServer
 	drain      *sseDrain
-	draining   atomic.Bool
+	draining   atomic.Bool // new calls are refused
+	unready    atomic.Bool // /readyz says draining (set first, before draining)
 	fresh      freshConns
 	rounds     atomic.Int64 // shutdown loop iterations, so tests can wait for the loop to act
 }
@@ -71,7 +73,8 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 	s := &Server{opts: o}
 
 	mux := http.NewServeMux()
-	mux.Handle("/healthz", health(&s.draining))
+	mux.Handle("/healthz", liveness())
+	mux.Handle("/readyz", readiness(&s.unready))
 	protect := func(h http.Handler) http.Handler {
 		return requireToken(o.Token, o.Log, readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Redactor, h)))
 	}
@@ -176,6 +179,17 @@ func (s *Server) Serve(ctx context.Context) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	// Load balancers poll /readyz every few seconds: until they notice, they
+	// still send work here, so keep serving it for the drain delay.
+	s.unready.Store(true)
+	if d := s.opts.DrainDelay; d > 0 {
+		s.opts.Log.Info().Dur("drain_delay", d).Msg("shutting down: /readyz now answers 503; still serving during the drain delay")
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(d):
+		}
 	}
 	return s.shutdown()
 }

@@ -101,3 +101,36 @@ func waitRefused(t *testing.T, url string) {
 	}
 	t.Fatal("the server still accepts connections after shutdown began")
 }
+
+// With a drain delay, SIGTERM first turns /readyz to 503 while the server
+// stays alive and keeps serving calls (the load balancer has not noticed
+// yet); only after the delay does the listener close.
+func TestDrainDelayKeepsServingWhileNotReady(t *testing.T) {
+	f := start(t, Options{DrainDelay: 3 * time.Second})
+	c := f.connect("http", nil)
+	f.cancel()
+	deadline := time.Now().Add(2 * time.Second)
+	for do(t, "GET", f.base+"/readyz", nil, nil).status != 503 {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz never turned 503 after shutdown began")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r := do(t, "GET", f.base+"/readyz", nil, nil); r.body != "{\"status\":\"draining\"}\n" {
+		t.Errorf("readyz while draining: %s", r.body)
+	}
+	if r := do(t, "GET", f.base+"/healthz", nil, nil); r.status != 200 {
+		t.Errorf("healthz while draining: %d %s", r.status, r.body)
+	}
+	if got := call(t, c, "whoami"); !strings.HasPrefix(got, "id=") {
+		t.Errorf("a call during the drain delay: %q", got)
+	}
+	if _, err := http.Get(f.base + "/readyz"); err != nil {
+		t.Fatalf("the listener closed before the drain delay ended: %v", err)
+	}
+	waitRefused(t, f.base+"/healthz") // after the delay the listener closes
+	if err := <-f.done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	f.done <- nil
+}
