@@ -42,7 +42,9 @@ func retrieveBillingGroup(d *Deps) Tool {
 
 type updateBillingGroupInput struct {
 	uuidInput
-	Name string `json:"name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"New name"`
+	// Optional in the seed, like every field of the update body; a call
+	// that changes nothing is refused rather than sent.
+	Name *string `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"New name (the only field an update can change)"`
 }
 
 func updateBillingGroup(d *Deps) Tool {
@@ -50,7 +52,10 @@ func updateBillingGroup(d *Deps) Tool {
 		Description: "Rename a billing group (its name is the only field that can change).",
 		Idempotent:  true, CheckWith: "telnyx_retrieve_billing_group"}, listBillingGroupsTool,
 		func(ctx context.Context, in *updateBillingGroupInput) (*telnyx.BillingGroup, error) {
-			return d.Telnyx.UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: &in.Name})
+			if in.Name == nil {
+				return nil, Invalid("name: nothing to change; give the new name (the only field a billing group update can change)")
+			}
+			return d.Telnyx.UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: in.Name})
 		})
 }
 

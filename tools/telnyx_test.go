@@ -142,6 +142,24 @@ func TestTelnyxAccessIPAddresses(t *testing.T) {
 	if len(filtered["data"].([]any)) != 1 {
 		t.Fatalf("filter: %v", filtered)
 	}
+	// Every creation-time form the reference lists filters (the sandbox used
+	// to ignore gt/lt and return the whole list).
+	all := list["data"].([]any)
+	newest := all[0].(map[string]any)["created_at"].(string)
+	oldest := all[len(all)-1].(map[string]any)["created_at"].(string)
+	for args, want := range map[string]int{
+		`{"created_at_gt":"` + oldest + `"}`:                                    len(all) - 1,
+		`{"created_at_lt":"` + newest + `"}`:                                    len(all) - 1,
+		`{"created_at_gte":"` + oldest + `","created_at_lte":"` + newest + `"}`: len(all),
+		`{"created_at":"` + newest + `"}`:                                       1,
+		`{"created_at_gt":"` + newest + `"}`:                                    0,
+	} {
+		var a map[string]any
+		_ = json.Unmarshal([]byte(args), &a)
+		if got := x.ok("telnyx_list_access_ip_addresses", a); len(got["data"].([]any)) != want {
+			t.Errorf("%s: %d entries, want %d", args, len(got["data"].([]any)), want)
+		}
+	}
 	created := x.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "2001:db8::42", "description": "office v6"})
 	if created["status"] != "pending" || created["ip_address"] != "2001:db8::42" {
 		t.Fatalf("create: %v", created)
@@ -183,6 +201,12 @@ func TestTelnyxAddresses(t *testing.T) {
 	}
 	if got := x.ok("telnyx_list_addresses", map[string]any{"customer_reference": "OSLO"}); len(got["data"].([]any)) != 1 {
 		t.Fatalf("customer_reference contains: %v", got)
+	}
+	if got := x.ok("telnyx_list_addresses", map[string]any{"customer_reference_contains": "OSLO"}); len(got["data"].([]any)) != 1 {
+		t.Fatalf("customer_reference_contains: %v", got)
+	}
+	if got := x.ok("telnyx_list_addresses", map[string]any{"customer_reference_contains": "no-such-reference"}); len(got["data"].([]any)) != 0 {
+		t.Fatalf("customer_reference_contains filters: %v", got)
 	}
 	addr := map[string]any{"first_name": "Ada", "last_name": "Lovelace", "business_name": "Analytical Engines", "street_address": "1 main street",
 		"locality": "Boston", "country_code": "US", "postal_code": "02110", "customer_reference": "e911-boston"}
@@ -394,8 +418,13 @@ func TestTelnyxBillingGroups(t *testing.T) {
 	if got := x.ok("telnyx_delete_billing_group", map[string]any{"id": id}); got["deleted_at"] == nil {
 		t.Fatalf("delete: %v", got)
 	}
-	if msg := x.Err("telnyx_update_billing_group", map[string]any{"id": id}); !strings.Contains(msg, "name: required") {
+	// name is optional (seed), but an update that changes nothing is refused, not sent.
+	before := x.App.Sandbox.Count("PATCH /v2/billing_groups/{id}")
+	if msg := x.Err("telnyx_update_billing_group", map[string]any{"id": id}); !strings.Contains(msg, "name: nothing to change") {
 		t.Fatalf("update without name: %s", msg)
+	}
+	if x.App.Sandbox.Count("PATCH /v2/billing_groups/{id}") != before {
+		t.Fatal("an update with nothing to change was sent")
 	}
 }
 

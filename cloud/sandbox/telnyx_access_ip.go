@@ -7,6 +7,13 @@ import (
 )
 
 func tnxListAccessIPs(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	if err := tnxOnlyQuery(r, tnxAccessIPQuery...); err != nil {
+		return 0, nil, err
+	}
+	created, err := tnxParseTimeFilter(r, "created_at")
+	if err != nil {
+		return 0, nil, err
+	}
 	q := r.URL.Query()
 	var out []*tnxAccessIP
 	for _, a := range st.AccessIPs {
@@ -16,10 +23,7 @@ func tnxListAccessIPs(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (in
 		if v := q.Get("filter[ip_source]"); v != "" && a.Source != v {
 			continue
 		}
-		if v := q.Get("filter[created_at][gte]"); v != "" && a.CreatedAt < v {
-			continue
-		}
-		if v := q.Get("filter[created_at][lte]"); v != "" && a.CreatedAt > v {
+		if !created.match(a.CreatedAt) {
 			continue
 		}
 		out = append(out, a)

@@ -26,6 +26,9 @@ var tnxAddressFields = []string{"first_name", "last_name", "business_name", "str
 	"address_book", "validate_address"}
 
 func tnxListAddresses(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	if err := tnxOnlyQuery(r, tnxAddressQuery...); err != nil {
+		return 0, nil, err
+	}
 	q := r.URL.Query()
 	contains := func(have, want string) bool { return strings.Contains(strings.ToLower(have), strings.ToLower(want)) }
 	if v := q.Get("filter[street_address][contains]"); v != "" && len(v) < 3 {
@@ -39,6 +42,9 @@ func tnxListAddresses(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (in
 			continue
 		}
 		if v := q.Get("filter[customer_reference][eq]"); v != "" && a.CustomerReference != v {
+			continue
+		}
+		if v := q.Get("filter[customer_reference][contains]"); v != "" && !contains(a.CustomerReference, v) {
 			continue
 		}
 		if v := q.Get("filter[street_address][contains]"); v != "" && !contains(a.StreetAddress, v) {

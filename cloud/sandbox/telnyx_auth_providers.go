@@ -18,6 +18,9 @@ var tnxProviderFields = []string{"name", "short_name", "settings", "active", "se
 var tnxSettingsFields = []string{"idp_entity_id", "idp_sso_target_url", "idp_cert_fingerprint", "idp_cert_fingerprint_algorithm"}
 
 func tnxListAuthProviders(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	if err := tnxOnlyQuery(r, tnxAuthProviderQuery...); err != nil {
+		return 0, nil, err
+	}
 	out := append([]*tnxAuthProvider{}, st.AuthProviders...)
 	sortKey := r.URL.Query().Get("sort")
 	if sortKey == "" {

@@ -6,6 +6,9 @@ import (
 )
 
 func tnxListBillingGroups(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	if err := tnxOnlyQuery(r); err != nil {
+		return 0, nil, err
+	}
 	out := append([]*tnxBillingGroup{}, st.BillingGroups...)
 	sort.SliceStable(out, func(i, j int) bool { return tnxNewest(out[i].CreatedAt, out[j].CreatedAt, out[i].ID, out[j].ID) })
 	return telnyxPage(r, out)

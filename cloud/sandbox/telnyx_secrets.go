@@ -22,6 +22,9 @@ var tnxIdentifierPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 const tnxTelephonyTokenLifetime = 24 * time.Hour
 
 func tnxListSecrets(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	if err := tnxOnlyQuery(r, tnxSecretQuery...); err != nil {
+		return 0, nil, err
+	}
 	typ := r.URL.Query().Get("filter[type]")
 	if typ != "" && typ != "bearer" && typ != "basic" {
 		return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid filter",

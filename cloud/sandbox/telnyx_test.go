@@ -106,3 +106,43 @@ func testJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// A filter the operation does not define is refused naming it, never ignored
+// (an ignored filter returns the whole list looking filtered); every form the
+// reference lists is accepted.
+func TestTelnyxUnknownFiltersAreRefused(t *testing.T) {
+	_, url := start(t, sandbox.Config{})
+	key := sandbox.DefaultTelnyxAPIKey
+	for _, q := range []string{
+		"/v2/access_ip_address?filter%5Bcreated_at%5D%5Bbetween%5D=x",
+		"/v2/addresses?filter%5Bcity%5D=Oslo",
+		"/v2/billing_groups?filter%5Bname%5D=x",
+		"/v2/integration_secrets?filter%5Bidentifier%5D=x",
+		"/v2/authentication_providers?filter%5Bactive%5D=true",
+	} {
+		status, _, out := telnyxDo(t, "GET", url+q, key, "")
+		errs, _ := out["errors"].([]any)
+		if status != http.StatusBadRequest || len(errs) != 1 {
+			t.Fatalf("%s: status %d, %v", q, status, out)
+		}
+		e := errs[0].(map[string]any)
+		param, _ := e["source"].(map[string]any)["parameter"].(string)
+		if e["code"] != "10015" || !strings.HasPrefix(param, "filter[") || !strings.Contains(e["detail"].(string), param) {
+			t.Fatalf("%s: the error must name the parameter: %v", q, e)
+		}
+	}
+	for _, q := range []string{
+		"/v2/access_ip_address?filter[created_at][gt]=2000-01-01T00:00:00Z&filter[created_at][lt]=2100-01-01T00:00:00Z&filter[created_at][gte]=2000-01-01T00:00:00Z&filter[created_at][lte]=2100-01-01T00:00:00Z&filter[ip_source]=api&filter[ip_address]=1.2.3.4",
+		"/v2/access_ip_address?filter[created_at]=2000-01-01T00:00:00Z",
+		"/v2/addresses?filter[customer_reference][contains]=x&filter[customer_reference][eq]=x&filter[customer_reference]=x&filter[used_as_emergency]=true&filter[street_address][contains]=main&filter[address_book][eq]=true&sort=created_at",
+		"/v2/integration_secrets?filter[type]=basic&page[number]=1&page[size]=5",
+	} {
+		if status, _, out := telnyxDo(t, "GET", url+q, key, ""); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", q, status, out)
+		}
+	}
+	if status, _, out := telnyxDo(t, "GET", url+"/v2/access_ip_address?filter[created_at][gt]=yesterday", key, ""); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(testJSON(out), "filter[created_at][gt]") {
+		t.Fatalf("bad time: %d %v", status, out)
+	}
+}

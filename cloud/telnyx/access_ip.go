@@ -26,7 +26,10 @@ type AccessIPAddress struct {
 type AccessIPAddressFilter struct {
 	IPAddress    string `json:"ip_address,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Only this IP address"`
 	IPSource     string `json:"ip_source,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Only entries from this source"`
+	CreatedAt    string `json:"created_at,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created exactly at (RFC 3339)"`
+	CreatedAtGT  string `json:"created_at_gt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created after (RFC 3339)"`
 	CreatedAtGTE string `json:"created_at_gte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or after (RFC 3339)"`
+	CreatedAtLT  string `json:"created_at_lt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created before (RFC 3339)"`
 	CreatedAtLTE string `json:"created_at_lte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or before (RFC 3339)"`
 }
 
@@ -37,7 +40,10 @@ func (f *AccessIPAddressFilter) query() url.Values {
 	}
 	set(q, "filter[ip_address]", f.IPAddress)
 	set(q, "filter[ip_source]", f.IPSource)
+	set(q, "filter[created_at]", f.CreatedAt)
+	set(q, "filter[created_at][gt]", f.CreatedAtGT)
 	set(q, "filter[created_at][gte]", f.CreatedAtGTE)
+	set(q, "filter[created_at][lt]", f.CreatedAtLT)
 	set(q, "filter[created_at][lte]", f.CreatedAtLTE)
 	return q
 }

@@ -37,6 +37,7 @@ type Address struct {
 type AddressFilter struct {
 	CustomerReference     string `json:"customer_reference,omitempty" jsonschema:"maxLength=255" jsonschema_description:"customer_reference contains this (case-insensitive)"`
 	CustomerReferenceEq   string `json:"customer_reference_eq,omitempty" jsonschema:"maxLength=255" jsonschema_description:"customer_reference equals this"`
+	CustomerRefContains   string `json:"customer_reference_contains,omitempty" jsonschema:"maxLength=255" jsonschema_description:"customer_reference contains this (case-insensitive; the explicit form of customer_reference)"`
 	StreetAddressContains string `json:"street_address_contains,omitempty" jsonschema:"minLength=3,maxLength=255" jsonschema_description:"street_address contains this (case-insensitive)"`
 	UsedAsEmergency       *bool  `json:"used_as_emergency,omitempty" jsonschema_description:"true: only addresses that are some active number's emergency address; false: the others"`
 	AddressBook           *bool  `json:"address_book,omitempty" jsonschema_description:"Only addresses with this address_book flag"`
@@ -50,6 +51,7 @@ func (f *AddressFilter) query() url.Values {
 	}
 	set(q, "filter[customer_reference]", f.CustomerReference)
 	set(q, "filter[customer_reference][eq]", f.CustomerReferenceEq)
+	set(q, "filter[customer_reference][contains]", f.CustomerRefContains)
 	set(q, "filter[street_address][contains]", f.StreetAddressContains)
 	if f.UsedAsEmergency != nil {
 		q.Set("filter[used_as_emergency]", strconv.FormatBool(*f.UsedAsEmergency))
