@@ -2,8 +2,8 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -81,9 +81,11 @@ func (in *modifyLoginConfigInput) apply(cur tcb.LoginConfig) tcb.LoginConfig {
 }
 
 type loginConfigChange struct {
-	Before    tcb.LoginConfig `json:"Before"`
-	After     tcb.LoginConfig `json:"After"`
-	RequestId string          `json:"RequestId"`
+	Before tcb.LoginConfig `json:"Before"`
+	After  tcb.LoginConfig `json:"After"`
+	// Changed is false when the settings given equal the current ones: nothing was sent.
+	Changed   bool   `json:"Changed"`
+	RequestId string `json:"RequestId,omitempty"`
 }
 
 func modifyLoginConfig(d *Deps) Tool {
@@ -97,7 +99,14 @@ func modifyLoginConfig(d *Deps) Tool {
 			if err != nil {
 				return nil, err
 			}
+			before.RequestId = ""
 			next := in.apply(*before)
+			if same(next, *before) {
+				return &loginConfigChange{Before: *before, After: *before}, nil
+			}
+			if err := unaskedChange(ctx, "The login configuration"); err != nil {
+				return nil, err
+			}
 			res, err := d.TCB.ModifyLoginConfig(ctx, &next)
 			if err != nil {
 				return nil, err
@@ -106,15 +115,17 @@ func modifyLoginConfig(d *Deps) Tool {
 			if err != nil {
 				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
 			}
-			return &loginConfigChange{Before: *before, After: *after, RequestId: res.RequestId}, nil
+			after.RequestId = ""
+			return &loginConfigChange{Before: *before, After: *after, Changed: true, RequestId: res.RequestId}, nil
 		})
 }
 
 func describeClient(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_describe_client", Title: "Describe application client", Toolset: ToolsetCloudBaseAuth,
-		Description: "Read a client's token lifetimes and session limit. Use the env id as Id for the environment's default client.",
+		Description: "Read a client's token lifetimes and session limit; without Id, the environment's default client (Id = env id).",
 		ReadOnly:    true},
 		func(ctx context.Context, in *tcb.DescribeClientRequest) (*tcb.ClientConfig, error) {
+			in.Id = or(in.Id, d.TCB.EnvID(ctx))
 			return d.TCB.DescribeClient(ctx, in)
 		})
 }
@@ -133,21 +144,25 @@ func (in *modifyClientInput) Validate() error {
 }
 
 type clientChange struct {
-	Client    tcb.ClientConfig `json:"Client"`
+	Before  tcb.ClientConfig `json:"Before"`
+	After   tcb.ClientConfig `json:"After"`
+	Changed   bool             `json:"Changed"`
 	RequestId string           `json:"RequestId"`
 }
 
 func modifyClient(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_modify_client", Title: "Modify application client", Toolset: ToolsetCloudBaseAuth,
-		Description: "Change a client's token lifetimes or session limit; only the fields given change. Returns the client afterwards.",
+		Description: "Change a client's token lifetimes or session limit; only the fields given change. Without Id, the default client (Id = env id). Returns before/after.",
 		Idempotent:  true, CheckWith: "cloudbase_describe_client"},
 		func(ctx context.Context, in *modifyClientInput) (*clientChange, error) {
+			in.Id = or(in.Id, d.TCB.EnvID(ctx))
+			cur, err := d.TCB.DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
+			if err != nil {
+				return nil, err
+			}
+			cur.RequestId = ""
 			// Check access < refresh against the stored value of the field not given.
 			if (in.AccessTokenExpiresIn == nil) != (in.RefreshTokenExpiresIn == nil) {
-				cur, err := d.TCB.DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
-				if err != nil {
-					return nil, err
-				}
 				a, r := in.AccessTokenExpiresIn, in.RefreshTokenExpiresIn
 				if a == nil {
 					a = cur.AccessTokenExpiresIn
@@ -168,7 +183,7 @@ func modifyClient(d *Deps) Tool {
 				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
 			}
 			after.RequestId = ""
-			return &clientChange{Client: *after, RequestId: res.RequestId}, nil
+			return &clientChange{Before: *cur, After: *after, Changed: !same(cur, after), RequestId: res.RequestId}, nil
 		})
 }
 
@@ -206,8 +221,11 @@ func checkProvider(typ string, cfg *tcb.ProviderConfig, ec *tcb.EmailConfig) err
 }
 
 type providerChange struct {
-	Provider  *providerView `json:"Provider,omitempty"`
-	RequestId string        `json:"RequestId"`
+	// Before is absent for a provider the call created.
+	Before    *providerView `json:"Before,omitempty"`
+	After     *providerView `json:"After,omitempty"`
+	Changed   bool          `json:"Changed"`
+	RequestId string        `json:"RequestId,omitempty"`
 }
 
 // providerView is a provider read back after a change. Its output schema is
@@ -239,13 +257,13 @@ func addProvider(d *Deps) Tool {
 		func(ctx context.Context, in *addProviderInput) (*providerChange, error) {
 			res, err := d.TCB.AddProvider(ctx, &in.AddProviderRequest)
 			if err != nil {
-				return nil, err
+				return nil, addProviderAdvice(in.Id, err)
 			}
 			d.providerChanged(ctx, in.Id)
-			out := &providerChange{RequestId: res.RequestId}
+			out := &providerChange{Changed: true, RequestId: res.RequestId}
 			if in.Id != "" {
 				p, _ := findProvider(ctx, d, in.Id) // best effort read-back
-				out.Provider = (*providerView)(p)
+				out.After = (*providerView)(p)
 			}
 			return out, nil
 		})
@@ -262,25 +280,29 @@ func (in *modifyProviderInput) Validate() error {
 
 func modifyProvider(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
-		Description: "Change an identity source; only the fields given change (Config fields merge). Creates the CUSTOM or EMAIL " +
-			"source (Id custom/email) on first use. Email templates must contain {{.VerificationCode}}.",
+		Description: "Change an identity source; only the fields given change (Config fields merge); returns before/after. Creates the CUSTOM or EMAIL " +
+			"source (Id custom/email) on first use; other ids must exist (cloudbase_add_provider adds them). Email templates must contain {{.VerificationCode}}.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeModifyProvider(d)},
 		func(ctx context.Context, in *modifyProviderInput) (*providerChange, error) {
+			cur, err := existingProvider(ctx, d, in.Id)
+			if err != nil {
+				return nil, err
+			}
 			if in.EmailConfig != nil {
 				// EmailConfig belongs to EMAIL providers only; the stored type decides when none is given.
 				typ := in.ProviderType
-				if typ == "" {
-					cur, err := findProvider(ctx, d, in.Id)
-					if err != nil {
-						return nil, err
-					}
-					if cur != nil {
-						typ = cur.ProviderType
-					}
+				if typ == "" && cur != nil {
+					typ = cur.ProviderType
 				}
 				if typ != "" && typ != "EMAIL" {
 					return nil, Invalid("EmailConfig: only valid for EMAIL providers (ProviderType is %s)", typ)
 				}
+			}
+			if cur != nil && len(changedFields(cur, toJSONMap(in.ModifyProviderRequest), "Id")) == 0 {
+				return &providerChange{Before: (*providerView)(cur), After: (*providerView)(cur)}, nil
+			}
+			if err := unaskedChange(ctx, "Provider "+in.Id); err != nil {
+				return nil, err
 			}
 			res, err := d.TCB.ModifyProvider(ctx, &in.ModifyProviderRequest)
 			if err != nil {
@@ -288,7 +310,7 @@ func modifyProvider(d *Deps) Tool {
 			}
 			d.providerChanged(ctx, in.Id)
 			p, _ := findProvider(ctx, d, in.Id)
-			return &providerChange{Provider: (*providerView)(p), RequestId: res.RequestId}, nil
+			return &providerChange{Before: (*providerView)(cur), After: (*providerView)(p), Changed: true, RequestId: res.RequestId}, nil
 		})
 }
 
@@ -303,6 +325,12 @@ func deleteProvider(d *Deps) Tool {
 		Description: "Delete an identity source. Users can no longer sign in through it.",
 		Destructive: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeDeleteProvider(d)},
 		func(ctx context.Context, in *tcb.DeleteProviderRequest) (*deleted, error) {
+			if _, err := existingProvider(ctx, d, in.Id); err != nil {
+				return nil, err
+			}
+			if err := unaskedChange(ctx, "Provider "+in.Id); err != nil {
+				return nil, err
+			}
 			res, err := d.TCB.DeleteProvider(ctx, in)
 			if err != nil {
 				return nil, err
@@ -370,15 +398,22 @@ func describeAPIKeyList(d *Deps) Tool {
 
 func deleteAPIKey(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_delete_api_key", Title: "Delete API key", Toolset: ToolsetCloudBaseAuth,
-		Description: "Revoke an API key; requests using it fail afterwards. Deleting a missing key succeeds.",
+		Description: "Revoke an API key, named by KeyId or KeyName (a unique name); requests using it fail afterwards.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_describe_api_key_list",
 		Summarize: summarizeDeleteAPIKey(d)},
-		func(ctx context.Context, in *tcb.DeleteApiKeyRequest) (*deleted, error) {
-			res, err := d.TCB.DeleteApiKey(ctx, in)
+		func(ctx context.Context, in *deleteAPIKeyInput) (*deleted, error) {
+			k, _, err := findAPIKey(ctx, d, in.KeyId, in.KeyName)
 			if err != nil {
 				return nil, err
 			}
-			return &deleted{Id: in.KeyId, Deleted: true, RequestId: res.RequestId}, nil
+			if err := unaskedChange(ctx, "API key "+k.KeyId); err != nil {
+				return nil, err
+			}
+			res, err := d.TCB.DeleteApiKey(ctx, &tcb.DeleteApiKeyRequest{KeyId: k.KeyId})
+			if err != nil {
+				return nil, err
+			}
+			return &deleted{Id: k.KeyId, Deleted: true, RequestId: res.RequestId}, nil
 		})
 }
 
@@ -410,14 +445,15 @@ func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string
 				on = append(on, m.label)
 			}
 		}
-		for _, o := range []struct{ field, what string }{{"SmsVerificationConfig", "SMS settings"}, {"MfaConfig", "MFA settings"},
-			{"PwdUpdateStrategy", "password rotation"}} {
-			if _, ok := args[o.field]; ok {
-				changes = append(changes, "change "+o.what)
+		for _, field := range []string{"SmsVerificationConfig", "MfaConfig", "PwdUpdateStrategy"} {
+			if v, ok := args[field]; ok {
+				if cs := changedFields(cur, map[string]any{field: v}); len(cs) > 0 {
+					changes = append(changes, "change "+describeChanges(cs))
+				}
 			}
 		}
 		if len(changes) == 0 {
-			changes = []string{"re-apply the current login settings"}
+			return "", nil // no-op: answered with Changed false, nothing asked
 		}
 		line := capitalize(strings.Join(changes, ", ")) + " for env " + d.TCB.EnvID(ctx) + "; "
 		switch {
@@ -445,21 +481,26 @@ func summarizeDeleteProvider(d *Deps) func(context.Context, map[string]any) (str
 		for _, p := range list.Data {
 			switch {
 			case p.Id == id:
-				desc = p.ProviderType
-				if p.Name != nil && p.Name.Message != "" {
-					desc += fmt.Sprintf(" %q", p.Name.Message)
-				}
-				desc += map[bool]string{true: ", enabled", false: ", disabled"}[p.On == "TRUE"]
+				desc = providerLabel(p) + map[bool]string{true: ", enabled", false: ", disabled"}[p.On == "TRUE"]
 			case p.On == "TRUE":
 				others++
 			}
 		}
 		if desc == "" {
-			return fmt.Sprintf("Delete identity provider %s in env %s (no such provider: nothing to delete)", id, env), nil
+			return "", nil // nothing to delete: the call answers not found without asking
 		}
 		return fmt.Sprintf("Delete identity provider %s (%s) in env %s; users can no longer sign in with it; %d other providers stay enabled",
 			id, desc, env, others), nil
 	}
+}
+
+// providerLabel is a provider's type and display name, for questions.
+func providerLabel(p tcb.Provider) string {
+	desc := p.ProviderType
+	if p.Name != nil && p.Name.Message != "" {
+		desc += fmt.Sprintf(" %q", p.Name.Message)
+	}
+	return desc
 }
 
 func summarizeModifyProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
@@ -471,43 +512,37 @@ func summarizeModifyProvider(d *Deps) func(context.Context, map[string]any) (str
 		}
 		env := d.TCB.EnvID(ctx)
 		if cur == nil {
-			return fmt.Sprintf("Create identity provider %s in env %s", id, env), nil
-		}
-		if on, _ := args["On"].(string); on == "FALSE" && cur.On == "TRUE" {
-			return fmt.Sprintf("Disable identity provider %s (%s) in env %s; users can no longer sign in with it", id, cur.ProviderType, env), nil
-		}
-		var fields []string
-		for k := range args {
-			if k != "Id" {
-				fields = append(fields, k)
+			if !createdOnFirstUse(id) {
+				return "", nil // not found: answered without asking
 			}
+			return fmt.Sprintf("Create identity provider %s in env %s (%s)", id, env, describeChanges(changedFields(nil, args, "Id"))), nil
 		}
-		sort.Strings(fields)
-		return fmt.Sprintf("Change identity provider %s (%s) in env %s: %s", id, cur.ProviderType, env, strings.Join(fields, ", ")), nil
+		changes := changedFields(cur, args, "Id")
+		if len(changes) == 0 {
+			return "", nil // no-op: answered with Changed false
+		}
+		line := fmt.Sprintf("Change identity provider %s (%s) in env %s: %s", id, providerLabel(*cur), env, describeChanges(changes))
+		if on, _ := args["On"].(string); on == "FALSE" && cur.On == "TRUE" {
+			line += "; users can no longer sign in with it"
+		}
+		return line, nil
 	}
 }
 
 func summarizeDeleteAPIKey(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
 		id, _ := args["KeyId"].(string)
-		env := d.TCB.EnvID(ctx)
-		for _, typ := range []string{"api_key", "publish_key"} {
-			for page := 1; page <= 10; page++ {
-				list, err := d.TCB.DescribeApiKeyList(ctx, &tcb.DescribeApiKeyListRequest{KeyType: typ, PageNumber: page, PageSize: 100})
-				if err != nil {
-					return "", err
-				}
-				for _, k := range list.Data {
-					if k.KeyId == id {
-						return fmt.Sprintf("Revoke API key %s (%s, %s) in env %s; requests using it fail afterwards", id, k.Name, typ, env), nil
-					}
-				}
-				if page*100 >= list.Total {
-					break
-				}
-			}
+		name, _ := args["KeyName"].(string)
+		k, typ, err := findAPIKey(ctx, d, id, name)
+		var inErr *InputError
+		var nf *NotFoundError
+		if errors.As(err, &inErr) || errors.As(err, &nf) {
+			return "", nil // not found or ambiguous: the call answers so without asking
 		}
-		return fmt.Sprintf("Revoke API key %s in env %s (no such key: nothing to revoke)", id, env), nil
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Revoke API key %q (%s, id %s) in env %s; requests using it fail afterwards", k.Name, typ, k.KeyId, d.TCB.EnvID(ctx)), nil
 	}
 }
 

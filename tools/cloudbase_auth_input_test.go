@@ -31,12 +31,10 @@ var authBadInputs = map[string][]badInput{
 		{"nothing to change", map[string]any{}, []string{"at least one"}},
 	},
 	"cloudbase_describe_client": {
-		{"missing required", map[string]any{}, []string{"Id: required"}},
 		{"wrong type", map[string]any{"Id": 12}, []string{"Id", "must be string"}},
 		{"1 MB string", map[string]any{"Id": huge}, []string{"Id", "too long"}},
 	},
 	"cloudbase_modify_client": {
-		{"missing required", map[string]any{"MaxDevice": 3}, []string{"Id: required"}},
 		{"MaxDevice out of range", map[string]any{"Id": env, "MaxDevice": 80}, []string{"MaxDevice: must be between -1 and 50", "(got 80)"}},
 		{"refresh below range", map[string]any{"Id": env, "RefreshTokenExpiresIn": 60}, []string{"RefreshTokenExpiresIn", "between 1800 and 2592000"}},
 		{"refresh above range", map[string]any{"Id": env, "RefreshTokenExpiresIn": 2592001}, []string{"RefreshTokenExpiresIn", "2592001"}},
@@ -91,7 +89,8 @@ var authBadInputs = map[string][]badInput{
 		{"page size too big", map[string]any{"PageSize": 1000}, []string{"PageSize", "between 1 and 100"}},
 	},
 	"cloudbase_delete_api_key": {
-		{"missing required", map[string]any{}, []string{"KeyId: required"}},
+		{"neither id nor name", map[string]any{}, []string{"KeyId: give exactly one of KeyId and KeyName"}},
+		{"both id and name", map[string]any{"KeyId": "k", "KeyName": "n"}, []string{"exactly one"}},
 		{"empty", map[string]any{"KeyId": ""}, []string{"KeyId", "too short"}},
 	},
 }

@@ -48,7 +48,10 @@ func TestClientDescribeAndModify(t *testing.T) {
 		t.Fatalf("describe: %v", c)
 	}
 	res := e.OK("cloudbase_modify_client", map[string]any{"Id": env, "MaxDevice": 5, "AccessTokenExpiresIn": 3600})
-	after := res["Client"].(map[string]any)
+	after := res["After"].(map[string]any)
+	if res["Before"].(map[string]any)["MaxDevice"] == float64(5) || res["Changed"] != true {
+		t.Fatalf("before: %v", res)
+	}
 	if after["MaxDevice"] != float64(5) || after["AccessTokenExpiresIn"] != float64(3600) || after["RefreshTokenExpiresIn"] != float64(2592000) {
 		t.Fatalf("modify: %v", res)
 	}
@@ -92,20 +95,23 @@ func TestProvidersLifecycle(t *testing.T) {
 	add := map[string]any{"Id": "myoidc", "ProviderType": "OIDC", "Name": map[string]any{"Message": "My OIDC"},
 		"Config": map[string]any{"Issuer": "https://id.example.com", "ClientId": "cid", "ClientSecret": "planted-oidc-secret-value-0001"}}
 	res := e.OK("cloudbase_add_provider", add)
-	if res["RequestId"] == "" || res["Provider"].(map[string]any)["Id"] != "myoidc" {
+	if res["RequestId"] == "" || res["After"].(map[string]any)["Id"] != "myoidc" || res["Before"] != nil {
 		t.Fatalf("add: %v", res)
 	}
 	if strings.Contains(testenv.JSON(res), "planted-oidc-secret") {
 		t.Fatal("add echoed the client secret")
 	}
 	msg := e.Err("cloudbase_add_provider", add)
-	if !strings.Contains(msg, "ResourceInUse") || !strings.Contains(msg, "RequestId: ") {
+	if !strings.Contains(msg, "ResourceInUse") || !strings.Contains(msg, "RequestId: ") || !strings.Contains(msg, "change it with cloudbase_modify_provider") {
 		t.Fatalf("duplicate id: %s", msg)
 	}
 
 	// Incremental modify keeps the stored secret and other config fields.
 	res = e.OK("cloudbase_modify_provider", map[string]any{"Id": "myoidc", "On": "FALSE", "Config": map[string]any{"Scope": "openid email"}})
-	p := res["Provider"].(map[string]any)
+	p := res["After"].(map[string]any)
+	if res["Before"].(map[string]any)["On"] != "TRUE" || res["Changed"] != true {
+		t.Fatalf("modify before: %v", res)
+	}
 	cfg := p["Config"].(map[string]any)
 	if p["On"] != "FALSE" || cfg["Scope"] != "openid email" || cfg["Issuer"] != "https://id.example.com" || !strings.HasPrefix(cfg["ClientSecret"].(string), "[redacted") {
 		t.Fatalf("modify: %v", p)
@@ -115,11 +121,11 @@ func TestProvidersLifecycle(t *testing.T) {
 		"On": "FALSE", "SmtpConfig": map[string]any{"SenderAddress": "no-reply@example.com", "ServerHost": "smtp.example.com",
 			"ServerPort": 465, "AccountUsername": "no-reply", "AccountPassword": "planted-smtp-password-0002", "SecurityMode": "SSL"},
 		"TemplateConfig": map[string]any{"RegisterSignIn": map[string]any{"EnUS": "<p>Code: {{.VerificationCode}}</p>"}}}})
-	if res["Provider"].(map[string]any)["On"] != "TRUE" || strings.Contains(testenv.JSON(res), "planted-smtp-password") {
+	if res["After"].(map[string]any)["On"] != "TRUE" || strings.Contains(testenv.JSON(res), "planted-smtp-password") {
 		t.Fatalf("email provider: %v", res)
 	}
 	e.OK("cloudbase_delete_provider", map[string]any{"Id": "myoidc"})
-	if msg := e.Err("cloudbase_delete_provider", map[string]any{"Id": "myoidc"}); !strings.Contains(msg, "ResourceNotFound") {
+	if msg := e.Err("cloudbase_delete_provider", map[string]any{"Id": "myoidc"}); !strings.Contains(msg, `no identity provider "myoidc"`) {
 		t.Fatalf("second delete: %s", msg)
 	}
 	if strings.Contains(e.Logs.String(), "planted-") {
@@ -166,7 +172,14 @@ func TestAPIKeys(t *testing.T) {
 		t.Fatalf("2nd publish_key: %s", msg)
 	}
 	e.OK("cloudbase_delete_api_key", map[string]any{"KeyId": id})
-	e.OK("cloudbase_delete_api_key", map[string]any{"KeyId": id}) // idempotent
+	// A key that does not exist is not found, said at once, with the keys that do exist.
+	if msg := e.Err("cloudbase_delete_api_key", map[string]any{"KeyId": id}); !strings.Contains(msg, "no API key") || !strings.Contains(msg, "server-prod") {
+		t.Fatalf("second delete: %s", msg)
+	}
+	del := e.OK("cloudbase_delete_api_key", map[string]any{"KeyName": "server-prod"})
+	if del["Deleted"] != true || del["Id"] == "" {
+		t.Fatalf("delete by name: %v", del)
+	}
 	if strings.Contains(testenv.JSON(e.OK("cloudbase_describe_api_key_list", nil)), id) {
 		t.Fatal("deleted key still listed")
 	}

@@ -66,3 +66,21 @@ func (d *Deps) genericSummary(ctx context.Context, t Tool, args map[string]any) 
 	}
 	return b.String()
 }
+
+type withoutQuestionKey struct{}
+
+// WithoutQuestion marks a call whose summary said there was nothing to ask
+// the user (a no-op or a missing target).
+func WithoutQuestion(ctx context.Context) context.Context {
+	return context.WithValue(ctx, withoutQuestionKey{}, true)
+}
+
+// errStateMoved refuses a change the user was not asked about: between the
+// check that found nothing to ask and the call, the object appeared or
+// changed. Calling again asks.
+func unaskedChange(ctx context.Context, what string) error {
+	if ctx.Value(withoutQuestionKey{}) == nil {
+		return nil
+	}
+	return fmt.Errorf("%s changed while the call was checked, and the user was not asked about the change: nothing was changed; call again", what)
+}

@@ -249,6 +249,10 @@ func errorResult(red *redact.Redactor, s Spec, err error) *mcp.CallToolResult {
 		if h := apiErr.Hint(); h != "" {
 			msg += ". " + h
 		}
+		var adv *adviceError
+		if errors.As(err, &adv) {
+			msg += ". " + adv.advice
+		}
 	case errors.As(err, &unknown):
 		msg = err.Error()
 		if s.CheckWith != "" {

@@ -78,7 +78,7 @@ type ClientConfig struct {
 
 // DescribeClientRequest names the client to read.
 type DescribeClientRequest struct {
-	Id string `json:"Id" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Client ID; the env id names the default client"`
+	Id string `json:"Id,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Client ID; default: the env id (the default client)"`
 }
 
 // DescribeClient reads one client.
@@ -89,7 +89,7 @@ func (c *Client) DescribeClient(ctx context.Context, in *DescribeClientRequest) 
 
 // ModifyClientRequest changes only the fields it sets.
 type ModifyClientRequest struct {
-	Id                    string `json:"Id" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Client ID; the env id names the default client (created if missing)"`
+	Id                    string `json:"Id,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Client ID; default: the env id (the default client, created if missing)"`
 	RefreshTokenExpiresIn *int   `json:"RefreshTokenExpiresIn,omitempty" jsonschema:"minimum=1800,maximum=2592000" jsonschema_description:"Refresh token lifetime, s (default 2592000)"`
 	AccessTokenExpiresIn  *int   `json:"AccessTokenExpiresIn,omitempty" jsonschema:"minimum=1800" jsonschema_description:"Access token lifetime, s; must be < RefreshTokenExpiresIn (default 7200)"`
 	MaxDevice             *int   `json:"MaxDevice,omitempty" jsonschema:"minimum=-1,maximum=50" jsonschema_description:"Sessions per user: -1 unlimited, 0 per User-Agent, 1..50 exact"`

@@ -132,8 +132,8 @@ func TestAuditLinesPerOutcome(t *testing.T) {
 	e.OK("cloudbase_get_login_config", nil) // reads are not audited
 	e.OK("cloudbase_add_provider", oauthProvider("corp"))
 	expect("cloudbase_add_provider", audit.OK)
-	e.Err("cloudbase_delete_provider", map[string]any{"Id": "nosuch"}) // the cloud refuses: code + request id
-	expect("cloudbase_delete_provider", audit.ToolError)
+	e.Err("cloudbase_modify_client", map[string]any{"Id": "nosuch", "MaxDevice": 3}) // the cloud refuses: code + request id
+	expect("cloudbase_modify_client", audit.ToolError)
 	bad := oauthProvider("corp2")
 	delete(bad["Config"].(map[string]any), "TokenEndpoint")
 	e.Err("cloudbase_add_provider", bad) // refused before any call

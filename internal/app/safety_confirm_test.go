@@ -145,16 +145,16 @@ func TestConfirmationSummaries(t *testing.T) {
 		{"cloudbase_modify_login_config", map[string]any{"PhoneNumberLogin": false, "EmailLogin": false, "UserNameLogin": false},
 			[]string{"Disable phone SMS login, disable email login, disable username/password login for env " + env, "no login method remains on"}},
 		{"cloudbase_modify_login_config", map[string]any{"AnonymousLogin": true, "MfaConfig": map[string]any{"On": "TRUE"}},
-			[]string{"Enable anonymous login, change MFA settings for env " + env, "4 of 4 login methods remain on"}},
+			[]string{`Enable anonymous login, change MfaConfig.On: "FALSE" → "TRUE" for env ` + env, "4 of 4 login methods remain on"}},
 		{"cloudbase_delete_provider", map[string]any{"Id": "github"},
 			[]string{`Delete identity provider github (OAUTH "GitHub", enabled) in env ` + env, "users can no longer sign in with it", "other providers stay enabled"}},
-		{"cloudbase_delete_provider", map[string]any{"Id": "nosuch"}, []string{"no such provider"}},
 		{"cloudbase_modify_provider", map[string]any{"Id": "google", "On": "FALSE"},
-			[]string{"Disable identity provider google (OIDC) in env " + env}},
+			[]string{"Change identity provider google (OIDC", ") in env " + env + `: On: "TRUE" → "FALSE"; users can no longer sign in with it`}},
 		{"cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": "new-github-secret-value-123"}},
-			[]string{"Change identity provider github (OAUTH) in env " + env + ": Config"}},
+			[]string{`Change identity provider github (OAUTH "GitHub") in env ` + env + ": Config.ClientSecret (secret): replaced"}},
 		{"cloudbase_delete_api_key", map[string]any{"KeyId": key["KeyId"]},
-			[]string{"Revoke API key " + key["KeyId"].(string) + " (" + key["Name"].(string) + ", api_key) in env " + env}},
+			[]string{"Revoke API key \"" + key["Name"].(string) + "\" (api_key, id " + key["KeyId"].(string) + ") in env " + env}},
+		{"cloudbase_delete_api_key", map[string]any{"KeyName": key["Name"]}, []string{"Revoke API key \"" + key["Name"].(string) + "\""}},
 	} {
 		res := e.OK(c.tool, c.args)
 		q := u.questions()
@@ -175,8 +175,29 @@ func TestConfirmationSummaries(t *testing.T) {
 			t.Errorf("%s sent %d times though every change was declined", action, n)
 		}
 	}
-	// Changes that are not destructive, and bad input, are never asked about.
+	// Changes that are not destructive, no-ops, missing targets and bad input are never asked about.
 	e.OK("cloudbase_modify_client", map[string]any{"Id": env, "MaxDevice": 3})
+	cur := e.OK("cloudbase_get_login_config", nil)
+	if res := e.OK("cloudbase_modify_login_config", map[string]any{"EmailLogin": cur["EmailLogin"]}); res["Changed"] != false {
+		t.Fatalf("no-op login change: %v", res)
+	}
+	if same := e.OK("cloudbase_modify_provider", map[string]any{"Id": "google", "On": "TRUE"}); same["Changed"] != false {
+		t.Fatalf("no-op provider change: %v", same)
+	}
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"cloudbase_delete_provider", map[string]any{"Id": "nosuch"}, `Id: no identity provider "nosuch" in env ` + env + "; the providers are: google, github"},
+		{"cloudbase_modify_provider", map[string]any{"Id": "azuread", "On": "TRUE"}, `no identity provider "azuread"`},
+		{"cloudbase_delete_api_key", map[string]any{"KeyId": "nosuch"}, `KeyId: no API key "nosuch" in env ` + env + "; the keys are: "},
+		{"cloudbase_delete_api_key", map[string]any{"KeyName": "nosuch"}, `KeyName: no API key "nosuch"`},
+	} {
+		if msg := e.Err(c.tool, c.args); !strings.Contains(msg, c.want) {
+			t.Errorf("%s(%v): %q lacks %q", c.tool, c.args, msg, c.want)
+		}
+	}
 	e.Err("cloudbase_delete_provider", map[string]any{"Id": "Not Valid!"})
 	e.Err("cloudbase_modify_login_config", map[string]any{})
 	if q := u.questions(); len(q) != 0 {

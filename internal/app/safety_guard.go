@@ -42,11 +42,13 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		c := call{tool: t, req: req, shown: sec.Args, red: red}
 		if a.Config.DryRun {
 			ctx = cloud.WithDryRun(ctx)
-		} else if res, declined := a.confirm(ctx, c); res != nil {
+		} else if res, declined, unasked := a.confirm(ctx, c); res != nil {
 			if declined {
 				a.record(ctx, c, audit.Declined, "", "", start)
 			}
 			return res, nil
+		} else if unasked {
+			ctx = tools.WithoutQuestion(ctx)
 		}
 		ctx, rec := tools.WithCallRecord(ctx)
 		res, err := next(ctx, req)
@@ -95,30 +97,33 @@ const confirmID = "confirm"
 // into a server-initiated elicitation/create for clients on protocol versions
 // before 2026-07-28. The answer comes back with the call re-sent; the request
 // state binds it to the exact tool and arguments the user saw.
-func (a *App) confirm(ctx context.Context, c call) (*mcp.CallToolResult, bool) {
+//
+// unasked means the tool's summary said there was nothing to ask (a no-op or
+// a missing target): the handler then must not change anything.
+func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, declined, unasked bool) {
 	t, req := c.tool, c.req
 	if !a.Config.ConfirmDestructive || !t.Spec.Destructive {
-		return nil, false
+		return nil, false, false
 	}
 	if !canElicit(ctx) {
 		a.Log.Info().Str("tool", t.Spec.Name).Msg("destructive call not confirmed: the client does not support elicitation")
-		return nil, false
+		return nil, false, false
 	}
 	args, _ := req.Params.Arguments.(map[string]any)
 	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
 		if summary, ok := a.openState(t, args, req.Params.RequestState); ok {
 			if accepted(ans) {
-				return nil, false
+				return nil, false, false
 			}
-			return declinedResult(summary), true
+			return declinedResult(summary), true, false
 		}
 	}
 	if t.Check != nil && t.Check(req.Params.Arguments) != nil {
-		return nil, false // the handler reports the bad input; nothing will be sent
+		return nil, false, false // the handler reports the bad input; nothing will be sent
 	}
 	summary := c.red.String(a.Deps.Summary(ctx, t, c.shown))
 	if summary == "" {
-		return nil, false
+		return nil, false, true
 	}
 	schema := map[string]any{
 		"type": "object",
@@ -130,7 +135,7 @@ func (a *App) confirm(ctx context.Context, c call) (*mcp.CallToolResult, bool) {
 	return server.NewInputRequestBuilder(a.sealState(t, args, summary)).Elicit(confirmID, mcp.ElicitationParams{
 		Message:         summary + ". Apply this change? Nothing is changed unless you confirm.",
 		RequestedSchema: schema,
-	}).ToolResult(), false
+	}).ToolResult(), false, false
 }
 
 // accepted is an explicit yes: "accept" with confirm ticked.

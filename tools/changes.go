@@ -1,0 +1,141 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+)
+
+// What a change would do, field by field: the confirmation question names
+// each field that changes with its old and new value, and a call that changes
+// nothing is answered at once instead of being put to the user. Secret values
+// are never shown: they are "set" (none before) or "replaced".
+
+// fieldChange is one leaf the arguments would change.
+type fieldChange struct {
+	Path     string
+	Old, New any
+	Secret   bool
+}
+
+func (c fieldChange) String() string {
+	if c.Secret {
+		if isEmpty(c.Old) {
+			return c.Path + " (secret): set"
+		}
+		return c.Path + " (secret): replaced"
+	}
+	return fmt.Sprintf("%s: %s → %s", c.Path, show(c.Old), show(c.New))
+}
+
+// changedFields compares the leaves args would write with the current
+// object cur (any JSON-shaped value), in path order. Keys in skip (e.g. the
+// object's id) are not fields to change.
+func changedFields(cur any, args map[string]any, skip ...string) []fieldChange {
+	before := map[string]any{}
+	flatten("", toJSONMap(cur), before)
+	after := map[string]any{}
+	flatten("", args, after)
+	var out []fieldChange
+	for path, v := range after {
+		if contains(skip, path) {
+			continue
+		}
+		old := before[path]
+		if same(old, v) {
+			continue
+		}
+		// Secret by schema: the question is built from arguments whose
+		// writeOnly values are already withheld. The name check only adds
+		// caution for values the cloud holds.
+		leaf := path[strings.LastIndex(path, ".")+1:]
+		out = append(out, fieldChange{Path: path, Old: old, New: v, Secret: v == withheldMask || redact.IsSecretKey(leaf)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// describeChanges joins changes for a question ("a: x → y; b: set").
+func describeChanges(cs []fieldChange) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func toJSONMap(v any) map[string]any {
+	if m, ok := v.(map[string]any); ok {
+		return m
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return m
+}
+
+// flatten writes the leaves of m under dotted paths; arrays are leaves.
+func flatten(prefix string, m map[string]any, out map[string]any) {
+	for k, v := range m {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok && len(sub) > 0 {
+			flatten(p, sub, out)
+			continue
+		}
+		out[p] = v
+	}
+}
+
+func same(a, b any) bool {
+	if isEmpty(a) && isEmpty(b) {
+		return true
+	}
+	ra, _ := json.Marshal(a)
+	rb, _ := json.Marshal(b)
+	return string(ra) == string(rb)
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+func show(v any) string {
+	if isEmpty(v) {
+		return "(unset)"
+	}
+	s := fmt.Sprint(v)
+	if _, ok := v.(string); ok {
+		s = fmt.Sprintf("%q", v)
+	} else if raw, err := json.Marshal(v); err == nil {
+		s = string(raw)
+	}
+	return clipArg(s)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
