@@ -44,11 +44,18 @@ type Credential struct {
 // Complete reports whether the pair can sign a request.
 func (c Credential) Complete() bool { return c.SecretID != "" && c.SecretKey != "" }
 
+// CredentialProvider supplies the server's own key pair at call time, so
+// temporary credentials (a CVM role's, a rewritten profile file) are
+// refreshed before they expire instead of being read once at start.
+type CredentialProvider func(ctx context.Context) (Credential, error)
+
 // Config configures a Client.
 type Config struct {
 	Credential Credential
-	EnvID      string
-	Region     string
+	// Credentials, when set, replaces Credential and is asked on every call.
+	Credentials CredentialProvider
+	EnvID       string
+	Region      string
 	// Endpoint is a URL ("http://127.0.0.1:9000") or a bare host; empty means DefaultEndpoint.
 	Endpoint string
 	// Timeout bounds one call including retries; zero means 30 s.
@@ -133,11 +140,27 @@ func (c *Client) Region() string { return c.cfg.Region }
 func (c *Client) Endpoint() string { return c.scheme + "://" + c.host }
 
 // Credential is the key pair calls under ctx sign with.
-func (c *Client) Credential(ctx context.Context) Credential {
+func (c *Client) Credential(ctx context.Context) (Credential, error) {
+	return credentialFor(ctx, c.cfg.Credential, c.cfg.Credentials)
+}
+
+// credentialFor picks the session's override, else the provider's current
+// pair, else the static one; an incomplete pair is ErrNoCredentials.
+func credentialFor(ctx context.Context, static Credential, p CredentialProvider) (Credential, error) {
 	if o := cloud.OverridesFrom(ctx); o.SecretID != "" || o.SecretKey != "" {
-		return Credential{SecretID: o.SecretID, SecretKey: o.SecretKey, SessionToken: o.SessionToken}
+		static, p = Credential{SecretID: o.SecretID, SecretKey: o.SecretKey, SessionToken: o.SessionToken}, nil
 	}
-	return c.cfg.Credential
+	if p != nil {
+		cred, err := p(ctx)
+		if err != nil {
+			return Credential{}, err
+		}
+		static = cred
+	}
+	if !static.Complete() {
+		return Credential{}, ErrNoCredentials
+	}
+	return static, nil
 }
 
 // Request is one management API call as it goes on the wire (after EnvId is filled in).
@@ -181,9 +204,9 @@ func (c *Client) Call(ctx context.Context, action string, params any, out any, m
 	if mutating && cloud.IsDryRun(ctx) {
 		return &cloud.DryRunError{Service: "tcb", Request: req}
 	}
-	cred := c.Credential(ctx)
-	if !cred.Complete() {
-		return ErrNoCredentials
+	cred, err := c.Credential(ctx)
+	if err != nil {
+		return err
 	}
 	signer, err := c.signer(cred)
 	if err != nil {

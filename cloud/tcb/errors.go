@@ -6,9 +6,14 @@ import (
 	"strings"
 )
 
-// ErrNoCredentials means no key pair is configured for the call.
+// ErrNoCredentials means no key pair is configured for the call. It lists
+// every way to configure one.
 var ErrNoCredentials = errors.New("no Tencent Cloud credentials: set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY " +
-	"(plus TENCENTCLOUD_SESSIONTOKEN for temporary keys) in the server's environment, or start it with --sandbox")
+	"(+ TENCENTCLOUD_SESSIONTOKEN for temporary keys) in the server's environment; " +
+	"or add a profile to ~/.tencentcloud/credentials ([default] secret_id = ..., secret_key = ...) or run `tccli configure` " +
+	"(~/.tccli/default.credential), choosing a profile other than default with --profile or TENCENTCLOUD_PROFILE; " +
+	"or on a CVM/TKE node with a CAM role start with --credential-source role --role-name NAME; " +
+	"or try everything offline with --sandbox")
 
 // ErrNoEnv means no CloudBase environment is configured for the call.
 var ErrNoEnv = errors.New("no CloudBase environment: set TENCENTCLOUD_TCB_ENVID (or CLOUDBASE_ENV_ID, or --env-id)")

@@ -43,8 +43,10 @@ const (
 // HTTPConfig configures an HTTPClient.
 type HTTPConfig struct {
 	Credential Credential
-	EnvID      string
-	Region     string
+	// Credentials, when set, replaces Credential and is asked on every call.
+	Credentials CredentialProvider
+	EnvID       string
+	Region      string
 	// Endpoint is the base URL. {env} and {region} are replaced per call, so
 	// "https://{env}.ap-guangzhou.tcb-api.tencentcloudapi.com" reaches another
 	// site. A URL without {env} is used as is for every environment: the server
@@ -135,11 +137,8 @@ func (c *HTTPClient) EnvID(ctx context.Context) string {
 }
 
 // Credential is the key pair calls under ctx exchange for a token.
-func (c *HTTPClient) Credential(ctx context.Context) Credential {
-	if o := cloud.OverridesFrom(ctx); o.SecretID != "" || o.SecretKey != "" {
-		return Credential{SecretID: o.SecretID, SecretKey: o.SecretKey, SessionToken: o.SessionToken}
-	}
-	return c.cfg.Credential
+func (c *HTTPClient) Credential(ctx context.Context) (Credential, error) {
+	return credentialFor(ctx, c.cfg.Credential, c.cfg.Credentials)
 }
 
 // BaseURL is the HTTP API base URL of the environment calls under ctx act on.
@@ -212,9 +211,9 @@ func (c *HTTPClient) Do(ctx context.Context, req HTTPRequest) (*HTTPResponse, er
 	if mutating && cloud.IsDryRun(ctx) {
 		return nil, &cloud.DryRunError{Service: "tcb-http", Request: DryRunHTTPRequest{Method: method, URL: target, Body: req.Body}}
 	}
-	cred := c.Credential(ctx)
-	if !cred.Complete() {
-		return nil, ErrNoCredentials
+	cred, err := c.Credential(ctx)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()

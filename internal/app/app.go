@@ -41,7 +41,8 @@ type App struct {
 
 	safety       *safety // the operator's guards (safety.go)
 	mintedTokens *mintedTokens
-	stop   []func()
+	credentials  tcb.CredentialProvider // the server's own Tencent Cloud key pair (credentials.go)
+	stop         []func()
 }
 
 // New builds the server. With cfg.Sandbox it starts the emulator on loopback
@@ -56,17 +57,17 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 			return nil, err
 		}
 	}
-	if !cfg.Sandbox && cfg.SecretID == "" && cfg.SecretKey == "" {
-		if id, key, token, ok := sdkCredential(); ok {
-			cfg.SecretID, cfg.SecretKey, cfg.SessionToken = id, key, token
-			a.Log.Info().Msg("using Tencent Cloud credentials from the SDK's environment/profile providers")
+	a.Redactor.AddSecret(cfg.SecretKey, cfg.SessionToken, cfg.TelnyxAPIKey, cfg.HTTPToken)
+	if !cfg.Sandbox {
+		if err := a.resolveCredentials(ctx); err != nil {
+			return nil, err
 		}
 	}
-	a.Redactor.AddSecret(cfg.SecretKey, cfg.SessionToken, cfg.TelnyxAPIKey, cfg.HTTPToken)
 
 	tcbClient, err := tcb.New(tcb.Config{
-		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
-		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
+		Credential:  tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
+		Credentials: a.credentials,
+		EnvID:       cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
 		OnRetry: a.onRetry, // log + client warning (safety_notify.go)
 	})
 	if err != nil {

@@ -34,8 +34,9 @@ func (a *App) buildHTTPAPI() error {
 func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
 	cfg := a.Config
 	hc := tcb.HTTPConfig{
-		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
-		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.HTTPEndpoint, Timeout: cfg.Timeout,
+		Credential:  tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
+		Credentials: a.credentials,
+		EnvID:       cfg.EnvID, Region: cfg.Region, Endpoint: cfg.HTTPEndpoint, Timeout: cfg.Timeout,
 		OnToken: a.mintedTokens.add,
 		OnRetry: func(ctx context.Context, what string, attempt int, wait time.Duration, err error) {
 			a.onRetry(ctx, what, attempt, wait, err)

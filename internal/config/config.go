@@ -29,9 +29,14 @@ type Config struct {
 	SecretID     string
 	SecretKey    string
 	SessionToken string
-	TCBEndpoint  string
-	HTTPEndpoint string // CloudBase HTTP API base URL override
-	Timeout      time.Duration
+	// Where the credentials come from when the variables are unset.
+	Profile          string
+	CredentialsFile  string
+	CredentialSource string // auto | env | profile | role
+	RoleName         string
+	TCBEndpoint      string
+	HTTPEndpoint     string // CloudBase HTTP API base URL override
+	Timeout          time.Duration
 
 	// Telnyx
 	TelnyxAPIKey   string
@@ -196,6 +201,11 @@ func (c *Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	switch c.CredentialSource {
+	case "auto", "env", "profile", "role":
+	default:
+		return errorf("--credential-source %q: want auto, env, profile or role", c.CredentialSource)
 	}
 	if c.Timeout <= 0 {
 		return errorf("--timeout %s: must be positive", c.Timeout)
