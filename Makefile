@@ -30,9 +30,12 @@ test: fmt vet
 
 # The official MCP TypeScript SDK client drives the built binary over stdio,
 # SSE and Streamable HTTP (loopback only). Needs Node >= 18 and npm.
+# Then the official CloudBase, Tencent Cloud and Telnyx Node SDKs drive
+# `cloudops-mcp sandbox`, every operation (docs/sandbox.md).
+# npm ci again whenever package-lock.json is newer than the installed tree.
 interop: build
-	@test -d interop/node_modules || npm ci --prefix interop --no-audit --no-fund
-	cd interop && CLOUDOPS_MCP_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 interop.test.mjs
+	@test interop/node_modules/.package-lock.json -nt interop/package-lock.json || npm ci --prefix interop --no-audit --no-fund
+	cd interop && CLOUDOPS_MCP_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 interop.test.mjs cloudbase-sdk.test.mjs tencentcloud-sdk.test.mjs telnyx-sdk.test.mjs
 
 # Rewrite the schema cache (tools/schemas.gen.json, reflected from the Go
 # structs) and the snapshots after an intended schema change.
