@@ -1,5 +1,10 @@
 package cloud
 
+import (
+	"errors"
+	"strings"
+)
+
 // Every cloud client's errors answer two questions the tool layer, the audit
 // log and client warnings ask, through these interfaces rather than through
 // each client's concrete types.
@@ -15,4 +20,27 @@ type OutcomeUnknown interface {
 type RequestIDCarrier interface {
 	error
 	CloudRequestID() string
+}
+
+// Hinter is implemented by error answers that know what the user can do about
+// them ("check TELNYX_API_KEY", "fix the named field").
+type Hinter interface {
+	error
+	Hint() string
+}
+
+// ErrorMessage renders a failure for a person, the one rendering that tool
+// errors, resource read errors and prompt texts share: the error's own text
+// (each client's errors name the service, the operation, and the cloud's
+// code, message and request id), then its hint unless the text already holds
+// it. Callers redact the result.
+func ErrorMessage(err error) string {
+	msg := err.Error()
+	var h Hinter
+	if errors.As(err, &h) {
+		if hint := h.Hint(); hint != "" && !strings.Contains(msg, hint) {
+			msg += ". " + hint
+		}
+	}
+	return msg
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
@@ -355,11 +355,6 @@ func listValues(list ...string) CompleteFunc {
 	}
 }
 
-// cloudMessage is a cloud failure in one line: code, message, request id.
-func cloudMessage(err error) string {
-	var apiErr *tcb.APIError
-	if errors.As(err, &apiErr) {
-		return fmt.Sprintf("%s: %s (RequestId: %s)", apiErr.Code, apiErr.Message, apiErr.RequestID)
-	}
-	return err.Error()
-}
+// cloudMessage is a cloud failure in one line (cloud.ErrorMessage); the
+// prompt's handler redacts the text it appears in.
+func cloudMessage(err error) string { return cloud.ErrorMessage(err) }

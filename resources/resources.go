@@ -15,7 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
@@ -110,15 +110,7 @@ func jsonContents(r *redact.Redactor, uri string, v any) ([]mcp.ResourceContents
 // cloudError is a read failure as the client sees it: cloud code, message,
 // request id and hint, redacted.
 func cloudError(r *redact.Redactor, uri string, err error) error {
-	msg := err.Error()
-	var apiErr *tcb.APIError
-	if errors.As(err, &apiErr) {
-		msg = fmt.Sprintf("CloudBase %s failed: %s: %s (RequestId: %s)", apiErr.Action, apiErr.Code, apiErr.Message, apiErr.RequestID)
-		if h := apiErr.Hint(); h != "" {
-			msg += ". " + h
-		}
-	}
-	return errors.New(r.String("reading " + uri + ": " + msg))
+	return errors.New(r.String("reading " + uri + ": " + cloud.ErrorMessage(err)))
 }
 
 // argument returns a URI template variable of a read request.

@@ -242,18 +242,12 @@ func cutUTF8(s string, n int) string {
 
 var errHTTPAPIMissing = errors.New("the CloudBase HTTP API client is not configured")
 
-// httpAPIError turns client refusals into input errors naming the field, and
-// adds the per-code hint to cloud errors.
+// httpAPIError turns client refusals into input errors naming the field;
+// cloud errors get their hint where every error is rendered (cloud.ErrorMessage).
 func httpAPIError(err error) error {
 	var reqErr *tcb.RequestError
 	if errors.As(err, &reqErr) {
 		return &InputError{Problems: []string{reqErr.Error()}}
-	}
-	var herr *tcb.HTTPError
-	if errors.As(err, &herr) {
-		if h := herr.Hint(); h != "" {
-			return fmt.Errorf("%w. %s", err, h)
-		}
 	}
 	return err
 }

@@ -238,34 +238,22 @@ func (d *Deps) ErrorResult(s Spec, err error) *mcp.CallToolResult {
 
 func errorResult(red *redact.Redactor, s Spec, err error) *mcp.CallToolResult {
 	var msg string
-	var apiErr *tcb.APIError
 	var unknown cloud.OutcomeUnknown
 	var inErr *InputError
 	switch {
 	case errors.As(err, &inErr):
 		msg = err.Error()
-	case errors.As(err, &apiErr):
-		msg = fmt.Sprintf("CloudBase %s failed: %s: %s (RequestId: %s)", apiErr.Action, apiErr.Code, apiErr.Message, apiErr.RequestID)
-		if h := apiErr.Hint(); h != "" {
-			msg += ". " + h
-		}
-		var adv *adviceError
-		if errors.As(err, &adv) {
-			msg += ". " + adv.advice
-		}
 	case errors.As(err, &unknown):
-		msg = err.Error()
+		msg = cloud.ErrorMessage(err)
 		if s.CheckWith != "" {
 			msg += "; check with " + s.CheckWith + " before trying again"
 		}
-	case errors.Is(err, tcb.ErrNoCredentials), errors.Is(err, tcb.ErrNoEnv):
-		msg = err.Error()
 	case errors.Is(err, context.Canceled):
 		msg = s.Name + ": cancelled"
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = s.Name + ": timed out"
 	default:
-		msg = err.Error()
+		msg = cloud.ErrorMessage(err)
 	}
 	// Errors carry text only: structured content must match the tool's output
 	// schema, and some clients validate it even on errors.

@@ -27,7 +27,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("%s failed: %s: %s (RequestId %s)", e.Action, e.Code, e.Message, e.RequestID)
+	return fmt.Sprintf("CloudBase %s failed: %s: %s (RequestId: %s)", e.Action, e.Code, e.Message, e.RequestID)
 }
 
 // CloudRequestID implements cloud.RequestIDCarrier.
