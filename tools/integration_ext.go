@@ -57,7 +57,7 @@ func renderExt(ext string, tpl *tcb.UserKeyTemplate, reveal bool) extView {
 	var withheld []string
 	for _, name := range sortedKeys(m) {
 		typ, known := declared[name]
-		secret := known && tcb.SecretFieldType(typ) || !known && looksSecret(name, m[name])
+		secret := known && tcb.SecretFieldType(typ) || !known && redact.LooksSecret(name, m[name])
 		switch {
 		case secret && !isBlank(m[name]):
 			m[name] = withhold(m[name])
@@ -75,7 +75,7 @@ func withholdNested(path string, v any, withheld *[]string) {
 	switch x := v.(type) {
 	case map[string]any:
 		for _, k := range sortedKeys(x) {
-			if p := path + "." + k; looksSecret(k, x[k]) && !isBlank(x[k]) {
+			if p := path + "." + k; redact.LooksSecret(k, x[k]) && !isBlank(x[k]) {
 				x[k] = withhold(x[k])
 				*withheld = append(*withheld, p)
 			} else {
@@ -84,7 +84,7 @@ func withholdNested(path string, v any, withheld *[]string) {
 		}
 	case []any:
 		for i, e := range x {
-			if s, ok := e.(string); ok && secretShaped(s) {
+			if s, ok := e.(string); ok && redact.TokenShaped(s) {
 				x[i] = withhold(s)
 				*withheld = append(*withheld, fmt.Sprintf("%s.%d", path, i))
 			} else {
@@ -115,7 +115,7 @@ func withhold(v any) any {
 		raw, _ := json.Marshal(v)
 		s = string(raw)
 	}
-	if isStars(s) || isMaskText(s) {
+	if redact.IsMasked(s) {
 		return s
 	}
 	return redact.Mask(s)
@@ -123,88 +123,12 @@ func withhold(v any) any {
 
 func isBlank(v any) bool { return v == nil || v == "" }
 
-func isStars(s string) bool { return len(s) >= 3 && strings.Trim(s, "*") == "" }
-
-// isMaskText recognises this server's own masks.
-func isMaskText(s string) bool {
-	return strings.HasPrefix(s, "[redacted") && strings.HasSuffix(s, "]")
-}
-
-// secretNameSuffixes extend redact.IsSecretKey for names common in
-// integration configs (appKey, accessKey, mchKey, credentials).
-var secretNameSuffixes = []string{"key", "credential", "credentials", "ciphertext"}
-
-// notSecretNameSuffixes are names ending like a secret that hold public data.
-var notSecretNameSuffixes = []string{"publickey"}
-
-// looksSecret decides, without a template, whether a field's value is secret.
-func looksSecret(name string, v any) bool {
-	norm := strings.ToLower(strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, name))
-	named := redact.IsSecretKey(name)
-	if !named {
-		for _, s := range secretNameSuffixes {
-			named = named || strings.HasSuffix(norm, s)
-		}
-		for _, s := range notSecretNameSuffixes {
-			named = named && !strings.HasSuffix(norm, s)
-		}
-	}
-	if named {
-		return true
-	}
-	s, ok := v.(string)
-	return ok && secretShaped(s)
-}
-
-// secretShaped: long opaque tokens (keys, ciphertext, hex digests), not
-// words, URLs, e-mail addresses or numbers.
-func secretShaped(s string) bool {
-	if len(s) < 20 || strings.Contains(s, "://") || strings.Contains(s, "@") {
-		return false
-	}
-	var lower, upper, digit, other bool
-	hex := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z':
-			lower = true
-			hex = hex && c <= 'f'
-		case c >= 'A' && c <= 'Z':
-			upper = true
-			hex = hex && c <= 'F'
-		case c >= '0' && c <= '9':
-			digit = true
-		case strings.IndexByte("+/=_-.", c) >= 0:
-			other = true
-			hex = false
-		default:
-			return false // spaces and punctuation: prose, not a token
-		}
-	}
-	if !digit && !(upper && lower && other) {
-		return false
-	}
-	classes := 0
-	for _, b := range []bool{lower, upper, digit, other} {
-		if b {
-			classes++
-		}
-	}
-	return classes >= 3 || hex && len(s) >= 32 || strings.HasSuffix(s, "=") && classes >= 2
-}
-
 // maskedPlaceholders lists fields of ext whose value is a mask (this server's
 // or the cloud's asterisks): writing it back would replace the stored secret.
 func maskedPlaceholders(m map[string]any) []string {
 	var out []string
 	for _, k := range sortedKeys(m) {
-		if s, ok := m[k].(string); ok && (isStars(s) || isMaskText(s)) {
+		if s, ok := m[k].(string); ok && redact.IsMasked(s) {
 			out = append(out, k)
 		}
 	}
@@ -259,7 +183,7 @@ func secretValues(ext map[string]any, tpl *tcb.UserKeyTemplate) []string {
 	var out []string
 	for k, v := range ext {
 		typ, known := declared[k]
-		if s, ok := v.(string); ok && (known && tcb.SecretFieldType(typ) || !known && looksSecret(k, v)) {
+		if s, ok := v.(string); ok && (known && tcb.SecretFieldType(typ) || !known && redact.LooksSecret(k, v)) {
 			out = append(out, s)
 		}
 	}
@@ -307,7 +231,7 @@ func withholdExtFields(ext map[string]any, tpl *tcb.UserKeyTemplate, found *[]st
 	out := make(map[string]any, len(ext))
 	for k, v := range ext {
 		typ, known := declared[k]
-		secret := known && tcb.SecretFieldType(typ) || !known && looksSecret(k, v)
+		secret := known && tcb.SecretFieldType(typ) || !known && redact.LooksSecret(k, v)
 		switch {
 		case isBlank(v):
 			out[k] = v
