@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -68,25 +67,11 @@ type Config struct {
 }
 
 // RetryPolicy bounds the retries of calls that were rejected before execution.
-type RetryPolicy struct {
-	MaxAttempts int           // total attempts including the first; zero means 4
-	BaseDelay   time.Duration // zero means 200 ms
-	MaxDelay    time.Duration // zero means 3 s
-}
+type RetryPolicy = cloud.RetryPolicy
 
-// withDefaults fills the zero fields: 4 attempts, 200 ms doubling to 3 s.
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 200 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 3 * time.Second
-	}
-	return p
-}
+// DefaultRetry fills the zero fields of both CloudBase clients' policies:
+// 4 attempts, 200 ms doubling to 3 s.
+var DefaultRetry = RetryPolicy{MaxAttempts: 4, BaseDelay: 200 * time.Millisecond, MaxDelay: 3 * time.Second}
 
 // Client calls the tcb API. It is safe for concurrent use.
 type Client struct {
@@ -110,7 +95,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	cfg.Retry = cfg.Retry.withDefaults()
+	cfg.Retry = cfg.Retry.WithDefaults(DefaultRetry)
 	endpoint := cfg.Endpoint
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
@@ -242,7 +227,7 @@ func (c *Client) Call(ctx context.Context, action string, params any, out any, m
 		if attempt >= c.cfg.Retry.MaxAttempts {
 			return lastErr
 		}
-		wait := backoff(c.cfg.Retry, attempt)
+		wait := c.cfg.Retry.Backoff(attempt)
 		if c.cfg.OnRetry != nil {
 			c.cfg.OnRetry(ctx, action, attempt, wait, err)
 		}
@@ -335,13 +320,4 @@ func (c *Client) signer(cred Credential) (*common.Client, error) {
 	}
 	c.signers[cred] = s
 	return s, nil
-}
-
-func backoff(p RetryPolicy, attempt int) time.Duration {
-	d := p.BaseDelay << (attempt - 1)
-	if d > p.MaxDelay || d <= 0 {
-		d = p.MaxDelay
-	}
-	// Full jitter in [d/2, d): spreads retries of concurrent callers.
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }

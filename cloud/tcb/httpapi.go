@@ -97,7 +97,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTPClient, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	cfg.Retry = cfg.Retry.withDefaults()
+	cfg.Retry = cfg.Retry.WithDefaults(DefaultRetry)
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
@@ -270,7 +270,7 @@ func (c *HTTPClient) Do(ctx context.Context, req HTTPRequest) (*HTTPResponse, er
 
 // wait sleeps before retry attempt+1; it returns the error to report if ctx ends first.
 func (c *HTTPClient) wait(ctx context.Context, what string, attempt int, cause error) error {
-	d := backoff(c.cfg.Retry, attempt)
+	d := c.cfg.Retry.Backoff(attempt)
 	if c.cfg.OnRetry != nil {
 		c.cfg.OnRetry(ctx, what, attempt, d, cause)
 	}

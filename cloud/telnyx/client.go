@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/http/httptrace"
@@ -47,15 +46,14 @@ type Config struct {
 	OnRetry func(ctx context.Context, op string, attempt int, wait time.Duration, err error)
 }
 
-// RetryPolicy bounds retries. The SDK's defaults: 3 attempts, 0.5 s doubling to 8 s.
-type RetryPolicy struct {
-	MaxAttempts int           // total attempts including the first; zero means 3
-	BaseDelay   time.Duration // zero means 500 ms
-	MaxDelay    time.Duration // zero means 8 s
-	// MaxRetryAfter is the longest Retry-After honoured; a longer one ends the
-	// call with the 429 (and the wait in its hint). Zero means 30 s.
-	MaxRetryAfter time.Duration
-}
+// RetryPolicy bounds retries. A Retry-After longer than MaxRetryAfter ends
+// the call with the 429 (and the wait in its hint).
+type RetryPolicy = cloud.RetryPolicy
+
+// DefaultRetry fills a policy's zero fields: the SDK's 3 attempts, 0.5 s
+// doubling to 8 s, and Retry-After honoured up to 30 s.
+var DefaultRetry = RetryPolicy{MaxAttempts: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second,
+	MaxRetryAfter: 30 * time.Second}
 
 // Client calls the Telnyx v2 API. It is safe for concurrent use.
 type Client struct {
@@ -71,18 +69,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	if cfg.Retry.MaxAttempts <= 0 {
-		cfg.Retry.MaxAttempts = 3
-	}
-	if cfg.Retry.BaseDelay <= 0 {
-		cfg.Retry.BaseDelay = 500 * time.Millisecond
-	}
-	if cfg.Retry.MaxDelay <= 0 {
-		cfg.Retry.MaxDelay = 8 * time.Second
-	}
-	if cfg.Retry.MaxRetryAfter <= 0 {
-		cfg.Retry.MaxRetryAfter = 30 * time.Second
-	}
+	cfg.Retry = cfg.Retry.WithDefaults(DefaultRetry)
 	endpoint := strings.TrimRight(cfg.Endpoint, "/")
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
@@ -227,7 +214,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			return nil, err
 		}
 		if wait <= 0 {
-			wait = backoff(c.cfg.Retry, attempt)
+			wait = c.cfg.Retry.Backoff(attempt)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return nil, err // no time left to wait: report the answer we have
@@ -385,15 +372,6 @@ func preview(r *request, u string, payload []byte) DryRunRequest {
 		}
 	}
 	return p
-}
-
-func backoff(p RetryPolicy, attempt int) time.Duration {
-	d := p.BaseDelay << (attempt - 1)
-	if d > p.MaxDelay || d <= 0 {
-		d = p.MaxDelay
-	}
-	// Jitter in [0.75d, d], as the SDK does: spreads retries of concurrent callers.
-	return d - time.Duration(rand.Int64N(int64(d/4)+1))
 }
 
 // decodeRecord decodes a single-record answer. Most operations wrap the record
