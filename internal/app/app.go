@@ -42,6 +42,7 @@ type App struct {
 	safety       *safety // the operator's guards (safety.go)
 	mintedTokens *mintedTokens
 	credentials  tcb.CredentialProvider // the server's own Tencent Cloud key pair (credentials.go)
+	writeScope   string                 // the OAuth scope mutating tools need (oauth.go)
 	stop         []func()
 }
 

@@ -95,7 +95,7 @@ func secretsDir(cfgDir string) *secretfile.Dir {
 // safetyOptions adds the guard middleware (read-only second check, dry run,
 // confirmation, audit log, client warnings) and the capabilities it uses.
 func (a *App) safetyOptions() []server.ServerOption {
-	opts := []server.ServerOption{server.WithToolHandlerMiddleware(a.guard)}
+	opts := []server.ServerOption{server.WithToolHandlerMiddleware(a.guard), server.WithToolFilter(a.scopeFilter)}
 	if a.Config.ConfirmDestructive && !a.Config.DryRun && !a.Config.ReadOnly {
 		opts = append(opts, server.WithElicitation())
 	}

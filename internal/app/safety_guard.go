@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/oauth"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
@@ -31,6 +32,9 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		start := time.Now()
 		if a.Config.ReadOnly { // selectTools left such tools out; a second lock costs nothing
 			return mcp.NewToolResultError(t.Spec.Name + ": refused: the server runs with --read-only"), nil
+		}
+		if res := a.scopeRefusal(ctx, t); res != nil {
+			return res, nil
 		}
 		// The secrets the user typed (schema writeOnly fields, template
 		// password fields) are withheld from the audit line, the question,
@@ -216,10 +220,11 @@ func (a *App) record(ctx context.Context, c call, outcome audit.Outcome, reqID, 
 	args := c.red.JSON(mustJSON(c.shown))
 	msg = c.red.String(msg)
 	session, client := sessionAndClient(ctx)
+	who, _ := oauth.FromContext(ctx)
 	if len(msg) > 2000 {
 		msg = msg[:2000] + "…"
 	}
-	err := a.safety.audit.Append(audit.Entry{Time: start, Session: session, Client: client, Tool: t.Spec.Name,
+	err := a.safety.audit.Append(audit.Entry{Time: start, Session: session, Client: client, Subject: who.Subject, Issuer: who.Issuer, Tool: t.Spec.Name,
 		Arguments: args, Outcome: outcome, RequestID: reqID, Error: msg,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000})
 	if err != nil {

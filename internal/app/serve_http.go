@@ -21,7 +21,15 @@ func (a *App) serveHTTP(ctx context.Context) error {
 // --addr; the caller Serves it. Tests use it to learn the bound URL.
 func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	cfg := a.Config
-	warning, err := httpserve.CheckBind(cfg.Addr, cfg.HTTPToken, cfg.AllowUnauthenticated)
+	auth, routes, err := a.oauthOptions()
+	if err != nil {
+		return nil, err
+	}
+	authenticated := cfg.HTTPToken
+	if auth != nil {
+		authenticated = "oauth" // access tokens authenticate every call
+	}
+	warning, err := httpserve.CheckBind(cfg.Addr, authenticated, cfg.AllowUnauthenticated)
 	if err != nil {
 		return nil, err
 	}
@@ -31,8 +39,8 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	hs, err := httpserve.New(a.MCP, httpserve.Options{
 		Transport: cfg.Transport, Addr: cfg.Addr, Token: cfg.HTTPToken, AllowedOrigins: cfg.AllowedOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless, ShutdownTimeout: cfg.ShutdownTimeout,
-		DrainDelay: cfg.DrainDelay,
-		Redactor:   a.Redactor, Log: a.Log,
+		DrainDelay: cfg.DrainDelay, Auth: auth, Routes: routes,
+		Redactor: a.Redactor, Log: a.Log,
 	})
 	if err != nil {
 		return nil, err
@@ -40,7 +48,7 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	if err := hs.Listen(); err != nil {
 		return nil, err
 	}
-	a.Log.Info().Str("transport", cfg.Transport).Str("url", hs.URL()).Bool("token_required", cfg.HTTPToken != "").
+	a.Log.Info().Str("transport", cfg.Transport).Str("url", hs.URL()).Bool("token_required", cfg.HTTPToken != "").Bool("oauth", auth != nil).
 		Bool("stateless", cfg.Stateless).Int("tools", len(a.Tools)).Msg("serving MCP over HTTP")
 	return hs, nil
 }

@@ -39,9 +39,12 @@ const MaxArgumentBytes = 16 << 10
 
 // Entry is one audit line.
 type Entry struct {
-	Time      time.Time       `json:"time"`
-	Session   string          `json:"session,omitempty"`
-	Client    string          `json:"client,omitempty"`
+	Time    time.Time `json:"time"`
+	Session string    `json:"session,omitempty"`
+	Client  string    `json:"client,omitempty"`
+	// Subject and Issuer name the signed-in caller (OAuth access token).
+	Subject   string          `json:"sub,omitempty"`
+	Issuer    string          `json:"iss,omitempty"`
 	Tool      string          `json:"tool"`
 	Arguments json.RawMessage `json:"arguments"`
 	Outcome   Outcome         `json:"outcome"`

@@ -38,6 +38,11 @@ type Options struct {
 	SessionIdleTTL    time.Duration // stateful sessions without activity are dropped; default 1 h
 	KeepAlive         time.Duration // ping on open streams, for proxies that cut idle ones; default 25 s
 
+	// Auth, when set, replaces the bearer-token check (OAuth access tokens);
+	// Routes are extra unauthenticated endpoints (its metadata).
+	Auth   func(http.Handler) http.Handler
+	Routes map[string]http.Handler
+
 	Redactor *redact.Redactor // required: client-sent secrets are registered with it
 	Log      zerolog.Logger
 }
@@ -75,8 +80,15 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/healthz", liveness())
 	mux.Handle("/readyz", readiness(&s.unready))
+	for path, h := range o.Routes {
+		mux.Handle(path, h)
+	}
+	auth := func(h http.Handler) http.Handler { return requireToken(o.Token, o.Log, h) }
+	if o.Auth != nil {
+		auth = o.Auth
+	}
 	protect := func(h http.Handler) http.Handler {
-		return requireToken(o.Token, o.Log, readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Redactor, h)))
+		return auth(readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Redactor, h)))
 	}
 	switch o.Transport {
 	case "http":

@@ -1,0 +1,162 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testidp"
+)
+
+// The whole server signed in through a real OpenID provider: a read-scope
+// token sees and may call only the tools that change nothing, a write-scope
+// token may change things and the audit log names its subject and issuer;
+// no token gets 401 pointing at the resource metadata. The token never
+// reaches the cloud (the sandbox sees only the server's own signature).
+func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Config{Accounts: accounts[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	sbURL, sbDone, err := sb.Listen(sctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); <-sbDone })
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	resource := "http://" + addr + "/mcp"
+	idp := testidp.New(t, testidp.Options{Clients: []testidp.Client{
+		{ID: "reader", Secret: "reader-secret", Scopes: []string{"cloudops:read"}, Audience: []string{resource}},
+		{ID: "writer", Secret: "writer-secret", Scopes: []string{"cloudops:read", "cloudops:write"}, Audience: []string{resource}},
+	}})
+	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
+	env := map[string]string{"TENCENTCLOUD_SECRETID": accounts[0].SecretID, "TENCENTCLOUD_SECRETKEY": accounts[0].SecretKey,
+		"TENCENTCLOUD_TCB_ENVID": accounts[0].EnvID}
+	cfg, err := config.Parse([]string{"--transport", "http", "--addr", addr, "--tcb-endpoint", sbURL,
+		"--oauth-issuer", idp.Issuer, "--oauth-resource", resource, "--audit-log", auditFile},
+		func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &testenv.SyncBuffer{}
+	a, err := app.New(context.Background(), cfg, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	hs, err := a.ListenHTTP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	hctx, stop := context.WithCancel(context.Background())
+	go func() { served <- hs.Serve(hctx) }()
+	t.Cleanup(func() { stop(); <-served })
+
+	connect := func(token string) *client.Client {
+		c, err := client.NewStreamableHttpClient(resource, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		init := mcp.InitializeRequest{}
+		init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+		init.Params.ClientInfo = mcp.Implementation{Name: "oauth-test", Version: "1"}
+		if _, err := c.Initialize(context.Background(), init); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	names := func(c *client.Client) []string {
+		res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, tl := range res.Tools {
+			out = append(out, tl.Name)
+		}
+		return out
+	}
+	modify := map[string]any{"Id": accounts[0].EnvID, "MaxDevice": 7}
+
+	readToken, writeToken := idp.Token("reader"), idp.Token("writer")
+	reader, writer := connect(readToken), connect(writeToken)
+	readList, writeList := names(reader), names(writer)
+	if !slices.Contains(readList, "cloudbase_describe_client") || slices.Contains(readList, "cloudbase_modify_client") {
+		t.Errorf("read scope catalogue: %v", readList)
+	}
+	if !slices.Contains(writeList, "cloudbase_modify_client") || len(writeList) <= len(readList) {
+		t.Errorf("write scope catalogue (%d tools) vs read (%d)", len(writeList), len(readList))
+	}
+	res, raw, err := callTool(reader, "cloudbase_describe_client", map[string]any{"Id": accounts[0].EnvID})
+	if err != nil || res.IsError {
+		t.Errorf("read scope, read tool: %v %s", err, raw)
+	}
+	res, raw, err = callTool(reader, "cloudbase_modify_client", modify)
+	if err == nil && (!res.IsError || !strings.Contains(raw, "cloudops:write")) {
+		t.Errorf("read scope called a write tool: %s", raw)
+	}
+	if n := sb.Count("ModifyClient"); n != 0 {
+		t.Fatalf("a read-scope token changed something: %d ModifyClient", n)
+	}
+	res, raw, err = callTool(writer, "cloudbase_modify_client", modify)
+	if err != nil || res.IsError || sb.Count("ModifyClient") != 1 {
+		t.Fatalf("write scope, write tool: %v %s", err, raw)
+	}
+	line, _ := os.ReadFile(auditFile)
+	if want := fmt.Sprintf(`"sub":"service:writer","iss":%q`, idp.Issuer); !strings.Contains(string(line), want) {
+		t.Errorf("audit line does not name the caller (%s): %s", want, line)
+	}
+
+	// No token: 401 pointing at the metadata, which names the issuer.
+	r, err := http.Post(resource, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	md := "http://" + addr + "/.well-known/oauth-protected-resource/mcp"
+	if r.StatusCode != 401 || r.Header.Get("WWW-Authenticate") != `Bearer resource_metadata="`+md+`"` {
+		t.Errorf("no token: %d %q", r.StatusCode, r.Header.Get("WWW-Authenticate"))
+	}
+	m, err := http.Get(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(m.Body)
+	m.Body.Close()
+	if m.StatusCode != 200 || !strings.Contains(buf.String(), idp.Issuer) {
+		t.Errorf("metadata: %d %s", m.StatusCode, buf.String())
+	}
+	for _, tok := range []string{readToken, writeToken} {
+		if strings.Contains(logs.String(), tok) || strings.Contains(string(line), tok) {
+			t.Error("an access token reached the logs or the audit log")
+		}
+	}
+}
