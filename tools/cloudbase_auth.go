@@ -144,8 +144,8 @@ func (in *modifyClientInput) Validate() error {
 }
 
 type clientChange struct {
-	Before  tcb.ClientConfig `json:"Before"`
-	After   tcb.ClientConfig `json:"After"`
+	Before    tcb.ClientConfig `json:"Before"`
+	After     tcb.ClientConfig `json:"After"`
 	Changed   bool             `json:"Changed"`
 	RequestId string           `json:"RequestId"`
 }
