@@ -272,7 +272,7 @@ func TestHTTPToolErrorsCarryCodeMessageRequestIDAndHint(t *testing.T) {
 	e.FastHTTPRetries()
 	// Business format ({"Response":{"Error":…}}).
 	msg := e.Err("cloudbase_query_records", map[string]any{"datasource": "nope"})
-	for _, want := range []string{"HTTP 404 ResourceNotFound", "data model nope does not exist", "RequestId: ", "check the id"} {
+	for _, want := range []string{"HTTP 404 ResourceNotFound", "data model nope does not exist", "RequestId: ", "The data models in prod are: orders, sys_user, todo"} {
 		if !strings.Contains(msg, want) {
 			t.Fatalf("unknown model: %q lacks %q", msg, want)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
@@ -122,5 +123,16 @@ type adviceError struct {
 	advice string
 }
 
-func (e *adviceError) Error() string { return e.err.Error() + ". " + e.advice }
+func (e *adviceError) Error() string { return e.err.Error() }
 func (e *adviceError) Unwrap() error { return e.err }
+
+// Hint implements cloud.Hinter: the cloud error's own hint, then the advice.
+func (e *adviceError) Hint() string {
+	var h cloud.Hinter
+	if errors.As(e.err, &h) {
+		if hint := h.Hint(); hint != "" {
+			return strings.TrimSuffix(hint, ".") + ". " + e.advice
+		}
+	}
+	return e.advice
+}

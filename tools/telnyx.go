@@ -58,6 +58,9 @@ func telnyxAdvice(s Spec, lister string, err error) error {
 		return err
 	case errors.As(err, &apiErr) && apiErr.Status == 404 && lister != "":
 		return fmt.Errorf("%w (%s lists them)", err, lister)
+	case errors.As(err, &apiErr) && apiErr.Status == 404 && s.Name == "telnyx_create_telephony_credential_token":
+		return fmt.Errorf("%w: this server has no tool that lists telephony credentials; the credential id is in the Telnyx portal "+
+			"(Voice > SIP Trunking > Credentials) or the answer of the API that created it", err)
 	}
 	return err
 }

@@ -54,13 +54,13 @@ func Hint(code string) string {
 	case code == "RequestLimitExceeded":
 		return "Rate limited; the server already retried with backoff. Wait a few seconds and try again."
 	case strings.HasPrefix(code, "ResourceNotFound"):
-		return "The environment or object does not exist: check the id (and the env id) with the matching list tool."
+		return "The environment or object does not exist."
 	case strings.HasPrefix(code, "LimitExceeded"):
 		return "A quota is reached: delete an unused object first."
 	case strings.HasPrefix(code, "InvalidParameter"), code == "MissingParameter", code == "UnknownParameter":
 		return "The cloud rejected an argument: fix the field named in the message."
 	case code == "InternalError":
-		return "The cloud failed internally; for a change, verify with the matching read tool before trying again."
+		return "The cloud failed internally; for a change, read the state back before trying again."
 	}
 	return ""
 }

@@ -169,7 +169,7 @@ func TestNotFoundAndExpiredCredential(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Status != 404 || apiErr.Errors[0].Code != "10005" || apiErr.RequestID == "" {
 		t.Fatalf("got %v, want 404 10005 with a request id", err)
 	}
-	if !strings.Contains(err.Error(), "list tool") {
+	if !strings.Contains(err.Error(), "No such record") {
 		t.Fatalf("404 without advice: %v", err)
 	}
 	_, err = c.CreateTelephonyCredentialToken(ctx, sandbox.TelnyxExpiredCredentialID)

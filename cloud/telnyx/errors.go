@@ -104,7 +104,7 @@ func (e *APIError) Hint() string {
 	case s == http.StatusForbidden:
 		return "The API key lacks permission for this operation: use a key of a user allowed to manage account access"
 	case s == http.StatusNotFound:
-		return "No such record: check the id with the matching list tool"
+		return "No such record"
 	case s == http.StatusUnprocessableEntity || s == http.StatusBadRequest:
 		if len(e.Fields()) > 0 {
 			return "Fix the named field and try again"
