@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
@@ -16,7 +16,7 @@ import (
 var identityProviderTypes = []string{"OIDC", "OAUTH", "SAML", "WX_OPEN", "WX_MP", "WX_MICRO_APP", "WX_QRCODE_MICRO_APP",
 	"WX_CLOUDBASE_MICRO_APP", "WX_WORK_INTERNAL", "WX_WORK_AGENT", "WX_WORK_THIRD_PARTY", "WX_WORK_THIRD_PARTY_ASSOCIATION"}
 
-var providerIDRe = regexp.MustCompile(`^[a-z0-9]{2,32}$`)
+var providerIDRe = lazyre.New(`^[a-z0-9]{2,32}$`)
 
 func (p cbPrompts) completeProviderID(ctx context.Context, prefix string) ([]string, error) {
 	list, err := p.c().GetProviders(ctx)
@@ -233,7 +233,7 @@ func (p cbPrompts) renderEnableLoginMethods(ctx context.Context, a map[string]st
 }
 
 // clientIDRe accepts a client id; the env id names the default client.
-var clientIDRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+var clientIDRe = lazyre.New(`^[A-Za-z0-9_.-]{1,128}$`)
 
 func (p cbPrompts) reviewLoginSecurity() Spec {
 	return Spec{Name: "review_login_security", Title: "Review login security",

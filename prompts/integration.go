@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
-var authTypeCodeRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+var authTypeCodeRe = lazyre.New(`^[A-Za-z0-9_.-]{1,128}$`)
 
 func (p cbPrompts) completeTemplateCode(ctx context.Context, prefix string) ([]string, error) {
 	all, err := p.c().AllUserKeyTemplates(ctx, tcb.GetUserKeyTemplateListRequest{})

@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // maxAPIKeys is the documented api_key quota per environment.
 const maxAPIKeys = 5
 
-var keyNameRe = regexp.MustCompile(`^[^\x00-\x1f]{1,64}$`)
+var keyNameRe = lazyre.New(`^[^\x00-\x1f]{1,64}$`)
 
 func (p cbPrompts) apiKeys(ctx context.Context) ([]tcb.ApiKey, error) {
 	res, err := p.c().DescribeApiKeyList(ctx, &tcb.DescribeApiKeyListRequest{KeyType: "api_key", PageNumber: 1, PageSize: 100})
@@ -49,7 +49,7 @@ func (p cbPrompts) rotateAPIKey() Spec {
 	}
 }
 
-var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeFileChars = lazyre.New(`[^A-Za-z0-9._-]+`)
 
 func (p cbPrompts) renderRotateAPIKey(ctx context.Context, a map[string]string) (string, error) {
 	name := a["keyName"]

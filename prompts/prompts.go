@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -19,6 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
@@ -301,7 +301,7 @@ func httpsURL(v string) (string, error) {
 }
 
 // matching accepts values matching re, described by rule.
-func matching(re *regexp.Regexp, rule string) func(string) (string, error) {
+func matching(re *lazyre.Regexp, rule string) func(string) (string, error) {
 	return func(v string) (string, error) {
 		if !re.MatchString(v) {
 			return "", fmt.Errorf("must be %s (got %q)", rule, short(v))

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"unicode/utf8"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
@@ -27,8 +27,8 @@ const (
 )
 
 var (
-	selectRE  = regexp.MustCompile(`^\s*[A-Za-z_][A-Za-z0-9_]*\s*(,\s*[A-Za-z_][A-Za-z0-9_]*\s*)*$`)
-	orderByRE = regexp.MustCompile(`^\s*[A-Za-z_][A-Za-z0-9_]*(\s+(asc|desc))?\s*(,\s*[A-Za-z_][A-Za-z0-9_]*(\s+(asc|desc))?\s*)*$`)
+	selectRE  = lazyre.New(`^\s*[A-Za-z_][A-Za-z0-9_]*\s*(,\s*[A-Za-z_][A-Za-z0-9_]*\s*)*$`)
+	orderByRE = lazyre.New(`^\s*[A-Za-z_][A-Za-z0-9_]*(\s+(asc|desc))?\s*(,\s*[A-Za-z_][A-Za-z0-9_]*(\s+(asc|desc))?\s*)*$`)
 )
 
 func cloudbaseHTTPToolset(d *Deps) *Toolset {

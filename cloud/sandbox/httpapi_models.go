@@ -5,9 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // The data-model list of the HTTP API: GET /v1/model/datasource/<prod|pre>/schemaList
@@ -17,7 +18,7 @@ import (
 
 const modelsPrefix = "/v1/model/datasource/"
 
-var schemaListRE = regexp.MustCompile(`^(prod|pre)/schemaList$`)
+var schemaListRE = lazyre.New(`^(prod|pre)/schemaList$`)
 
 // dataSourceInfo is one entry of data.DataSourceRelationInfoList.
 type dataSourceInfo struct {

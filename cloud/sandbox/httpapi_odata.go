@@ -6,11 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // The data-model records API: /weda/odata/v1/<prod|pre>/<datasource> with
@@ -47,8 +48,8 @@ const (
 )
 
 var (
-	odataPathRE = regexp.MustCompile(`^(prod|pre)/([A-Za-z][A-Za-z0-9_]{0,63})(?:\('((?:[^']|'')*)'\))?$`)
-	recordIDRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	odataPathRE = lazyre.New(`^(prod|pre)/([A-Za-z][A-Za-z0-9_]{0,63})(?:\('((?:[^']|'')*)'\))?$`)
+	recordIDRE  = lazyre.New(`^[A-Za-z0-9_-]{1,64}$`)
 	systemField = map[string]string{"_id": "string", "createdAt": "number", "updatedAt": "number"}
 )
 

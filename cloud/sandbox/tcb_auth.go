@@ -4,10 +4,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // AuthState is an environment's login configuration, clients, identity
@@ -29,7 +30,7 @@ const (
 	maxApiKeys   = 5
 )
 
-var providerIDPattern = regexp.MustCompile(`^[a-z0-9]{2,32}$`)
+var providerIDPattern = lazyre.New(`^[a-z0-9]{2,32}$`)
 
 func (s *Server) registerAuth() {
 	s.actions["DescribeLoginConfig"] = action{fn: describeLoginConfig}

@@ -4,10 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // IntegrationState holds an environment's integration templates and
@@ -33,7 +34,7 @@ type storedUserKey struct {
 // maskedValue is what reads without NeedPwd show for a sensitive field.
 const maskedValue = "******"
 
-var keyIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var keyIDPattern = lazyre.New(`^[A-Za-z0-9_-]{1,64}$`)
 
 func (s *Server) registerIntegration() {
 	s.actions["GetUserKeyTemplateList"] = action{fn: getUserKeyTemplateList}

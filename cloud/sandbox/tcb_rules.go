@@ -2,8 +2,9 @@ package sandbox
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // Documented rules the cloud enforces (seed: cloudbase-login-config), written
@@ -18,7 +19,7 @@ const maxSamlMetadata = 10 * 1024
 
 const verificationCodeVar = "{{.VerificationCode}}"
 
-var forbiddenInTemplate = regexp.MustCompile(`(?i)<\s*script|javascript\s*:|\bonclick\s*=|\bonload\s*=|<\s*iframe|<\s*link\b|expression\s*\(|url\s*\(`)
+var forbiddenInTemplate = lazyre.New(`(?i)<\s*script|javascript\s*:|\bonclick\s*=|\bonload\s*=|<\s*iframe|<\s*link\b|expression\s*\(|url\s*\(`)
 
 // emailTemplateProblem says what is wrong with one HTML template, or "".
 func emailTemplateProblem(html string) string {

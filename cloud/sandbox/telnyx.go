@@ -8,10 +8,11 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // The Telnyx v2 account access API under /v2: bearer key, the {"errors":[...]}
@@ -104,7 +105,7 @@ func tnxInvalidUUID(id string) *telnyxErr {
 		Detail: fmt.Sprintf("%q is not a valid UUID.", id), Source: tnxErrorSource{Parameter: "id"}}}}
 }
 
-var tnxUUIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var tnxUUIDPattern = lazyre.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func tnxInvalidField(pointer, title, detail string) tnxErrorItem {
 	return tnxErrorItem{Code: tnxCodeBadRequest, Title: title, Detail: detail, Source: tnxErrorSource{Pointer: pointer}}

@@ -7,11 +7,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 var (
-	tnxCountryCodePattern = regexp.MustCompile(`^[A-Z]{2}$`)
-	tnxUsZIPPattern       = regexp.MustCompile(`^\d{5}(-\d{4})?$`)
+	tnxCountryCodePattern = lazyre.New(`^[A-Z]{2}$`)
+	tnxUsZIPPattern       = lazyre.New(`^\d{5}(-\d{4})?$`)
 	tnxE164Pattern        = regexp.MustCompile(`^\+[1-9]\d{6,14}$`)
 )
 

@@ -4,12 +4,13 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
-var tnxShortNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var tnxShortNamePattern = lazyre.New(`^[A-Za-z0-9_-]+$`)
 
 // tnxFingerprintBytes is the digest length of each fingerprint algorithm.
 var tnxFingerprintBytes = map[string]int{"sha1": 20, "sha256": 32, "sha384": 48, "sha512": 64}

@@ -8,15 +8,16 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // Integration secrets (write-only values) and telephony credential tokens.
 
-var tnxIdentifierPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+var tnxIdentifierPattern = lazyre.New(`^[A-Za-z0-9_.-]+$`)
 
 // tnxTelephonyTokenLifetime is how long a telephony access token is valid.
 const tnxTelephonyTokenLifetime = 24 * time.Hour

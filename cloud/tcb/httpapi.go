@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 const (
@@ -86,7 +86,7 @@ type cachedToken struct {
 }
 
 // envLabel is what an env id must look like to become the first label of a host name.
-var envLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+var envLabel = lazyre.New(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
 // NewHTTP validates cfg and returns a client. Missing credentials are not an
 // error here: calls fail with ErrNoCredentials so the server can still start.

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // MaxPathLen bounds a request path.
@@ -14,11 +15,11 @@ const MaxPathLen = 1024
 // pathChars are RFC 3986 path characters (pchar and '/'): enough for every
 // CloudBase API, including OData keys like todo('id'); nothing that could end
 // the path (?, #), change the host (\) or hide in whitespace.
-var pathChars = regexp.MustCompile(`^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$`)
+var pathChars = lazyre.New(`^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$`)
 
 // tokenPaths mint tokens: the server manages the one it uses and never lets a
 // caller obtain another one.
-var tokenPaths = regexp.MustCompile(`(?i)^/auth/v[0-9]+/token(/|$)`)
+var tokenPaths = lazyre.New(`(?i)^/auth/v[0-9]+/token(/|$)`)
 
 // CheckPath refuses a path that could leave the environment's host or API
 // root: a scheme or host, '..' or '.' segments (also percent-encoded), encoded

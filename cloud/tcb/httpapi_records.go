@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // Data-model records over the HTTP API: GET /weda/odata/v1/<prod|pre>/<datasource>
@@ -16,7 +17,7 @@ import (
 // DatasourcePattern is what a data model identifier looks like.
 const DatasourcePattern = `^[A-Za-z][A-Za-z0-9_]{0,63}$`
 
-var datasourceRE = regexp.MustCompile(DatasourcePattern)
+var datasourceRE = lazyre.New(DatasourcePattern)
 
 // RecordQuery selects records of one data model.
 type RecordQuery struct {

@@ -2,8 +2,9 @@ package tcb
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // Documented rules both the tools (before calling) and the sandbox (as the
@@ -12,7 +13,7 @@ import (
 // VerificationCodeVar must appear in every email template.
 const VerificationCodeVar = "{{.VerificationCode}}"
 
-var forbiddenTemplate = regexp.MustCompile(`(?i)<\s*script|javascript\s*:|\bonclick\s*=|\bonload\s*=|<\s*iframe|<\s*link\b|expression\s*\(|url\s*\(`)
+var forbiddenTemplate = lazyre.New(`(?i)<\s*script|javascript\s*:|\bonclick\s*=|\bonload\s*=|<\s*iframe|<\s*link\b|expression\s*\(|url\s*\(`)
 
 // CheckEmailTemplate reports what is wrong with one HTML email template, or nil.
 func CheckEmailTemplate(html string) error {

@@ -13,15 +13,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
 // NamePattern is what a deliverTo name must match: one plain file name, so
 // no name can point outside the folder.
 const NamePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`
 
-var nameRE = regexp.MustCompile(NamePattern)
+var nameRE = lazyre.New(NamePattern)
 
 // Errors a caller can report as an input problem.
 var (

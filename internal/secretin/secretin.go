@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
 
@@ -45,7 +46,7 @@ func (r Ref) Kind() string {
 // EnvPattern is what an env reference must match.
 const EnvPattern = `^[A-Za-z_][A-Za-z0-9_]{0,127}$`
 
-var envRE = regexp.MustCompile(EnvPattern)
+var envRE = lazyre.New(EnvPattern)
 
 // Schema is the JSON schema of a reference, the second branch of every
 // secret field's anyOf.
@@ -116,7 +117,7 @@ func (p Purpose) FileHint() string {
 	if len(parts) > 0 {
 		name = parts[len(parts)-1] + "-" + name
 	}
-	name = regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(name, "-")
+	name = lazyre.New(`[^A-Za-z0-9._-]+`).ReplaceAllString(name, "-")
 	return strings.Trim(name, "-.")
 }
 
