@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 var (
 	tnxCountryCodePattern = lazyre.New(`^[A-Z]{2}$`)
 	tnxUsZIPPattern       = lazyre.New(`^\d{5}(-\d{4})?$`)
-	tnxE164Pattern        = regexp.MustCompile(`^\+[1-9]\d{6,14}$`)
+	tnxE164Pattern        = lazyre.New(`^\+[1-9]\d{6,14}$`)
 )
 
 // tnxUsZIPs lets validation fill in city and state for a few real ZIP codes.
