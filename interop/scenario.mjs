@@ -34,7 +34,7 @@ export async function runScenario(t, client) {
     const maxDevice = 1 + Math.floor(Math.random() * 50);
     const res = await client.callTool({ name: 'cloudbase_modify_client', arguments: { Id: ENV_ID, MaxDevice: maxDevice } });
     assert.ok(!res.isError, text(res));
-    assert.equal(res.structuredContent.Client.MaxDevice, maxDevice);
+    assert.equal(res.structuredContent.After.MaxDevice, maxDevice);
     const after = await client.callTool({ name: 'cloudbase_describe_client', arguments: { Id: ENV_ID } });
     assert.equal(after.structuredContent.MaxDevice, maxDevice);
   });
