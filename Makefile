@@ -2,18 +2,31 @@
 GO      ?= go
 BIN     := bin/cloudops-mcp
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/app.Version=$(VERSION)
+LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/version.Version=$(VERSION)
 
-.PHONY: build run test vet fmt snaps docs bench fuzz load check interop
+.PHONY: build install run prereqs test vet fmt snaps docs bench fuzz load check interop
 
+# -v names each package as it compiles: silent on a warm cache, progress on
+# the first (cold) build, which takes a couple of minutes.
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+	$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# Install where a shell finds it: $GOBIN if set, else ~/.local/bin
+# (override with INSTALL_DIR=...). Or, without a checkout:
+#   go install github.com/cloudops-mcp/cloudops-mcp@latest
+INSTALL_DIR ?= $(or $(shell $(GO) env GOBIN),$(HOME)/.local/bin)
+install:
+	@mkdir -p "$(INSTALL_DIR)"
+	$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o "$(INSTALL_DIR)/cloudops-mcp" .
+	@echo "installed $(INSTALL_DIR)/cloudops-mcp" >&2
+	@case ":$$PATH:" in *":$(INSTALL_DIR):"*) ;; *) echo "note: $(INSTALL_DIR) is not on PATH; add it: export PATH=\"$(INSTALL_DIR):\$$PATH\"" >&2;; esac
 
 # The server on the offline sandbox, over stdio. Connect an IDE with the
 # command printed on stderr, or pipe JSON-RPC into it.
 # stdout carries only the protocol: make echoes nothing, the build talks on stderr.
 run:
-	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) . >&2
+	@test -x $(BIN) || echo "cloudops-mcp: first build: compiling the dependencies takes about two minutes (packages are listed as they compile)..." >&2
+	@$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) . >&2
 	@echo "cloudops-mcp: serving MCP over stdio on the offline sandbox." >&2
 	@echo "  IDE config: command \"$(CURDIR)/$(BIN)\", args [\"--sandbox\"]   (Ctrl-C to stop)" >&2
 	@exec ./$(BIN) --sandbox
@@ -24,7 +37,11 @@ vet:
 fmt:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
-test: fmt vet
+# Go (the go.mod version), Node.js >= 18 and npm, checked before anything runs.
+prereqs:
+	@.ci/prereqs $(GO)
+
+test: prereqs fmt vet
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory interop
 
@@ -33,7 +50,7 @@ test: fmt vet
 # Then the official CloudBase, Tencent Cloud and Telnyx Node SDKs drive
 # `cloudops-mcp sandbox`, every operation (docs/sandbox.md).
 # npm ci again whenever package-lock.json is newer than the installed tree.
-interop: build
+interop: prereqs build
 	@test interop/node_modules/.package-lock.json -nt interop/package-lock.json || npm ci --prefix interop --no-audit --no-fund
 	cd interop && CLOUDOPS_MCP_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 interop.test.mjs cloudbase-sdk.test.mjs tencentcloud-sdk.test.mjs telnyx-sdk.test.mjs
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/version"
 )
 
 func main() {
@@ -43,7 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return refuse(stderr, err)
 	}
 	if cfg.ShowVersion {
-		fmt.Fprintln(stdout, "cloudops-mcp", app.Version)
+		fmt.Fprintln(stdout, "cloudops-mcp", version.String())
 		return 0
 	}
 	a, err := app.New(ctx, cfg, stderr)

@@ -20,11 +20,12 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/version"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
-// Version is set at build time (-ldflags "-X .../internal/app.Version=...").
-var Version = "dev"
+// Version is the version reported to clients (internal/version: link-time, else build info).
+var Version = version.Short()
 
 // App is a built server, ready to serve on a transport.
 type App struct {
