@@ -24,7 +24,8 @@ func TestInstallPaths(t *testing.T) {
 			return exec.Command("make", "--no-print-directory", "install", "INSTALL_DIR="+dir)
 		}},
 		{"go install", func(dir string) *exec.Cmd {
-			c := exec.Command("go", "install", ".")
+			// -trimpath like make build, so both share the compiled packages.
+			c := exec.Command("go", "install", "-trimpath", ".")
 			c.Env = append(os.Environ(), "GOBIN="+dir)
 			return c
 		}},
