@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -55,7 +56,10 @@ func (in *modifyLoginConfigInput) Validate() error {
 }
 
 // apply returns the full configuration the API needs: current values, with
-// only what the caller passed changed.
+// only what the caller passed changed. A sub-object the caller passes is
+// merged field by field over the stored one: the API replaces a sub-object
+// whole, so {"MfaConfig":{"On":"TRUE"}} sent as given would drop the stored
+// Sms, Email and RequiredBindPhone.
 func (in *modifyLoginConfigInput) apply(cur tcb.LoginConfig) tcb.LoginConfig {
 	next := cur
 	next.RequestId = ""
@@ -68,16 +72,71 @@ func (in *modifyLoginConfigInput) apply(cur tcb.LoginConfig) tcb.LoginConfig {
 	set(&next.EmailLogin, in.EmailLogin)
 	set(&next.UserNameLogin, in.UserNameLogin)
 	set(&next.AnonymousLogin, in.AnonymousLogin)
-	if in.SmsVerificationConfig != nil {
-		next.SmsVerificationConfig = in.SmsVerificationConfig
+	if g := in.SmsVerificationConfig; g != nil {
+		m := tcb.SmsVerificationConfig{}
+		if cur.SmsVerificationConfig != nil {
+			m = *cur.SmsVerificationConfig
+		}
+		setStr(&m.Type, g.Type)
+		setStr(&m.Name, g.Name)
+		setStr(&m.Method, g.Method)
+		setPtr(&m.SmsDayLimit, g.SmsDayLimit)
+		next.SmsVerificationConfig = &m
 	}
-	if in.MfaConfig != nil {
-		next.MfaConfig = in.MfaConfig
+	if g := in.MfaConfig; g != nil {
+		m := tcb.MfaConfig{}
+		if cur.MfaConfig != nil {
+			m = *cur.MfaConfig
+		}
+		setStr(&m.On, g.On)
+		setStr(&m.Sms, g.Sms)
+		setStr(&m.Email, g.Email)
+		setStr(&m.RequiredBindPhone, g.RequiredBindPhone)
+		next.MfaConfig = &m
 	}
-	if in.PwdUpdateStrategy != nil {
-		next.PwdUpdateStrategy = in.PwdUpdateStrategy
+	if g := in.PwdUpdateStrategy; g != nil {
+		m := tcb.PwdUpdateStrategy{}
+		if cur.PwdUpdateStrategy != nil {
+			m = *cur.PwdUpdateStrategy
+		}
+		setPtr(&m.FirstLoginUpdate, g.FirstLoginUpdate)
+		setPtr(&m.PeriodUpdate, g.PeriodUpdate)
+		setPtr(&m.PeriodValue, g.PeriodValue)
+		setStr(&m.PeriodType, g.PeriodType)
+		next.PwdUpdateStrategy = &m
 	}
 	return next
+}
+
+func setStr(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func setPtr[T any](dst **T, v *T) {
+	if v != nil {
+		*dst = v
+	}
+}
+
+// checkMergedLoginConfig checks the cross-field rules on the configuration
+// as it will be after the merge, so a rule broken by a stored value is caught too.
+func checkMergedLoginConfig(next tcb.LoginConfig) error {
+	if p := next.PwdUpdateStrategy; p != nil && p.PeriodUpdate != nil && *p.PeriodUpdate {
+		if p.PeriodValue == nil || p.PeriodType == "" {
+			return Invalid("PwdUpdateStrategy: periodic password changes (PeriodUpdate true) need PeriodValue and PeriodType; "+
+				"after merging with the current policy they are %s and %s — give them", showOpt(p.PeriodValue), show(p.PeriodType))
+		}
+	}
+	return nil
+}
+
+func showOpt(v *int) string {
+	if v == nil {
+		return "(unset)"
+	}
+	return fmt.Sprint(*v)
 }
 
 type loginConfigChange struct {
@@ -91,7 +150,8 @@ type loginConfigChange struct {
 func modifyLoginConfig(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_modify_login_config", Title: "Modify login configuration", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change login methods, SMS, MFA or password policy. Pass only what should change: the server reads the current " +
-			"configuration, applies your fields, sends the full set, and returns before/after. Omitted switches keep their value.",
+			"configuration, applies your fields (inside SmsVerificationConfig, MfaConfig and PwdUpdateStrategy too: fields you leave out " +
+			"keep their value), sends the full set, and returns before/after.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_login_config",
 		Summarize: summarizeLoginConfig(d)},
 		func(ctx context.Context, in *modifyLoginConfigInput) (*loginConfigChange, error) {
@@ -101,6 +161,9 @@ func modifyLoginConfig(d *Deps) Tool {
 			}
 			before.RequestId = ""
 			next := in.apply(*before)
+			if err := checkMergedLoginConfig(next); err != nil {
+				return nil, err
+			}
 			if same(next, *before) {
 				return &loginConfigChange{Before: *before, After: *before}, nil
 			}
@@ -445,10 +508,16 @@ func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string
 				on = append(on, m.label)
 			}
 		}
+		// The sub-objects as they will be after the merge: what changes, and the whole merged result.
+		var in modifyLoginConfigInput
+		raw, _ := json.Marshal(args)
+		_ = json.Unmarshal(raw, &in)
+		merged := toJSONMap(in.apply(*cur))
 		for _, field := range []string{"SmsVerificationConfig", "MfaConfig", "PwdUpdateStrategy"} {
-			if v, ok := args[field]; ok {
-				if cs := changedFields(cur, map[string]any{field: v}); len(cs) > 0 {
-					changes = append(changes, "change "+describeChanges(cs))
+			if _, ok := args[field]; ok {
+				if cs := changedFields(cur, map[string]any{field: merged[field]}); len(cs) > 0 {
+					whole, _ := json.Marshal(merged[field])
+					changes = append(changes, "change "+describeChanges(cs)+" ("+field+" becomes "+string(whole)+")")
 				}
 			}
 		}

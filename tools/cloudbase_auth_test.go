@@ -196,3 +196,41 @@ func TestCreateAPIKeyRevealSecrets(t *testing.T) {
 		t.Fatal("own SecretKey in logs")
 	}
 }
+
+// The API replaces a sub-object whole; the tool promises "applies your
+// fields", so a partial sub-object is merged field by field over the stored
+// one, and the cross-field rules are checked on the merged result.
+func TestLoginConfigSubObjectsMergeFieldByField(t *testing.T) {
+	e := testenv.New(t)
+	e.OK("cloudbase_modify_login_config", map[string]any{"MfaConfig": map[string]any{"Sms": "TRUE", "RequiredBindPhone": "TRUE"}})
+	res := e.OK("cloudbase_modify_login_config", map[string]any{"MfaConfig": map[string]any{"On": "TRUE"}})
+	mfa := res["After"].(map[string]any)["MfaConfig"].(map[string]any)
+	if mfa["On"] != "TRUE" || mfa["Sms"] != "TRUE" || mfa["Email"] != "FALSE" || mfa["RequiredBindPhone"] != "TRUE" {
+		t.Fatalf(`{"MfaConfig":{"On":"TRUE"}} must keep the stored Sms, Email, RequiredBindPhone: %v`, mfa)
+	}
+	sms := e.OK("cloudbase_modify_login_config", map[string]any{"SmsVerificationConfig": map[string]any{"SmsDayLimit": 50}})
+	if c := sms["After"].(map[string]any)["SmsVerificationConfig"].(map[string]any); c["Type"] != "default" || c["SmsDayLimit"] != float64(50) {
+		t.Fatalf("SmsVerificationConfig merge: %v", c)
+	}
+
+	// Periodic rotation with no period: refused before anything is sent.
+	writes := e.App.Sandbox.Count("ModifyLoginConfig")
+	msg := e.Err("cloudbase_modify_login_config", map[string]any{"PwdUpdateStrategy": map[string]any{"PeriodUpdate": true}})
+	if !strings.Contains(msg, "PwdUpdateStrategy") || !strings.Contains(msg, "PeriodValue") || !strings.Contains(msg, "PeriodType") {
+		t.Fatalf("rotation without a period: %s", msg)
+	}
+	if e.App.Sandbox.Count("ModifyLoginConfig") != writes {
+		t.Fatal("an invalid merged policy was sent")
+	}
+	e.OK("cloudbase_modify_login_config", map[string]any{"PwdUpdateStrategy": map[string]any{"PeriodUpdate": true, "PeriodValue": 3, "PeriodType": "MONTH"}})
+	// {"PeriodUpdate":true} alone keeps the stored period; FirstLoginUpdate alone keeps all of it.
+	res = e.OK("cloudbase_modify_login_config", map[string]any{"PwdUpdateStrategy": map[string]any{"FirstLoginUpdate": true}})
+	pwd := res["After"].(map[string]any)["PwdUpdateStrategy"].(map[string]any)
+	if pwd["PeriodUpdate"] != true || pwd["PeriodValue"] != float64(3) || pwd["PeriodType"] != "MONTH" || pwd["FirstLoginUpdate"] != true {
+		t.Fatalf("PwdUpdateStrategy merge: %v", pwd)
+	}
+	got := e.OK("cloudbase_get_login_config", nil)
+	if testenv.JSON(got["PwdUpdateStrategy"]) != testenv.JSON(pwd) || testenv.JSON(got["MfaConfig"]) != testenv.JSON(mfa) {
+		t.Fatalf("stored config differs from the result: %v", got)
+	}
+}

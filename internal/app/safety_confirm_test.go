@@ -145,7 +145,7 @@ func TestConfirmationSummaries(t *testing.T) {
 		{"cloudbase_modify_login_config", map[string]any{"PhoneNumberLogin": false, "EmailLogin": false, "UserNameLogin": false},
 			[]string{"Disable phone SMS login, disable email login, disable username/password login for env " + env, "no login method remains on"}},
 		{"cloudbase_modify_login_config", map[string]any{"AnonymousLogin": true, "MfaConfig": map[string]any{"On": "TRUE"}},
-			[]string{`Enable anonymous login, change MfaConfig.On: "FALSE" → "TRUE" for env ` + env, "4 of 4 login methods remain on"}},
+			[]string{`Enable anonymous login, change MfaConfig.On: "FALSE" → "TRUE" (MfaConfig becomes {"Email":"FALSE","On":"TRUE","RequiredBindPhone":"FALSE","Sms":"FALSE"}) for env ` + env, "4 of 4 login methods remain on"}},
 		{"cloudbase_delete_provider", map[string]any{"Id": "github"},
 			[]string{`Delete identity provider github (OAUTH "GitHub", enabled) in env ` + env, "users can no longer sign in with it", "other providers stay enabled"}},
 		{"cloudbase_modify_provider", map[string]any{"Id": "google", "On": "FALSE"},
@@ -262,5 +262,23 @@ func TestConfirmationIsBoundToTheCall(t *testing.T) {
 	res := rawCall(t, e, "cloudbase_modify_login_config", args, map[string]any{"inputResponses": yes, "requestState": state})
 	if res["isError"] == true || e.App.Sandbox.Count("ModifyLoginConfig") != 1 {
 		t.Fatalf("the genuine answer was not taken: %v", res)
+	}
+}
+
+// The question shows a partial sub-object as it will be stored: merged over
+// the current one, not as the fragment the caller sent.
+func TestConfirmationShowsTheMergedLoginConfig(t *testing.T) {
+	base := testenv.New(t)
+	u := &user{}
+	e, _ := base.Connect(testenv.ClientOptions{Elicit: u.elicit})
+	u.answer(mcp.ElicitationResponseActionAccept, map[string]any{"confirm": true})
+	res := e.OK("cloudbase_modify_login_config", map[string]any{"MfaConfig": map[string]any{"On": "TRUE"}})
+	q := u.questions()
+	want := `MfaConfig becomes {"Email":"FALSE","On":"TRUE","RequiredBindPhone":"FALSE","Sms":"FALSE"}`
+	if len(q) != 1 || !strings.Contains(q[0], want) || !strings.Contains(q[0], "MfaConfig.On") {
+		t.Fatalf("asked %q, want the change and %s", q, want)
+	}
+	if got := testenv.JSON(res["After"].(map[string]any)["MfaConfig"]); got != `{"Email":"FALSE","On":"TRUE","RequiredBindPhone":"FALSE","Sms":"FALSE"}` {
+		t.Fatalf("stored: %s", got)
 	}
 }
