@@ -4,17 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
+	"github.com/cloudops-mcp/cloudops-mcp/review"
 )
 
 // identityProviderTypes are the provider types set up with a protocol
 // configuration (CUSTOM and EMAIL are configured with cloudbase_modify_provider).
-var identityProviderTypes = []string{"OIDC", "OAUTH", "SAML", "WX_OPEN", "WX_MP", "WX_MICRO_APP", "WX_QRCODE_MICRO_APP",
-	"WX_CLOUDBASE_MICRO_APP", "WX_WORK_INTERNAL", "WX_WORK_AGENT", "WX_WORK_THIRD_PARTY", "WX_WORK_THIRD_PARTY_ASSOCIATION"}
+var identityProviderTypes = slices.DeleteFunc(slices.Clone(tcb.ProviderTypes), func(t string) bool { return t == "CUSTOM" || t == "EMAIL" })
 
 var providerIDRe = lazyre.New(`^[a-z0-9]{2,32}$`)
 
@@ -254,26 +255,26 @@ func (p cbPrompts) renderReviewLoginSecurity(ctx context.Context, a map[string]s
 	var t text
 	t.line("Review the sign-in security of CloudBase environment ", p.env(ctx), " and report weak settings with the exact changes that fix them.")
 	t.blank()
-	findings, passed, err := p.securityFindings(ctx, client)
+	rep, err := review.LoginSecurity(ctx, p.c(), client)
 	if err != nil {
 		t.line("The configuration could not be read just now (", cloudMessage(err), "). Read it yourself: ", strings.Join(reads, "; "), ".")
 		t.line("Then check each rule:")
-		for _, r := range securityRules {
+		for _, r := range review.LoginSecurityRules {
 			t.line("- ", r)
 		}
 	} else {
 		t.line("Read live just now with ", strings.Join(reads, "; "), ".")
-		if len(findings) == 0 {
+		if len(rep.Findings) == 0 {
 			t.line("No weak setting found.")
 		} else {
-			t.line(fmt.Sprintf("Findings (%d):", len(findings)))
-			for i, f := range findings {
-				t.line(fmt.Sprintf("%d. [%s] %s", i+1, f.severity, f.problem))
-				t.line("   Fix: ", f.fix)
+			t.line(fmt.Sprintf("Findings (%d):", len(rep.Findings)))
+			for i, f := range rep.Findings {
+				t.line(fmt.Sprintf("%d. [%s] %s", i+1, f.Severity, f.Problem))
+				t.line("   Fix: ", call(f.Fix.Tool, f.Fix.Args), f.Fix.Note)
 			}
 		}
-		if len(passed) > 0 {
-			t.line("Passed: ", strings.Join(passed, "; "), ".")
+		if len(rep.Passed) > 0 {
+			t.line("Passed: ", strings.Join(rep.Passed, "; "), ".")
 		}
 	}
 	t.blank()
@@ -283,121 +284,6 @@ func (p cbPrompts) renderReviewLoginSecurity(ctx context.Context, a map[string]s
 	t.line("3. Apply a fix only after the user approves it: one call per finding, with exactly the arguments shown (omitted fields keep their values).")
 	t.line("4. After applying, re-read and show before/after for every changed setting.")
 	return t.String(), nil
-}
-
-var securityRules = []string{
-	"MfaConfig.On should be TRUE (multi-factor login).",
-	"PwdUpdateStrategy: FirstLoginUpdate and PeriodUpdate should be true, with PeriodValue 90 and PeriodType DAY or shorter.",
-	"SmsVerificationConfig.SmsDayLimit should not be -1 (unlimited) while phone login is on.",
-	"AnonymousLogin should be false unless anonymous access is intended.",
-	"Client MaxDevice should not be -1 (unlimited sessions per user); 5 is a common limit.",
-	"Client AccessTokenExpiresIn should be at most 7200 s and RefreshTokenExpiresIn at most 604800 s (7 days).",
-	"Providers that are On should have AutoSignUpWithProviderUser FALSE unless open registration is intended, and AutoSignInWhenEmailMatch FALSE unless the IdP verifies e-mail addresses.",
-}
-
-type finding struct{ severity, problem, fix string }
-
-const (
-	maxAccessToken  = 7200
-	maxRefreshToken = 7 * 24 * 3600
-)
-
-// securityFindings reads the three sources and applies securityRules.
-func (p cbPrompts) securityFindings(ctx context.Context, client string) (findings []finding, passed []string, err error) {
-	lc, err := p.c().DescribeLoginConfig(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	cl, err := p.c().DescribeClient(ctx, &tcb.DescribeClientRequest{Id: client})
-	if err != nil {
-		return nil, nil, err
-	}
-	providers, err := p.c().GetProviders(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	add := func(sev, problem, fix string) { findings = append(findings, finding{sev, problem, fix}) }
-
-	mfa := tcb.MfaConfig{On: "FALSE", Sms: "FALSE", Email: "FALSE", RequiredBindPhone: "FALSE"}
-	if lc.MfaConfig != nil {
-		mfa = *lc.MfaConfig
-	}
-	if mfa.On != "TRUE" {
-		next := mfa
-		next.On = "TRUE"
-		if lc.PhoneNumberLogin {
-			next.Sms = "TRUE"
-		}
-		if lc.EmailLogin || !lc.PhoneNumberLogin {
-			next.Email = "TRUE"
-		}
-		add("high", "MFA is off (MfaConfig.On is "+orText(mfa.On, "unset")+"): a stolen password alone opens an account.",
-			call("cloudbase_modify_login_config", map[string]any{"MfaConfig": next}))
-	} else {
-		passed = append(passed, "MFA on")
-	}
-	pw := tcb.PwdUpdateStrategy{}
-	if lc.PwdUpdateStrategy != nil {
-		pw = *lc.PwdUpdateStrategy
-	}
-	if lc.UserNameLogin || lc.EmailLogin {
-		weakPeriod := pw.PeriodUpdate == nil || !*pw.PeriodUpdate
-		weakFirst := pw.FirstLoginUpdate == nil || !*pw.FirstLoginUpdate
-		if weakPeriod || weakFirst {
-			var what []string
-			if weakPeriod {
-				what = append(what, "no periodic password change")
-			}
-			if weakFirst {
-				what = append(what, "no forced change at first login")
-			}
-			add("medium", "Password rotation is weak: "+strings.Join(what, ", ")+".",
-				call("cloudbase_modify_login_config", map[string]any{"PwdUpdateStrategy": map[string]any{
-					"FirstLoginUpdate": true, "PeriodUpdate": true, "PeriodValue": 90, "PeriodType": "DAY"}}))
-		} else {
-			passed = append(passed, "password rotation on")
-		}
-	}
-	if lc.PhoneNumberLogin && lc.SmsVerificationConfig != nil && lc.SmsVerificationConfig.SmsDayLimit != nil && *lc.SmsVerificationConfig.SmsDayLimit == -1 {
-		next := *lc.SmsVerificationConfig
-		limit := 30
-		next.SmsDayLimit = &limit
-		add("medium", "SMS codes are unlimited per day (SmsDayLimit -1): SMS pumping can run up costs.",
-			call("cloudbase_modify_login_config", map[string]any{"SmsVerificationConfig": next}))
-	}
-	if lc.AnonymousLogin {
-		add("medium", "Anonymous login is on: anyone can obtain a session.",
-			call("cloudbase_modify_login_config", map[string]any{"AnonymousLogin": false})+" (unless anonymous access is intended)")
-	}
-	if cl.MaxDevice != nil && *cl.MaxDevice == -1 {
-		add("medium", "Unlimited devices per user (MaxDevice -1): a leaked session is never pushed out.",
-			call("cloudbase_modify_client", map[string]any{"Id": client, "MaxDevice": 5}))
-	}
-	if cl.AccessTokenExpiresIn != nil && *cl.AccessTokenExpiresIn > maxAccessToken {
-		add("medium", fmt.Sprintf("Access tokens live %d s (more than %d s).", *cl.AccessTokenExpiresIn, maxAccessToken),
-			call("cloudbase_modify_client", map[string]any{"Id": client, "AccessTokenExpiresIn": maxAccessToken}))
-	}
-	if cl.RefreshTokenExpiresIn != nil && *cl.RefreshTokenExpiresIn > maxRefreshToken {
-		add("low", fmt.Sprintf("Refresh tokens live %d s (%d days; more than 7).", *cl.RefreshTokenExpiresIn, *cl.RefreshTokenExpiresIn/86400),
-			call("cloudbase_modify_client", map[string]any{"Id": client, "RefreshTokenExpiresIn": maxRefreshToken}))
-	}
-	if cl.MaxDevice != nil && *cl.MaxDevice != -1 {
-		passed = append(passed, "device limit set")
-	}
-	for _, pr := range providers.Data {
-		if pr.On != "TRUE" {
-			continue
-		}
-		if pr.AutoSignUpWithProviderUser == "TRUE" {
-			add("medium", fmt.Sprintf("Provider %s (%s) auto-registers anyone who signs in there (AutoSignUpWithProviderUser TRUE).", pr.Id, pr.ProviderType),
-				call("cloudbase_modify_provider", map[string]any{"Id": pr.Id, "AutoSignUpWithProviderUser": "FALSE"})+" (unless open registration is intended)")
-		}
-		if pr.AutoSignInWhenEmailMatch == "TRUE" {
-			add("medium", fmt.Sprintf("Provider %s links accounts by e-mail (AutoSignInWhenEmailMatch TRUE): an IdP that does not verify e-mail allows account takeover.", pr.Id),
-				call("cloudbase_modify_provider", map[string]any{"Id": pr.Id, "AutoSignInWhenEmailMatch": "FALSE"})+" (unless the IdP verifies e-mail)")
-		}
-	}
-	return findings, passed, nil
 }
 
 func orText(v, def string) string {
