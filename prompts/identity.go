@@ -17,7 +17,7 @@ import (
 // configuration (CUSTOM and EMAIL are configured with cloudbase_modify_provider).
 var identityProviderTypes = slices.DeleteFunc(slices.Clone(tcb.ProviderTypes), func(t string) bool { return t == "CUSTOM" || t == "EMAIL" })
 
-var providerIDRe = lazyre.New(`^[a-z0-9]{2,32}$`)
+var providerIDRe = lazyre.New(tcb.ProviderIDPattern)
 
 func (p cbPrompts) completeProviderID(ctx context.Context, prefix string) ([]string, error) {
 	list, err := p.c().GetProviders(ctx)

@@ -14,8 +14,12 @@ import (
 // writes schemas.gen.json) because reflecting and encoding 43 tools' schemas
 // took about 15 ms, half of a cold start. Each entry carries a fingerprint of
 // the Go types it was reflected from; an entry whose types changed since is
-// ignored and the schema is reflected at start-up, so a stale cache can cost
-// time but never serve a wrong schema. TestSchemaCacheIsCurrent keeps it fresh.
+// ignored and the schema is reflected at start-up. The fingerprint covers type
+// names, fields, tags and field types, not methods: a change to a type's
+// JSONSchema/JSONSchemaExtend hook or to the reflector in schema.go is not
+// seen by it, and a stale cache would then serve the old schema.
+// TestSchemaCacheIsCurrent reflects every tool afresh and fails until
+// `make snaps` has rewritten the cache.
 
 //go:embed schemas.gen.json
 var schemaCacheJSON []byte
@@ -43,8 +47,8 @@ func cachedSchemas(name, fingerprint string) (cachedSchema, bool) {
 	return c, ok && c.Fingerprint == fingerprint
 }
 
-// fingerprint digests everything of In and Out that reflection reads: type
-// names, field names, tags and field types, recursively.
+// fingerprint digests the struct shape of In and Out that reflection reads:
+// type names, field names, tags and field types, recursively (not methods).
 func fingerprint(in, out reflect.Type, readOnly bool) string {
 	h := sha256.New()
 	b := make([]byte, 0, 4096)

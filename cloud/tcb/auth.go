@@ -218,6 +218,9 @@ func (c *Client) GetProviders(ctx context.Context) (*ProviderList, error) {
 	return &out, c.Call(ctx, "GetProviders", nil, &out, false)
 }
 
+// ProviderIDPattern is the documented form of an identity source id.
+const ProviderIDPattern = `^[a-z0-9]{2,32}$`
+
 // ProviderTypes are the documented identity source protocol types.
 var ProviderTypes = []string{"OAUTH", "OIDC", "SAML", "WX_MICRO_APP", "WX_QRCODE_MICRO_APP", "WX_CLOUDBASE_MICRO_APP",
 	"WX_MP", "WX_OPEN", "WX_WORK_INTERNAL", "WX_WORK_AGENT", "WX_WORK_THIRD_PARTY", "WX_WORK_THIRD_PARTY_ASSOCIATION", "CUSTOM", "EMAIL"}
@@ -225,8 +228,8 @@ var ProviderTypes = []string{"OAUTH", "OIDC", "SAML", "WX_MICRO_APP", "WX_QRCODE
 // AddProviderRequest creates an identity source.
 type AddProviderRequest struct {
 	Name                           LocalizedMessage  `json:"Name" jsonschema_description:"Display name"`
-	ProviderType                   string            `json:"ProviderType" jsonschema:"enum=OAUTH,enum=OIDC,enum=SAML,enum=WX_MICRO_APP,enum=WX_QRCODE_MICRO_APP,enum=WX_CLOUDBASE_MICRO_APP,enum=WX_MP,enum=WX_OPEN,enum=WX_WORK_INTERNAL,enum=WX_WORK_AGENT,enum=WX_WORK_THIRD_PARTY,enum=WX_WORK_THIRD_PARTY_ASSOCIATION,enum=CUSTOM,enum=EMAIL" jsonschema_description:"Protocol type"`
-	Id                             string            `json:"Id,omitempty" jsonschema:"pattern=^[a-z0-9]{2\\,32}$" jsonschema_description:"2-32 lowercase letters/digits; generated if omitted"`
+	ProviderType                   string            `json:"ProviderType" jsonschema_description:"Protocol type"`
+	Id                             string            `json:"Id,omitempty" jsonschema_description:"2-32 lowercase letters/digits; generated if omitted"`
 	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"Icon URL (64x64 SVG)"`
 	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage URL"`
 	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Protocol settings; OIDC: Issuer or endpoints+JwksUri; OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata"`
@@ -238,6 +241,29 @@ type AddProviderRequest struct {
 	AutoSignInWhenPhoneNumberMatch string            `json:"AutoSignInWhenPhoneNumberMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by phone (default TRUE)"`
 }
 
+// providerSchema states ProviderType's enum and Id's pattern in a request's
+// schema from ProviderTypes and ProviderIDPattern, declared once above.
+func providerSchema(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("ProviderType"); ok {
+		p.Enum = make([]any, len(ProviderTypes))
+		for i, t := range ProviderTypes {
+			p.Enum[i] = t
+		}
+	}
+	if p, ok := s.Properties.Get("Id"); ok {
+		p.Pattern = ProviderIDPattern
+	}
+}
+
+// JSONSchemaExtend adds the provider type enum and id pattern.
+func (AddProviderRequest) JSONSchemaExtend(s *jsonschema.Schema) { providerSchema(s) }
+
+// JSONSchemaExtend adds the provider type enum and id pattern.
+func (ModifyProviderRequest) JSONSchemaExtend(s *jsonschema.Schema) { providerSchema(s) }
+
+// JSONSchemaExtend adds the id pattern.
+func (DeleteProviderRequest) JSONSchemaExtend(s *jsonschema.Schema) { providerSchema(s) }
+
 // AddProvider creates an identity source; an existing Id is an error.
 func (c *Client) AddProvider(ctx context.Context, in *AddProviderRequest) (*RequestResult, error) {
 	var out RequestResult
@@ -246,11 +272,11 @@ func (c *Client) AddProvider(ctx context.Context, in *AddProviderRequest) (*Requ
 
 // ModifyProviderRequest changes only the fields it sets.
 type ModifyProviderRequest struct {
-	Id                             string            `json:"Id" jsonschema:"pattern=^[a-z0-9]{2\\,32}$" jsonschema_description:"Identity source id"`
+	Id                             string            `json:"Id" jsonschema_description:"Identity source id"`
 	Name                           *LocalizedMessage `json:"Name,omitempty" jsonschema_description:"Display name"`
 	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"Icon URL"`
 	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage URL"`
-	ProviderType                   string            `json:"ProviderType,omitempty" jsonschema:"enum=OAUTH,enum=OIDC,enum=SAML,enum=WX_MICRO_APP,enum=WX_QRCODE_MICRO_APP,enum=WX_CLOUDBASE_MICRO_APP,enum=WX_MP,enum=WX_OPEN,enum=WX_WORK_INTERNAL,enum=WX_WORK_AGENT,enum=WX_WORK_THIRD_PARTY,enum=WX_WORK_THIRD_PARTY_ASSOCIATION,enum=CUSTOM,enum=EMAIL" jsonschema_description:"Protocol type"`
+	ProviderType                   string            `json:"ProviderType,omitempty" jsonschema_description:"Protocol type"`
 	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Protocol settings (fields given replace stored ones)"`
 	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Transparent mode; TRUE forces ReuseUserId TRUE and AutoSignUpWithProviderUser FALSE"`
 	On                             string            `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Enabled"`
@@ -270,7 +296,7 @@ func (c *Client) ModifyProvider(ctx context.Context, in *ModifyProviderRequest) 
 
 // DeleteProviderRequest names the provider to delete.
 type DeleteProviderRequest struct {
-	Id string `json:"Id" jsonschema:"pattern=^[a-z0-9]{2\\,32}$" jsonschema_description:"Identity source id"`
+	Id string `json:"Id" jsonschema_description:"Identity source id"`
 }
 
 // DeleteProvider deletes an identity source.
