@@ -2,10 +2,13 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
@@ -22,6 +25,9 @@ func (d *Deps) Summary(ctx context.Context, t Tool, args map[string]any) string 
 		return d.Redactor.String(d.genericSummary(ctx, t, args))
 	}
 	line, err := fn(ctx, args)
+	if missingTarget(err) {
+		return "" // nothing to ask: the call itself answers "not found"
+	}
 	if err != nil {
 		// Without current state, say what is known and why the rest is not.
 		line = d.genericSummary(ctx, t, args) + fmt.Sprintf(" (current state unavailable: %v)", err)
@@ -83,4 +89,13 @@ func unaskedChange(ctx context.Context, what string) error {
 		return nil
 	}
 	return fmt.Errorf("%s changed while the call was checked, and the user was not asked about the change: nothing was changed; call again", what)
+}
+
+// missingTarget reports a cloud "not found" for the object a call names.
+func missingTarget(err error) bool {
+	var tcbErr *tcb.APIError
+	var txErr *telnyx.APIError
+	var nf *NotFoundError
+	return errors.As(err, &nf) || (errors.As(err, &tcbErr) && strings.HasPrefix(tcbErr.Code, "ResourceNotFound")) ||
+		(errors.As(err, &txErr) && txErr.Status == 404)
 }

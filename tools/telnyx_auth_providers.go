@@ -40,7 +40,7 @@ func listAuthenticationProviders(d *Deps) Tool {
 func createAuthenticationProvider(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_authentication_provider", Title: "Create an SSO provider",
 		Description: "Add a SAML identity provider for single sign-on to the Telnyx portal; the IdP's entity ID, SSO URL and certificate fingerprint decide whom Telnyx trusts.",
-		CheckWith:   listAuthProvidersTool}, "",
+		Confirm:     true, CheckWith: listAuthProvidersTool, Summarize: summarizeCreateAuthProvider}, "",
 		func(ctx context.Context, in *telnyx.CreateAuthenticationProviderParams) (*telnyx.AuthenticationProvider, error) {
 			p, err := d.Telnyx.CreateAuthenticationProvider(ctx, in)
 			if err == nil {
@@ -76,12 +76,23 @@ func updateAuthenticationProvider(d *Deps) Tool {
 		Description: "Change an SSO provider's name, short name, active state or SAML settings; only the fields given change. Can disable SSO or move its trust.",
 		Destructive: true, Idempotent: true, CheckWith: "telnyx_retrieve_authentication_provider",
 		Summarize: summarizeUpdateAuthProvider(d)}, listAuthProvidersTool,
-		func(ctx context.Context, in *updateAuthenticationProviderInput) (*telnyx.AuthenticationProvider, error) {
-			p, err := d.Telnyx.UpdateAuthenticationProvider(ctx, in.ID, &in.UpdateAuthenticationProviderParams)
-			if err == nil {
-				d.telnyxProviderChanged(ctx, in.ID)
+		func(ctx context.Context, in *updateAuthenticationProviderInput) (*beforeAfter[telnyx.AuthenticationProvider], error) {
+			before, err := d.Telnyx.GetAuthenticationProvider(ctx, in.ID)
+			if err != nil {
+				return nil, err
 			}
-			return p, err
+			if len(changedFields(before, toJSONMap(in.UpdateAuthenticationProviderParams))) == 0 {
+				return &beforeAfter[telnyx.AuthenticationProvider]{Before: before, After: before}, nil
+			}
+			if err := unaskedChange(ctx, "SSO provider "+in.ID); err != nil {
+				return nil, err
+			}
+			p, err := d.Telnyx.UpdateAuthenticationProvider(ctx, in.ID, &in.UpdateAuthenticationProviderParams)
+			if err != nil {
+				return nil, err
+			}
+			d.telnyxProviderChanged(ctx, in.ID)
+			return &beforeAfter[telnyx.AuthenticationProvider]{Before: before, After: p, Changed: true}, nil
 		})
 }
 
@@ -104,30 +115,22 @@ func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) 
 		if err != nil {
 			return "", err
 		}
-		var changes []string
+		fields := changedFields(p, args, "id")
+		if len(fields) == 0 {
+			return "", nil // no-op: answered with changed false
+		}
+		var effects []string
 		if v, ok := args["active"].(bool); ok && (p.Active == nil || *p.Active != v) {
-			if v {
-				changes = append(changes, "enable sign-in through it")
-			} else {
-				changes = append(changes, "disable sign-in through it")
-			}
+			effects = append(effects, map[bool]string{true: "sign-in through it is enabled", false: "sign-in through it is disabled"}[v])
 		}
-		for _, k := range []string{"name", "short_name", "settings_url"} {
-			if v, ok := args[k].(string); ok {
-				changes = append(changes, fmt.Sprintf("set %s to %q", k, v))
-			}
+		if _, ok := args["settings"].(map[string]any); ok {
+			effects = append(effects, "Telnyx then trusts the IdP these settings name")
 		}
-		if s, ok := args["settings"].(map[string]any); ok {
-			was := "none"
-			if p.Settings != nil {
-				was = p.Settings.IdpEntityID
-			}
-			changes = append(changes, fmt.Sprintf("trust IdP %v (SSO URL %v) instead of %s", s["idp_entity_id"], s["idp_sso_target_url"], was))
+		line := fmt.Sprintf("Update SSO provider %s (%s) of the Telnyx organization: %s", p.Name, p.ShortName, describeChanges(fields))
+		if len(effects) > 0 {
+			line += "; " + strings.Join(effects, "; ")
 		}
-		if len(changes) == 0 {
-			changes = append(changes, "no change")
-		}
-		return fmt.Sprintf("SSO provider %s (%s): %s", p.Name, p.ShortName, strings.Join(changes, "; ")), nil
+		return line, nil
 	}
 }
 
@@ -143,4 +146,26 @@ func summarizeDeleteAuthProvider(d *Deps) func(context.Context, map[string]any) 
 		}
 		return fmt.Sprintf("Delete SSO provider %s (short name %s, %s)", p.Name, p.ShortName, state), nil
 	}
+}
+
+// summarizeCreateAuthProvider: a new SSO provider decides who can sign in, so its creation is asked about.
+func summarizeCreateAuthProvider(_ context.Context, args map[string]any) (string, error) {
+	name, _ := args["name"].(string)
+	short, _ := args["short_name"].(string)
+	line := fmt.Sprintf("Create SSO provider %q (short name %s) for the Telnyx organization", name, short)
+	if s, ok := args["settings"].(map[string]any); ok {
+		line += fmt.Sprintf(": users can then sign in through IdP %v (SSO URL %v)", s["idp_entity_id"], s["idp_sso_target_url"])
+	}
+	if a, ok := args["active"].(bool); ok && !a {
+		line += " once it is activated"
+	}
+	return line, nil
+}
+
+// beforeAfter is what a Telnyx update returns: the record before and after,
+// and whether anything changed (nothing is sent when nothing would).
+type beforeAfter[T any] struct {
+	Before  *T   `json:"before"`
+	After   *T   `json:"after"`
+	Changed bool `json:"changed"`
 }

@@ -51,11 +51,22 @@ func updateBillingGroup(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_update_billing_group", Title: "Rename a billing group",
 		Description: "Rename a billing group (its name is the only field that can change).",
 		Idempotent:  true, CheckWith: "telnyx_retrieve_billing_group"}, listBillingGroupsTool,
-		func(ctx context.Context, in *updateBillingGroupInput) (*telnyx.BillingGroup, error) {
+		func(ctx context.Context, in *updateBillingGroupInput) (*beforeAfter[telnyx.BillingGroup], error) {
 			if in.Name == nil {
 				return nil, Invalid("name: nothing to change; give the new name (the only field a billing group update can change)")
 			}
-			return d.Telnyx.UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: in.Name})
+			before, err := d.Telnyx.GetBillingGroup(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			if before.Name == *in.Name {
+				return &beforeAfter[telnyx.BillingGroup]{Before: before, After: before}, nil
+			}
+			after, err := d.Telnyx.UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: in.Name})
+			if err != nil {
+				return nil, err
+			}
+			return &beforeAfter[telnyx.BillingGroup]{Before: before, After: after, Changed: true}, nil
 		})
 }
 

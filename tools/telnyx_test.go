@@ -282,9 +282,16 @@ func TestTelnyxAuthenticationProviders(t *testing.T) {
 	if created["active"] != false || !strings.HasSuffix(created["settings"].(map[string]any)["service_provider_login_url"].(string), "/acme-sso") {
 		t.Fatalf("create: %v", created)
 	}
-	up := x.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "active": true})
-	if up["active"] != true || up["activated_at"] == nil || up["name"] != "OneLogin" {
-		t.Fatalf("partial update: %v", up)
+	res := x.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "active": true})
+	up := res["after"].(map[string]any)
+	if up["active"] != true || up["activated_at"] == nil || up["name"] != "OneLogin" || res["before"].(map[string]any)["active"] != false || res["changed"] != true {
+		t.Fatalf("partial update: %v", res)
+	}
+	// The same again changes nothing and sends nothing.
+	patches := x.App.Sandbox.Count("PATCH /v2/authentication_providers/{id}")
+	if again := x.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "active": true}); again["changed"] != false ||
+		x.App.Sandbox.Count("PATCH /v2/authentication_providers/{id}") != patches {
+		t.Fatalf("no-op update: %v", again)
 	}
 	if got := x.ok("telnyx_retrieve_authentication_provider", map[string]any{"id": id}); got["active"] != true {
 		t.Fatalf("retrieve: %v", got)
@@ -409,7 +416,8 @@ func TestTelnyxBillingGroups(t *testing.T) {
 	if created["record_type"] != "billing_group" || created["deleted_at"] != nil {
 		t.Fatalf("create: %v", created)
 	}
-	if got := x.ok("telnyx_update_billing_group", map[string]any{"id": id, "name": "Voice QA"}); got["name"] != "Voice QA" {
+	if got := x.ok("telnyx_update_billing_group", map[string]any{"id": id, "name": "Voice QA"}); got["after"].(map[string]any)["name"] != "Voice QA" ||
+		got["before"].(map[string]any)["name"] != "Voice staging" {
 		t.Fatalf("update: %v", got)
 	}
 	if got := x.ok("telnyx_retrieve_billing_group", map[string]any{"id": id}); got["name"] != "Voice QA" {
@@ -739,13 +747,13 @@ func TestTelnyxDestructiveCallsAreConfirmedFromCurrentState(t *testing.T) {
 	mu.Lock()
 	reply = mcp.ElicitationResponseActionAccept
 	mu.Unlock()
-	if got := e.OK("telnyx_update_authentication_provider", map[string]any{"id": okta, "active": false}); got["active"] != false {
+	if got := e.OK("telnyx_update_authentication_provider", map[string]any{"id": okta, "active": false}); got["after"].(map[string]any)["active"] != false {
 		t.Fatalf("accepted update: %v", got)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(asked) != 2 || !strings.HasPrefix(asked[0], "Delete SSO provider Okta (short name myorg, ACTIVE: its users will no longer be able to sign in through it)") ||
-		!strings.Contains(asked[1], "SSO provider Okta (myorg): disable sign-in through it") {
+		!strings.Contains(asked[1], "Update SSO provider Okta (myorg) of the Telnyx organization: active: true → false; sign-in through it is disabled") {
 		t.Fatalf("questions: %q", asked)
 	}
 }

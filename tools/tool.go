@@ -49,6 +49,9 @@ type Spec struct {
 	// ReadOnly tools change nothing. Destructive tools may delete or disable
 	// something. Idempotent tools can be repeated with no further effect.
 	ReadOnly, Destructive, Idempotent bool
+	// Confirm asks the user like a destructive call does, for a change that
+	// deletes nothing but decides who gets in (creating an SSO provider).
+	Confirm bool
 	// CheckWith names the read tool that tells whether a change whose outcome is unknown applied.
 	CheckWith string
 	// ReadOnlyGated tools stay under --read-only because their handler then

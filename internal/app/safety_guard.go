@@ -106,7 +106,7 @@ const confirmID = "confirm"
 // a missing target): the handler then must not change anything.
 func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, declined, unasked bool) {
 	t, req := c.tool, c.req
-	if !a.Config.ConfirmDestructive || !t.Spec.Destructive {
+	if !a.Config.ConfirmDestructive || !(t.Spec.Destructive || t.Spec.Confirm) {
 		return nil, false, false
 	}
 	if !canElicit(ctx) {
