@@ -19,6 +19,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/metrics"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/version"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
@@ -44,7 +45,10 @@ type App struct {
 	mintedTokens *mintedTokens
 	credentials  tcb.CredentialProvider // the server's own Tencent Cloud key pair (credentials.go)
 	writeScope   string                 // the OAuth scope mutating tools need (oauth.go)
-	stop         []func()
+	metrics      *metrics.Metrics       // nil unless --metrics-addr (metrics.go)
+	// MetricsURL is where /metrics is served, once ServeMetrics ran.
+	MetricsURL string
+	stop       []func()
 }
 
 // New builds the server. With cfg.Sandbox it starts the emulator on loopback
@@ -54,6 +58,7 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	a.Redactor = redact.New(redact.Options{RevealCloudSecrets: cfg.RevealSecrets})
 	a.Log = newLogger(cfg.LogLevel, stderr, a.Redactor)
 	a.mintedTokens = &mintedTokens{red: a.Redactor}
+	a.newMetrics()
 	if cfg.Sandbox {
 		if err := a.startSandbox(ctx); err != nil {
 			return nil, err
@@ -70,7 +75,8 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 		Credential:  tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
 		Credentials: a.credentials,
 		EnvID:       cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
-		OnRetry: a.onRetry, // log + client warning (safety_notify.go)
+		OnRetry:   a.onRetry, // log + client warning (safety_notify.go)
+		Transport: a.cloudTransport("tencentcloud", nil),
 	})
 	if err != nil {
 		return nil, err
@@ -129,6 +135,7 @@ func (a *App) newMCPServer() *server.MCPServer {
 		server.WithToolHandlerMiddleware(a.logCalls),
 	}
 	opts = append(opts, a.safetyOptions()...)
+	opts = append(opts, a.sessionHooks()...)
 	s := server.NewMCPServer("cloudops-mcp", Version, opts...)
 	a.register(s)
 	return s
@@ -163,6 +170,7 @@ func (a *App) logCalls(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		case res != nil && res.IsError:
 			outcome = "tool_error"
 		}
+		a.metrics.ToolCall(req.Params.Name, outcome, time.Since(start))
 		ev.Str("tool", req.Params.Name).Str("outcome", outcome).Dur("took", time.Since(start)).Msg("tool call")
 		return res, err
 	}
@@ -170,6 +178,11 @@ func (a *App) logCalls(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 
 // Serve runs the configured transport until ctx ends or the client leaves.
 func (a *App) Serve(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	stopMetrics, err := a.ServeMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	switch a.Config.Transport {
 	case "stdio":
 		a.Log.Info().Str("transport", "stdio").Int("tools", len(a.Tools)).Msg("serving MCP on stdin/stdout")

@@ -46,6 +46,7 @@ func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
 		hc.Endpoint = sandboxHTTPEndpoint
 		hc.Transport = dialOnly(strings.TrimPrefix(a.SandboxURL, "http://"))
 	}
+	hc.Transport = a.cloudTransport("tencentcloud_http", hc.Transport)
 	return hc
 }
 
@@ -54,7 +55,9 @@ func (a *App) HTTPAPIConfig() tcb.HTTPConfig {
 // Telnyx tool answers with what to set.
 func (a *App) buildTelnyx() error {
 	c, err := telnyx.New(telnyx.Config{APIKey: a.Config.TelnyxAPIKey, Endpoint: a.Config.TelnyxEndpoint, Timeout: a.Config.Timeout,
+		Transport: a.cloudTransport("telnyx", nil),
 		OnRetry: func(ctx context.Context, op string, attempt int, wait time.Duration, err error) {
+			a.metrics.Retry("telnyx")
 			a.Log.Warn().Str("telnyx", op).Int("attempt", attempt).Dur("wait", wait).Str("error", err.Error()).Msg("retrying")
 		}})
 	if err != nil {

@@ -52,6 +52,7 @@ func (a *App) oauthOptions() (auth func(http.Handler) http.Handler, routes map[s
 	r, err := oauth.New(context.Background(), oauth.Config{
 		Issuer: issuer, Resource: oauthResource.Get(cfg), ReadScope: oauthReadScope.Get(cfg), WriteScope: oauthWriteScope.Get(cfg),
 		ClockSkew: oauthClockSkew.Get(cfg), RatePerMinute: int(rateLimit.Get(cfg)), Burst: int(rateBurst.Get(cfg)), Log: a.Log,
+		OnLimited: a.metrics.RateLimited,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -68,6 +68,7 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		case res != nil && res.IsError:
 			outcome, reqID, msg = audit.ToolError, rec.ErrRequestID(), resultText(res)
 			if rec.OutcomeUnknown() {
+				a.metrics.OutcomeUnknown(t.Spec.Name)
 				outcome = audit.OutcomeUnknown
 				a.warnClient(ctx, red.String(msg), map[string]any{"tool": t.Spec.Name, "outcome": string(audit.OutcomeUnknown)})
 			}
@@ -117,8 +118,10 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
 		if summary, ok := a.openState(t, args, req.Params.RequestState); ok {
 			if accepted(ans) {
+				a.metrics.Confirmation(t.Spec.Name, "accepted")
 				return nil, false, false
 			}
+			a.metrics.Confirmation(t.Spec.Name, "declined")
 			return declinedResult(summary), true, false
 		}
 	}
@@ -136,6 +139,7 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 		}},
 		"required": []string{confirmID},
 	}
+	a.metrics.Confirmation(t.Spec.Name, "asked")
 	return server.NewInputRequestBuilder(a.sealState(t, args, summary)).Elicit(confirmID, mcp.ElicitationParams{
 		Message:         summary + ". Apply this change? Nothing is changed unless you confirm.",
 		RequestedSchema: schema,

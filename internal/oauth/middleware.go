@@ -47,6 +47,9 @@ func (r *Resource) Wrap(next http.Handler) http.Handler {
 			if wait, ok := r.limits.allow(p.Issuer + "\x00" + p.Subject); !ok {
 				secs := int(math.Ceil(wait.Seconds()))
 				w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+				if r.cfg.OnLimited != nil {
+					r.cfg.OnLimited()
+				}
 				r.cfg.Log.Warn().Str("sub", p.Subject).Str("iss", p.Issuer).Msg("rate limited")
 				http.Error(w, fmt.Sprintf("Too Many Requests: over %d requests a minute for this subject; retry after %d s", r.cfg.RatePerMinute, max(secs, 1)), http.StatusTooManyRequests)
 				return

@@ -37,6 +37,7 @@ type Config struct {
 	RatePerMinute int
 	Burst         int
 	HTTPClient    *http.Client // for discovery and JWKS; default http.DefaultClient
+	OnLimited     func()       // called on each 429 (metrics); may be nil
 	Log           zerolog.Logger
 }
 

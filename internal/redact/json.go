@@ -31,11 +31,15 @@ func (r *Redactor) JSON(b []byte) []byte {
 	out, changed, err := r.walk(src, set, docFlags(src, set), 0, nil)
 	switch {
 	case err != nil:
-		s, _ := r.text(src, set, allFlags)
+		s, changed := r.text(src, set, allFlags)
+		if changed {
+			redactions.Add(1)
+		}
 		return []byte(s)
 	case !changed:
 		return []byte(src)
 	}
+	redactions.Add(1)
 	return out
 }
 

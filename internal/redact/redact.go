@@ -526,12 +526,23 @@ func (r *Redactor) String(s string) string {
 			if !changed {
 				return s
 			}
+			redactions.Add(1)
 			return string(out)
 		}
 	}
-	out, _ := r.text(s, set, allFlags)
+	out, changed := r.text(s, set, allFlags)
+	if changed {
+		redactions.Add(1)
+	}
 	return out
 }
+
+// redactions counts the texts String and JSON changed, process-wide (one
+// server has one redactor and its scopes), for the metrics.
+var redactions atomic.Int64
+
+// Redactions is how many texts the redactors of this process masked something in.
+func Redactions() int64 { return redactions.Load() }
 
 // Writer returns a writer that redacts each Write (one log line, usually JSON:
 // JSON rules if it parses, String rules otherwise) before passing it to w in a

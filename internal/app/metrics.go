@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/metrics"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+)
+
+var metricsAddr = config.Register[string](config.Setting{Name: "metrics-addr", Kind: config.String, Group: "HTTP transports",
+	Usage: "serve Prometheus metrics on this host:port at /metrics (off by default; a non-loopback address needs --http-token, which scrapers then send)"})
+
+// newMetrics creates the collectors when --metrics-addr is set; otherwise
+// a.metrics stays nil and every recording call is a no-op.
+func (a *App) newMetrics() {
+	if metricsAddr.Get(a.Config) != "" {
+		a.metrics = metrics.New(func() float64 { return float64(redact.Redactions()) })
+	}
+}
+
+// cloudTransport is the transport a cloud client uses: the shared pool,
+// counted when metrics are on.
+func (a *App) cloudTransport(provider string, tr http.RoundTripper) http.RoundTripper {
+	if a.metrics == nil {
+		return tr
+	}
+	if tr == nil {
+		tr = cloud.PooledTransport()
+	}
+	return a.metrics.Transport(provider, tr)
+}
+
+// sessionHooks keep the active-sessions gauge.
+func (a *App) sessionHooks() []server.ServerOption {
+	if a.metrics == nil {
+		return nil
+	}
+	h := &server.Hooks{}
+	h.AddOnRegisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionOpened(ctx) })
+	h.AddOnUnregisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionClosed(ctx) })
+	return []server.ServerOption{server.WithHooks(h)}
+}
+
+// ServeMetrics serves /metrics on --metrics-addr until ctx ends. Loopback
+// needs nothing; another address needs --http-token (checked with the same
+// rule as the transports) and then the scraper must send it.
+func (a *App) ServeMetrics(ctx context.Context) (stop func(), err error) {
+	addr := metricsAddr.Get(a.Config)
+	if a.metrics == nil || addr == "" {
+		return func() {}, nil
+	}
+	if _, err := httpserve.CheckBind(addr, a.Config.HTTPToken, a.Config.AllowUnauthenticated); err != nil {
+		return nil, errors.New("--metrics-addr: " + err.Error())
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, errors.New("--metrics-addr: " + err.Error())
+	}
+	var h http.Handler = a.metrics.Handler()
+	if tok := a.Config.HTTPToken; tok != "" {
+		want := sha256.Sum256([]byte("Bearer " + tok))
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+			if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="cloudops-mcp metrics"`)
+				http.Error(w, "Unauthorized: send the server's bearer token", http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: newStdLogger(a.Log)}
+	go func() { _ = srv.Serve(ln) }()
+	a.MetricsURL = "http://" + ln.Addr().String() + "/metrics"
+	a.Log.Info().Str("url", a.MetricsURL).Msg("serving Prometheus metrics")
+	return func() { _ = srv.Close() }, nil
+}
