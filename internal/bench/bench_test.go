@@ -35,6 +35,9 @@ func sharedServer(b *testing.B) *bench.Server {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(runChild())
+	}
 	code := m.Run()
 	if server != nil {
 		server.Close()
