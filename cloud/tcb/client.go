@@ -253,8 +253,9 @@ func (c *Client) send(ctx context.Context, signer *common.Client, req Request) (
 			wrote.Store(true)
 		}
 	}}
+	var answer answerSlot
 	creq := tchttp.NewCommonRequest(service, version, req.Action)
-	creq.SetContext(httptrace.WithClientTrace(ctx, trace))
+	creq.SetContext(withAnswerSlot(httptrace.WithClientTrace(ctx, trace), &answer))
 	if err := creq.SetActionParameters(req.Body); err != nil {
 		return nil, false, err
 	}
@@ -269,6 +270,9 @@ func (c *Client) send(ctx context.Context, signer *common.Client, req Request) (
 			return nil, true, &TransportError{Action: req.Action, Err: errors.New("the response was not valid JSON (cut short or garbled)")}
 		}
 		return nil, wrote.Load(), err
+	}
+	if answer.body != nil {
+		return answer.body, true, nil
 	}
 	return resp.GetBody(), true, nil
 }
@@ -311,7 +315,7 @@ func (c *Client) signer(cred Credential) (*common.Client, error) {
 	}
 	s := common.NewCommonClient(tcCred, c.cfg.Region, prof)
 	if c.cfg.Transport != nil {
-		s.WithHttpTransport(c.cfg.Transport)
+		s.WithHttpTransport(answerTransport{next: c.cfg.Transport})
 	}
 	// The SDK logs through the standard logger; stdout belongs to MCP.
 	s.WithDebug(false)
