@@ -103,7 +103,7 @@ func (n *secretNode) withhold(v any, found *[]string) any {
 		return v
 	}
 	if n.leaf {
-		if isBlank(v) {
+		if isBlank(v) || isSecretRef(v) { // a reference names where the secret is, not what
 			return v
 		}
 		s, ok := v.(string)

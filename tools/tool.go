@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -23,6 +24,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
 )
 
 // Deps are what tool handlers use. Clients are nil-safe to hold: a tool whose
@@ -38,6 +40,8 @@ type Deps struct {
 	ReadOnly bool
 	// Secrets is the folder deliverTo writes into (--secrets-dir); nil when there is none.
 	Secrets *secretfile.Dir
+	// SecretsIn resolves secret references (ask, file, env); nil: none are taken.
+	SecretsIn *secretin.Resolver
 }
 
 // Spec describes a tool apart from its types and handler.
@@ -114,11 +118,15 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	t.Title = s.Title
 	t.InputSchema = mcp.ToolInputSchema{} // the raw schema is the one sent
 	secrets := secretTree(inRaw)
+	// Found on first use: start-up time matters more than a call's.
+	refPaths := sync.OnceValue(func() [][]string { return secretRefPaths(mustMap(inRaw), nil, nil) })
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		// The call's own secrets are masked in whatever it returns, for this
-		// call only: they never join the shared list.
+		// call only: they never join the shared list. Secrets taken in by
+		// reference join the scope as they are resolved.
 		args, _ := req.Params.Arguments.(map[string]any)
-		in, err := decodeArgs[In](req.Params.Arguments, val)
+		ctx = d.withCallScope(ctx, nil)
+		in, err := decodeWithRefs[In](ctx, d, s, req.Params.Arguments, val, refPaths())
 		ctx = d.withCallScope(ctx, d.secretsOf(ctx, s, secrets, args, err == nil).Values)
 		red := d.redactor(ctx)
 		if err != nil {
@@ -137,7 +145,13 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		}
 		return result(red, out)
 	}
-	check := func(args any) error { _, err := decodeArgs[In](args, val); return err }
+	check := func(args any) error {
+		args, _, err := findRefs(args, refPaths())
+		if err == nil {
+			_, err = decodeArgs[In](args, val)
+		}
+		return err
+	}
 	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, secrets: secrets}
 }
 
@@ -156,13 +170,19 @@ func toolSchemas[In, Out any](s Spec) (in, out json.RawMessage, fp string) {
 // reflectToolSchemas reflects In and Out; output schemas keep only the shape
 // and, for mutating tools, admit the dry-run and declined results.
 func reflectToolSchemas[In, Out any](s Spec) (in, out json.RawMessage) {
-	in, _ = reflectSchema[In]()
+	in, inMap := reflectSchema[In]()
+	var err error
+	if acceptSecretRefs(inMap) { // re-encoded only then: key order would churn every schema
+		if in, err = json.Marshal(inMap); err != nil {
+			panic(err)
+		}
+	}
 	_, outMap := reflectSchema[Out]()
 	shapeOnly(outMap)
 	if !s.ReadOnly {
 		addDryRunShape(outMap)
 	}
-	out, err := json.Marshal(outMap)
+	out, err = json.Marshal(outMap)
 	if err != nil {
 		panic(err)
 	}
@@ -188,6 +208,35 @@ func addDryRunShape(m map[string]any) {
 	props["request"] = map[string]any{"type": "object"}
 	props["declined"] = map[string]any{"type": "boolean"}
 	props["declinedChange"] = map[string]any{"type": "string"}
+}
+
+// decodeWithRefs decodes arguments whose secret fields may hold references:
+// everything else is checked first (nothing is asked for a call that would
+// be refused), then the references are resolved and the whole is decoded.
+func decodeWithRefs[In any](ctx context.Context, d *Deps, s Spec, args any, val *validator, paths [][]string) (*In, error) {
+	checked, found, err := findRefs(args, paths)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return decodeArgs[In](args, val)
+	}
+	if _, err := decodeArgs[In](checked, val); err != nil {
+		return nil, err
+	}
+	resolved, err := d.resolveArgs(ctx, s, checked, found)
+	if err != nil {
+		return nil, err
+	}
+	return decodeArgs[In](resolved, val)
+}
+
+func mustMap(raw json.RawMessage) map[string]any {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		panic(err)
+	}
+	return m
 }
 
 // decodeArgs validates raw arguments against the schema, then decodes them

@@ -45,6 +45,7 @@ type App struct {
 	mintedTokens *mintedTokens
 	credentials  tcb.CredentialProvider // the server's own Tencent Cloud key pair (credentials.go)
 	writeScope   string                 // the OAuth scope mutating tools need (oauth.go)
+	secretIn     *secretInput           // secrets taken in by reference (secret_input.go)
 	metrics      *metrics.Metrics       // nil unless --metrics-addr (metrics.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string
@@ -82,6 +83,7 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 		return nil, err
 	}
 	a.Deps = &tools.Deps{TCB: tcbClient, Redactor: a.Redactor, Log: a.Log, ReadOnly: cfg.ReadOnly, Secrets: secretsDir(cfg.SecretsDir)}
+	a.buildSecretInput()
 	if err := a.buildHTTPAPI(); err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func secretsDir(cfgDir string) *secretfile.Dir {
 // confirmation, audit log, client warnings) and the capabilities it uses.
 func (a *App) safetyOptions() []server.ServerOption {
 	opts := []server.ServerOption{server.WithToolHandlerMiddleware(a.guard), server.WithToolFilter(a.scopeFilter)}
-	if a.Config.ConfirmDestructive && !a.Config.DryRun && !a.Config.ReadOnly {
+	if !a.Config.ReadOnly { // confirmations, and secret pages ({"ask":true})
 		opts = append(opts, server.WithElicitation())
 	}
 	return opts
@@ -140,6 +140,7 @@ func (a *App) instructions() string {
 	}
 	b.WriteString("Secrets (client secrets, API keys, tokens) are redacted as [redacted: ...]; never ask the user to paste them into chat. ")
 	if !cfg.ReadOnly {
+		b.WriteString(a.secretRefInstructions())
 		b.WriteString("To hand a new secret to the user, pass deliverTo (a file name): the server writes it to its secrets folder and returns only the path. ")
 	}
 	b.WriteString("Changes report the before/after state; a change whose outcome is unknown names the read tool to check with.")

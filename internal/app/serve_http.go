@@ -1,7 +1,10 @@
 package app
 
 import (
+	"net/http"
+
 	"context"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretpage"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 )
@@ -36,6 +39,12 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	if warning != "" {
 		a.Log.Warn().Msg(warning)
 	}
+	if routes == nil {
+		routes = map[string]http.Handler{}
+	}
+	// One-time secret pages need no token: the unguessable URL is the
+	// capability, and the page checks Origin and its form token itself.
+	routes[secretpage.Path] = a.secretIn.pages
 	hs, err := httpserve.New(a.MCP, httpserve.Options{
 		Transport: cfg.Transport, Addr: cfg.Addr, Token: cfg.HTTPToken, AllowedOrigins: cfg.AllowedOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless, ShutdownTimeout: cfg.ShutdownTimeout,
@@ -48,6 +57,7 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	if err := hs.Listen(); err != nil {
 		return nil, err
 	}
+	a.secretIn.setHTTP(hs.Origin(), authenticated != "")
 	a.Log.Info().Str("transport", cfg.Transport).Str("url", hs.URL()).Bool("token_required", cfg.HTTPToken != "").Bool("oauth", auth != nil).
 		Bool("stateless", cfg.Stateless).Int("tools", len(a.Tools)).Msg("serving MCP over HTTP")
 	return hs, nil

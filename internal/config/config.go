@@ -50,6 +50,9 @@ type Config struct {
 	DryRun             bool
 	ConfirmDestructive bool
 	SecretsDir         string
+	SecretEnv          []string      // variables a secret reference may read (--secret-env)
+	SecretPageTTL      time.Duration // how long a one-time secret page stays valid
+	PublicURL          string        // https origin users reach an HTTP transport at, behind a TLS proxy
 	AuditLog           string
 
 	// HTTP transports
@@ -206,6 +209,9 @@ func (c *Config) validate() error {
 	case "auto", "env", "profile", "role":
 	default:
 		return errorf("--credential-source %q: want auto, env, profile or role", c.CredentialSource)
+	}
+	if c.SecretPageTTL <= 0 {
+		return errorf("--secret-page-ttl %s: must be positive", c.SecretPageTTL)
 	}
 	if c.Timeout <= 0 {
 		return errorf("--timeout %s: must be positive", c.Timeout)

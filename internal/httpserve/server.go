@@ -176,6 +176,9 @@ func (s *Server) URL() string {
 	return "http://" + s.ln.Addr().String() + path
 }
 
+// Origin is scheme://host:port of the bound listener (after Listen).
+func (s *Server) Origin() string { return "http://" + s.ln.Addr().String() }
+
 // Serve serves until ctx ends, then shuts down gracefully: no new
 // connections or calls, in-flight calls finish within ShutdownTimeout, then
 // the rest is closed. A shutdown that had to cut calls off is logged, not an error.

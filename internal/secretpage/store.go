@@ -107,10 +107,10 @@ func (s *MemoryStore) Fulfil(id string, now time.Time, value string) error {
 	if _, err := s.lookupLocked(id, now); err != nil {
 		return err
 	}
-	e := s.pending[id]
-	delete(s.pending, id)
+	// The entry stays until its call has collected the value (Wait, then
+	// Remove); "gone" already refuses any further submission.
 	s.gone[id] = gone{why: ErrUsed, until: now.Add(goneFor)}
-	e.value <- value
+	s.pending[id].value <- value
 	return nil
 }
 
@@ -138,11 +138,13 @@ func (s *MemoryStore) Remove(id string) {
 	defer s.mu.Unlock()
 	if e, ok := s.pending[id]; ok {
 		delete(s.pending, id)
-		why := ErrUnknown
-		if now := time.Now(); !now.Before(e.p.Expires) {
-			why = ErrExpired
+		if _, answered := s.gone[id]; !answered {
+			why := ErrUnknown
+			if now := time.Now(); !now.Before(e.p.Expires) {
+				why = ErrExpired
+			}
+			s.gone[id] = gone{why: why, until: time.Now().Add(goneFor)}
 		}
-		s.gone[id] = gone{why: why, until: time.Now().Add(goneFor)}
 		// A value fulfilled but never collected is dropped with its entry.
 		select {
 		case <-e.value:

@@ -21,6 +21,8 @@ type ClientOptions struct {
 	// per-request metadata, so elicitation arrives as elicitation/create and
 	// the log level is set with logging/setLevel.
 	Legacy bool
+	// URLElicitation declares URL-mode elicitation too (capabilities.elicitation.url).
+	URLElicitation bool
 }
 
 // Connect opens another initialized client on e's server. The returned Env
@@ -56,6 +58,9 @@ func (e *Env) Connect(o ClientOptions) (*Env, *Messages) {
 		init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
 	}
 	init.Params.ClientInfo = mcp.Implementation{Name: or(o.Name, "testenv-client"), Version: "1"}
+	if o.URLElicitation {
+		init.Params.Capabilities.Elicitation = &mcp.ElicitationCapability{Form: &struct{}{}, URL: &struct{}{}}
+	}
 	if _, err := c.Initialize(ctx, init); err != nil {
 		e.t.Fatal(err)
 	}

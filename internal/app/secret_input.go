@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretpage"
+)
+
+// secretInput takes secrets in by reference: files in --secrets-dir,
+// variables on the --secret-env allow-list, and "ask" through a one-time
+// page the client opens for the user (URL-mode elicitation). On stdio the
+// page has its own loopback listener, started on first need; on the HTTP
+// transports it is served on their listener (see pageBase).
+type secretInput struct {
+	a     *App
+	pages *secretpage.Pages
+	loop  *secretpage.Loopback
+
+	mu            sync.Mutex
+	httpBase      string // origin of the HTTP transport's listener, once bound
+	authenticated bool   // the HTTP transport requires a bearer token or OAuth
+}
+
+func (a *App) buildSecretInput() {
+	si := &secretInput{a: a}
+	si.pages = secretpage.New(secretpage.Options{TTL: a.Config.SecretPageTTL, Base: si.pageBase})
+	if a.Config.Transport == "stdio" {
+		si.loop = &secretpage.Loopback{Pages: si.pages}
+		a.stop = append(a.stop, si.loop.Close)
+	}
+	a.secretIn = si
+	a.Deps.SecretsIn = &secretin.Resolver{Dir: a.Deps.Secrets, AllowEnv: a.Config.SecretEnv, Getenv: os.Getenv, Asker: si}
+}
+
+// pageBase is the origin the user's browser reaches the page at. Beyond
+// loopback the page is only served behind an authenticated, TLS-terminated
+// front (--http-token and an https --public-url): the URL is then the only
+// capability, and it must not travel in clear.
+func (si *secretInput) pageBase(ctx context.Context) (string, error) {
+	cfg := si.a.Config
+	if si.loop != nil {
+		return si.loop.Base(ctx)
+	}
+	si.mu.Lock()
+	base, authenticated := si.httpBase, si.authenticated
+	si.mu.Unlock()
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" || !authenticated {
+			return "", secretin.CannotAsk("the secret page is only served beyond loopback behind TLS on an authenticated transport (--http-token or OAuth); --public-url must be https://host")
+		}
+		return u.Scheme + "://" + u.Host, nil
+	}
+	if base == "" || !httpserve.IsLoopbackHost(hostOf(base)) {
+		return "", secretin.CannotAsk("the server listens beyond loopback and has no https --public-url, so the secret page is not served")
+	}
+	return base, nil
+}
+
+func hostOf(origin string) string {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// setHTTP records the bound listener and whether calls need authentication (ListenHTTP).
+func (si *secretInput) setHTTP(origin string, authenticated bool) {
+	si.mu.Lock()
+	si.httpBase, si.authenticated = origin, authenticated
+	si.mu.Unlock()
+}
+
+// Ask implements secretin.Asker: it issues a page bound to this session and
+// call, asks the client to open it, and waits for the user's submission.
+func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, error) {
+	a := si.a
+	if reason := urlElicitationUnsupported(ctx); reason != "" {
+		return "", secretin.CannotAsk(reason)
+	}
+	sess := server.ClientSessionFromContext(ctx)
+	sessHash := shortHash(sess.SessionID())
+	t, err := si.pages.Issue(ctx, sessHash, sessHash+"/"+p.Tool+"/"+p.Field, p.String())
+	if err != nil {
+		if errors.Is(err, secretin.ErrCannotAsk) {
+			return "", err
+		}
+		return "", secretin.CannotAsk("the secret page could not be served: " + err.Error())
+	}
+	msg := fmt.Sprintf("Enter the %s in the page this link opens. The value goes to the cloudops-mcp server only, not to the chat. The link works once and expires in %s.",
+		p.String(), time.Until(t.Expires).Round(time.Second))
+	log := a.Log.With().Str("tool", p.Tool).Str("field", p.Field).Logger()
+	res, err := a.MCP.RequestURLElicitation(ctx, sess, t.ID, t.URL, msg)
+	if err != nil {
+		si.pages.Cancel(t)
+		log.Warn().Str("error", err.Error()).Msg("secret page: the client did not take the URL elicitation")
+		return "", fmt.Errorf("the client could not open the secret page (%v); nothing was sent", err)
+	}
+	if res.Action != mcp.ElicitationResponseActionAccept {
+		si.pages.Cancel(t)
+		log.Info().Str("action", string(res.Action)).Msg("secret page: the user did not open it")
+		return "", fmt.Errorf("the user did not open the secret page (%s); nothing was sent. Ask the user how they want to provide it (a file or an allow-listed variable), never in the chat", res.Action)
+	}
+	v, err := si.pages.Wait(ctx, t)
+	if err != nil {
+		log.Info().Str("error", err.Error()).Msg("secret page: no value")
+		if errors.Is(err, secretpage.ErrExpired) {
+			return "", errors.New("the secret page expired before a value was entered; nothing was sent. Call again for a new page")
+		}
+		return "", fmt.Errorf("no value was entered on the secret page (%v); nothing was sent", err)
+	}
+	if err := a.MCP.SendElicitationComplete(ctx, sess, t.ID); err != nil {
+		log.Debug().Str("error", err.Error()).Msg("secret page: completion notification not sent")
+	}
+	log.Info().Msg("secret page: value received")
+	return v, nil
+}
+
+// urlElicitationUnsupported says why this call cannot ask through a page,
+// or "" when it can: the client declared URL-mode elicitation and the
+// session can carry a server-initiated request.
+func urlElicitationUnsupported(ctx context.Context) string {
+	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+		return "on protocol " + info.ProtocolVersion + " this server cannot yet ask through a page"
+	}
+	sess := server.ClientSessionFromContext(ctx)
+	if _, ok := sess.(server.SessionWithElicitation); !ok || sess == nil {
+		return "this connection cannot carry an elicitation (stateless HTTP or no session)"
+	}
+	ci, ok := sess.(server.SessionWithClientInfo)
+	if !ok {
+		return "the client did not declare URL-mode elicitation"
+	}
+	caps := ci.GetClientCapabilities()
+	if caps.Elicitation == nil || caps.Elicitation.URL == nil {
+		return "the client did not declare URL-mode elicitation (capabilities.elicitation.url)"
+	}
+	return ""
+}
+
+// shortHash stands for a bearer-like id in logs and page bindings.
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
+}
+
+// secretRefInstructions describes the secret reference once, for every tool.
+func (a *App) secretRefInstructions() string {
+	var b strings.Builder
+	b.WriteString(`To set a secret (client secret, password, token; fields marked writeOnly, and integration fields of type password/secret), ` +
+		`put a secret reference where the value goes: {"ask":true} makes the server ask the user on a one-time page the client opens (use this by default); `)
+	if a.Deps.Secrets != nil {
+		fmt.Fprintf(&b, `{"file":"NAME"} reads a file the user created in %s (mode 600); `, a.Deps.Secrets.Path())
+	}
+	if len(a.Config.SecretEnv) > 0 {
+		fmt.Fprintf(&b, `{"env":"VAR"} reads an allow-listed server variable (%s); `, strings.Join(a.Config.SecretEnv, ", "))
+	}
+	b.WriteString("to set a secret, use ask or file, never ask the user to paste it into chat. ")
+	return b.String()
+}

@@ -1,0 +1,288 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
+)
+
+// Every input field the schema marks "writeOnly" (a secret the user owns)
+// also accepts a secret reference — {"ask": true}, {"file": name} or
+// {"env": NAME} — so the value need not pass through the model. The server's
+// instructions describe the shape once; the schema states it as the second
+// branch of the field's anyOf.
+
+// refNote ends the description of every field that takes a reference.
+const refNote = `; better than the value, a secret reference: {"ask":true}, {"file":"NAME"} or {"env":"VAR"}`
+
+// acceptSecretRefs rewrites, in a reflected input schema, each writeOnly
+// string field into anyOf [the field's own schema, a reference], and
+// reports whether there was one.
+func acceptSecretRefs(node map[string]any) (changed bool) {
+	props, _ := node["properties"].(map[string]any)
+	for _, k := range sortedKeys(props) {
+		p, ok := props[k].(map[string]any)
+		if !ok {
+			continue
+		}
+		if p["writeOnly"] == true && p["type"] == "string" {
+			own := maps.Clone(p)
+			delete(own, "writeOnly")
+			delete(own, "description")
+			desc, _ := p["description"].(string)
+			props[k] = map[string]any{"writeOnly": true, "description": desc + refNote, "anyOf": []any{own, secretin.Schema()}}
+			changed = true
+			continue
+		}
+		changed = acceptSecretRefs(p) || changed
+	}
+	if items, ok := node["items"].(map[string]any); ok {
+		changed = acceptSecretRefs(items) || changed
+	}
+	return changed
+}
+
+// secretRefPaths lists the argument paths that take a reference.
+func secretRefPaths(node map[string]any, prefix []string, out [][]string) [][]string {
+	props, _ := node["properties"].(map[string]any)
+	for _, k := range sortedKeys(props) {
+		p, _ := props[k].(map[string]any)
+		path := append(slices.Clone(prefix), k)
+		if p["writeOnly"] == true && p["anyOf"] != nil {
+			out = append(out, path)
+			continue
+		}
+		out = secretRefPaths(p, path, out)
+	}
+	return out
+}
+
+// refPlaceholder stands for a reference while the other arguments are
+// checked, so bad input is reported before the user is asked for anything.
+const refPlaceholder = "secret-reference"
+
+// foundRef is a reference at a path of the arguments.
+type foundRef struct {
+	path []string
+	ref  secretin.Ref
+}
+
+// findRefs copies args with every reference replaced by the placeholder.
+func findRefs(args any, paths [][]string) (any, []foundRef, error) {
+	m, ok := args.(map[string]any)
+	if !ok || len(paths) == 0 {
+		return args, nil, nil
+	}
+	var found []foundRef
+	out := deepCopy(m).(map[string]any)
+	for _, path := range paths {
+		parent, v, ok := lookupPath(out, path)
+		if !ok {
+			continue
+		}
+		ref, isRef, err := secretin.Parse(strings.Join(path, "."), v)
+		if err != nil {
+			return nil, nil, Invalid("%v", err)
+		}
+		if isRef {
+			found = append(found, foundRef{path: path, ref: ref})
+			parent[path[len(path)-1]] = refPlaceholder
+		}
+	}
+	return out, found, nil
+}
+
+func lookupPath(m map[string]any, path []string) (parent map[string]any, v any, ok bool) {
+	for i, p := range path {
+		x, has := m[p]
+		if !has {
+			return nil, nil, false
+		}
+		if i == len(path)-1 {
+			return m, x, true
+		}
+		if m, ok = x.(map[string]any); !ok {
+			return nil, nil, false
+		}
+	}
+	return nil, nil, false
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(x))
+		for k, e := range x {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = deepCopy(e)
+		}
+		return c
+	}
+	return v
+}
+
+// resolveSecret turns one reference into its value for the call of tool s.
+// Under --dry-run an "ask" is not asked (nothing will be sent) and the
+// placeholder stays. The value joins the call's redaction scope, so it is
+// masked in whatever the call returns.
+func (d *Deps) resolveSecret(ctx context.Context, s Spec, field string, ref secretin.Ref, object string) (string, error) {
+	if ref.Ask && cloud.IsDryRun(ctx) {
+		return refPlaceholder, nil
+	}
+	if d.SecretsIn == nil {
+		return "", Invalid("%s: secret references are not available on this server; pass the value", field)
+	}
+	p := secretin.Purpose{Field: field, Tool: s.Name, Object: object, Env: d.secretEnv(ctx, s)}
+	v, err := d.SecretsIn.Resolve(ctx, ref, p)
+	if err != nil {
+		return "", Invalid("%v", err)
+	}
+	if sc := redact.ScopeFrom(ctx); sc != nil {
+		sc.Add(v) // masked in whatever this call returns or logs
+	}
+	d.Log.Info().Str("tool", s.Name).Str("field", field).Str("reference", ref.Kind()).Msg("secret taken in by reference")
+	return v, nil
+}
+
+// secretEnv is the environment or account a secret is for, as the page shows it.
+func (d *Deps) secretEnv(ctx context.Context, s Spec) string {
+	if strings.HasPrefix(s.Name, "telnyx_") {
+		return ""
+	}
+	if d.TCB != nil {
+		return d.TCB.EnvID(ctx)
+	}
+	return ""
+}
+
+// resolveArgs resolves the references in args (from findRefs) in place.
+func (d *Deps) resolveArgs(ctx context.Context, s Spec, args any, found []foundRef) (any, error) {
+	m, _ := args.(map[string]any)
+	object := secretObject(s.Name, m)
+	for _, f := range found {
+		field := strings.Join(f.path, ".")
+		v, err := d.resolveSecret(ctx, s, field, f.ref, object)
+		if err != nil {
+			return nil, err
+		}
+		parent, _, _ := lookupPath(m, f.path)
+		parent[f.path[len(f.path)-1]] = v
+	}
+	return args, nil
+}
+
+// secretObject names what a call's secret is for, for the user's page:
+// "identity provider github", "Telnyx integration secret openai-prod".
+func secretObject(tool string, args map[string]any) string {
+	str := func(k string) string { s, _ := args[k].(string); return s }
+	switch {
+	case strings.Contains(tool, "_provider"):
+		return strings.TrimSpace("identity provider " + str("Id"))
+	case strings.Contains(tool, "_user_key"):
+		return strings.TrimSpace("integration " + firstNonEmpty(str("name"), str("keyId")))
+	case strings.Contains(tool, "integration_secret"):
+		return strings.TrimSpace("Telnyx integration secret " + str("identifier"))
+	}
+	return strings.ReplaceAll(tool, "_", " ")
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// resolveExtRefs resolves references held by an integration's Ext fields
+// (template fields typed password or secret); a reference in any other
+// field is refused, since only a secret is taken in this way. tpl nil means
+// the fields' types are unknown.
+func (d *Deps) resolveExtRefs(ctx context.Context, s Spec, argName, object string, ext map[string]any, secret func(field string) (isSecret, known bool)) ([]string, error) {
+	var done []string
+	for _, k := range sortedKeys(ext) {
+		field := argName + "." + k
+		ref, isRef, err := secretin.Parse(field, ext[k])
+		if err != nil {
+			if _, isObj := ext[k].(map[string]any); isObj && looksLikeRefAttempt(ext[k]) {
+				return nil, Invalid("%v", err)
+			}
+			continue // an object value of a non-secret field, not a reference
+		}
+		if !isRef {
+			continue
+		}
+		isSecret, known := secret(k)
+		if !isSecret {
+			why := "the template does not type it password or secret"
+			if !known {
+				why = "the template is unknown, so the server cannot tell it is secret; pass authTypeCode"
+			}
+			return nil, Invalid("%s: a secret reference is only taken for secret fields (%s)", field, why)
+		}
+		v, err := d.resolveSecret(ctx, s, field, ref, object)
+		if err != nil {
+			return nil, err
+		}
+		ext[k] = v
+		done = append(done, k)
+	}
+	return done, nil
+}
+
+// looksLikeRefAttempt: an object that uses a reference key is meant as one.
+func looksLikeRefAttempt(v any) bool {
+	m, _ := v.(map[string]any)
+	for _, k := range []string{"ask", "file", "env"} {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// extWithRefs re-encodes an Ext object after its references were resolved.
+func extWithRefs(ext map[string]any) (string, error) {
+	raw, err := json.Marshal(ext)
+	if err != nil {
+		return "", fmt.Errorf("encode ext: %w", err)
+	}
+	return string(raw), nil
+}
+
+// takeExtSecrets resolves the secret references in an integration's Ext
+// fields (arg names the argument: ext or extPatch) and returns the Ext
+// re-encoded, or orig when it held none. Only fields the template types
+// password or secret take a reference.
+func (ig *integration) takeExtSecrets(ctx context.Context, tool, arg, name string, ext map[string]any, tpl *tcb.UserKeyTemplate, orig string) (string, error) {
+	types := templateFieldTypes(tpl)
+	secret := func(field string) (bool, bool) {
+		typ, known := types[field]
+		return known && tcb.SecretFieldType(typ), tpl != nil
+	}
+	done, err := ig.d.resolveExtRefs(ctx, Spec{Name: tool}, arg, strings.TrimSpace("integration "+name), ext, secret)
+	if err != nil || len(done) == 0 {
+		return orig, err
+	}
+	return extWithRefs(ext)
+}
+
+// isSecretRef reports whether v is a well-formed secret reference.
+func isSecretRef(v any) bool {
+	_, ok, err := secretin.Parse("", v)
+	return ok && err == nil
+}
