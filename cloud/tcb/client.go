@@ -224,6 +224,15 @@ func (c *Client) Call(ctx context.Context, action string, params any, out any, m
 			}
 			return &TransportError{Action: action, Err: err}
 		}
+		if u := cloud.Unreachable(cloud.HostOf(c.Endpoint()), err); u != nil && apiErr == nil {
+			// Never sent: a name that does not resolve is not retried, and
+			// the message says what to check instead of the SDK's string.
+			err = &TransportError{Action: action, Err: u}
+			lastErr = err
+			if !u.Retryable() {
+				return err
+			}
+		}
 		if attempt >= c.cfg.Retry.MaxAttempts {
 			return lastErr
 		}

@@ -258,6 +258,12 @@ func (c *HTTPClient) Do(ctx context.Context, req HTTPRequest) (*HTTPResponse, er
 			case sent:
 				return nil, &TransportError{Action: what, Err: err}
 			}
+			if u := cloud.Unreachable(cloud.HostOf(target), err); u != nil {
+				err = &TransportError{Action: what, Err: u}
+				if !u.Retryable() {
+					return nil, err
+				}
+			}
 		}
 		if attempt >= c.cfg.Retry.MaxAttempts {
 			return nil, err
@@ -367,6 +373,11 @@ func (c *HTTPClient) exchange(ctx context.Context, key, base string, cred Creden
 			}
 		} else if ctx.Err() != nil {
 			return "", fmt.Errorf("access token: %w", ctx.Err())
+		} else if u := cloud.Unreachable(cloud.HostOf(base), err); u != nil {
+			err = &TransportError{Action: what, Err: u}
+			if !u.Retryable() {
+				return "", err
+			}
 		} else {
 			err = &TransportError{Action: what, Err: err}
 		}

@@ -208,6 +208,11 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			}
 			retry = true
 			mayHaveApplied = mayHaveApplied || sent
+			if un := cloud.Unreachable(cloud.HostOf(u), err); un != nil && !sent {
+				// Could not connect: say what to check; a name that does not
+				// resolve is not retried.
+				err, retry = un, un.Retryable()
+			}
 			err = &TransportError{Method: r.method, Path: r.path, Err: err}
 		}
 		if !retry || attempt >= c.cfg.Retry.MaxAttempts {
