@@ -173,7 +173,7 @@ func (a *App) logCalls(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 			outcome = "tool_error"
 		}
 		a.metrics.ToolCall(req.Params.Name, outcome, time.Since(start))
-		ev.Str("tool", req.Params.Name).Str("outcome", outcome).Dur("took", time.Since(start)).Msg("tool call")
+		ev.Str("tool", req.Params.Name).Str("outcome", outcome).Int64("took_ms", time.Since(start).Milliseconds()).Msg("tool call")
 		return res, err
 	}
 }

@@ -58,7 +58,7 @@ func (a *App) buildTelnyx() error {
 		Transport: a.cloudTransport("telnyx", nil),
 		OnRetry: func(ctx context.Context, op string, attempt int, wait time.Duration, err error) {
 			a.metrics.Retry("telnyx")
-			a.Log.Warn().Str("telnyx", op).Int("attempt", attempt).Dur("wait", wait).Str("error", err.Error()).Msg("retrying")
+			a.Log.Warn().Str("telnyx", op).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", err.Error()).Msg("retrying")
 		}})
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ func (a *App) warnClient(ctx context.Context, msg string, fields map[string]any)
 // Clients added later (HTTP API, Telnyx) pass it as their OnRetry too.
 func (a *App) onRetry(ctx context.Context, action string, attempt int, wait time.Duration, err error) {
 	a.metrics.Retry("tencentcloud")
-	a.Log.Warn().Str("action", action).Int("attempt", attempt).Dur("wait", wait).Str("error", err.Error()).Msg("retrying")
+	a.Log.Warn().Str("action", action).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", err.Error()).Msg("retrying")
 	a.warnClient(ctx, fmt.Sprintf("%s was rejected before it ran (%v); retrying in %s", action, err, wait.Round(time.Millisecond)),
 		map[string]any{"action": action, "attempt": attempt})
 }

@@ -199,7 +199,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	// still send work here, so keep serving it for the drain delay.
 	s.unready.Store(true)
 	if d := s.opts.DrainDelay; d > 0 {
-		s.opts.Log.Info().Dur("drain_delay", d).Msg("shutting down: /readyz now answers 503; still serving during the drain delay")
+		s.opts.Log.Info().Int64("drain_delay_ms", d.Milliseconds()).Msg("shutting down: /readyz now answers 503; still serving during the drain delay")
 		select {
 		case err := <-errc:
 			return err
@@ -212,7 +212,7 @@ func (s *Server) Serve(ctx context.Context) error {
 func (s *Server) shutdown() error {
 	s.draining.Store(true)
 	log := s.opts.Log
-	log.Info().Dur("bound", s.opts.ShutdownTimeout).Msg("shutting down: refusing new calls, waiting for in-flight ones")
+	log.Info().Int64("bound_ms", s.opts.ShutdownTimeout.Milliseconds()).Msg("shutting down: refusing new calls, waiting for in-flight ones")
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
 	defer cancel()
 	done := make(chan error, 1)
@@ -230,7 +230,7 @@ func (s *Server) shutdown() error {
 		case err := <-done:
 			if errors.Is(err, context.DeadlineExceeded) {
 				_ = s.srv.Close()
-				log.Warn().Dur("bound", s.opts.ShutdownTimeout).Msg("shutdown bound reached: closed the connections still open")
+				log.Warn().Int64("bound_ms", s.opts.ShutdownTimeout.Milliseconds()).Msg("shutdown bound reached: closed the connections still open")
 				return nil
 			}
 			if err == nil {
