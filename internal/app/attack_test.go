@@ -1,10 +1,15 @@
 package app_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
 // Regression tests for the weaknesses found by attacking the server from
@@ -61,5 +66,80 @@ func TestUnauthenticatedPreflightsTouchNoSharedState(t *testing.T) {
 				t.Fatalf("the env id is no longer readable: %v %s", err, raw)
 			}
 		})
+	}
+}
+
+// rawPost sends one JSON-RPC body with the bearer token (or another) and returns the answer.
+func rawPost(t *testing.T, url, token, sessionID, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if sessionID != "" {
+		req.Header.Set("Mcp-Session-Id", sessionID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func initBody(name string) string {
+	return `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},` +
+		`"clientInfo":{"name":"` + name + `","version":"1"}}}`
+}
+
+// Class 5: bounded resources. Sessions are capped (503 + Retry-After when
+// full, a slot freed when one ends), an initialize may not park a huge client
+// info, short bearer tokens are refused, and wrong tokens are rate-limited per
+// address.
+func TestSessionsTokensAndGuessesAreBounded(t *testing.T) {
+	_, url, _, _ := sharedAppArgs(t, "http", []string{"--max-sessions", "3"})
+	var ids []string
+	for i := range 3 {
+		resp := rawPost(t, url, httpToken, "", initBody(fmt.Sprint("client-", i)))
+		if resp.StatusCode != 200 || resp.Header.Get("Mcp-Session-Id") == "" {
+			t.Fatalf("initialize %d: %d", i, resp.StatusCode)
+		}
+		ids = append(ids, resp.Header.Get("Mcp-Session-Id"))
+	}
+	full := rawPost(t, url, httpToken, "", initBody("one-too-many"))
+	if full.StatusCode != http.StatusServiceUnavailable || full.Header.Get("Retry-After") == "" {
+		t.Fatalf("4th session with --max-sessions 3: %d, Retry-After %q; want 503 with Retry-After", full.StatusCode, full.Header.Get("Retry-After"))
+	}
+	// The sessions already open keep working; ending one frees a slot.
+	if resp := rawPost(t, url, httpToken, ids[0], `{"jsonrpc":"2.0","id":2,"method":"ping"}`); resp.StatusCode != 200 {
+		t.Fatalf("an open session stopped working when the server was full: %d", resp.StatusCode)
+	}
+	del, _ := http.NewRequest(http.MethodDelete, url, nil)
+	del.Header.Set("Authorization", "Bearer "+httpToken)
+	del.Header.Set("Mcp-Session-Id", ids[0])
+	if resp, err := http.DefaultClient.Do(del); err != nil || resp.StatusCode >= 300 {
+		t.Fatalf("DELETE session: %v %v", err, resp)
+	}
+	if resp := rawPost(t, url, httpToken, "", initBody("after-delete")); resp.StatusCode != 200 {
+		t.Fatalf("initialize after a session ended: %d", resp.StatusCode)
+	}
+	if resp := rawPost(t, url, httpToken, ids[1], initBody(strings.Repeat("N", 900<<10))); resp.StatusCode != 400 {
+		t.Fatalf("initialize with a 900 KB clientInfo.name: %d, want 400", resp.StatusCode)
+	}
+
+	// Wrong tokens: after 20 from one address, 429 even for the right one, until the window ends.
+	var last *http.Response
+	for range 21 {
+		last = rawPost(t, url, "wrong-token-guess-0123456789abcdef", ids[1], `{"jsonrpc":"2.0","id":3,"method":"ping"}`)
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("21st wrong token: %d, want 429 with Retry-After", last.StatusCode)
+	}
+
+	// A one-character token is refused at start, with how to make a good one.
+	short := testenv.New(t, func(c *config.Config) { c.Transport, c.Addr, c.HTTPToken = "http", "127.0.0.1:0", "x" })
+	if _, err := short.App.ListenHTTP(); err == nil || !strings.Contains(err.Error(), "openssl rand -hex 32") || !strings.Contains(err.Error(), "32") {
+		t.Fatalf("--http-token x: %v", err)
 	}
 }

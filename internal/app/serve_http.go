@@ -5,7 +5,9 @@ import (
 
 	"context"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretpage"
+	"time"
 
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 )
 
@@ -18,6 +20,16 @@ func (a *App) serveHTTP(ctx context.Context) error {
 	}
 	return hs.Serve(ctx)
 }
+
+// Session bounds: each session keeps its client's info and state until it
+// ends or idles out, so an unbounded number would let any caller with the
+// token (or on loopback) exhaust memory.
+var (
+	maxSessions = config.Register[int64](config.Setting{Name: "max-sessions", Kind: config.Int, Default: "1000", Group: "HTTP transports",
+		Usage: "open sessions (http) or streams (sse) at most; more get 503 with Retry-After"})
+	sessionIdle = config.Register[time.Duration](config.Setting{Name: "session-idle-timeout", Kind: config.Duration, Default: "30m", Group: "HTTP transports",
+		Usage: "a Streamable HTTP session unused this long is forgotten (its client starts a new one)"})
+)
 
 // ListenHTTP applies the bind policy (no unauthenticated non-loopback
 // address unless --allow-unauthenticated), builds the transport and binds
@@ -49,6 +61,7 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 		Transport: cfg.Transport, Addr: cfg.Addr, Token: cfg.HTTPToken, AllowedOrigins: cfg.AllowedOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless, ShutdownTimeout: cfg.ShutdownTimeout,
 		DrainDelay: cfg.DrainDelay, Auth: auth, Routes: routes,
+		MaxSessions: int(maxSessions.Get(cfg)), SessionIdleTTL: sessionIdle.Get(cfg),
 		Redactor: a.Redactor, Log: a.Log,
 	})
 	if err != nil {

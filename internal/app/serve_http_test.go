@@ -42,6 +42,12 @@ func sharedServer(t *testing.T, transportKind string, mutate ...func(*config.Con
 // sharedApp is sharedServer that also returns the app, for tests that look inside.
 func sharedApp(t *testing.T, transportKind string, mutate ...func(*config.Config)) (a *app.App, url string, sb *sandbox.Server, logs *testenv.SyncBuffer) {
 	t.Helper()
+	return sharedAppArgs(t, transportKind, nil, mutate...)
+}
+
+// sharedAppArgs is sharedApp with further command-line flags.
+func sharedAppArgs(t *testing.T, transportKind string, args []string, mutate ...func(*config.Config)) (a *app.App, url string, sb *sandbox.Server, logs *testenv.SyncBuffer) {
+	t.Helper()
 	sb, err := sandbox.New(sandbox.Config{Accounts: accounts})
 	if err != nil {
 		t.Fatal(err)
@@ -54,8 +60,8 @@ func sharedApp(t *testing.T, transportKind string, mutate ...func(*config.Config
 	t.Cleanup(func() { cancel(); <-sbDone })
 	env := map[string]string{"TENCENTCLOUD_SECRETID": accounts[0].SecretID, "TENCENTCLOUD_SECRETKEY": accounts[0].SecretKey,
 		"TENCENTCLOUD_TCB_ENVID": accounts[0].EnvID, "CLOUDOPS_MCP_HTTP_TOKEN": httpToken}
-	cfg, err := config.Parse([]string{"--transport", transportKind, "--addr", "127.0.0.1:0", "--log-level", "debug",
-		"--tcb-endpoint", sbURL, "--timeout", "10s"}, func(k string) string { return env[k] }, &strings.Builder{})
+	cfg, err := config.Parse(append([]string{"--transport", transportKind, "--addr", "127.0.0.1:0", "--log-level", "debug",
+		"--tcb-endpoint", sbURL, "--timeout", "10s"}, args...), func(k string) string { return env[k] }, &strings.Builder{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -19,14 +20,22 @@ func requireToken(token string, log zerolog.Logger, next http.Handler) http.Hand
 		return next
 	}
 	want := sha256.Sum256([]byte(token))
+	failed := newFailedAuth()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isPreflight(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		addr := clientAddr(r)
+		if wait := failed.blocked(addr); wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			reject(w, http.StatusTooManyRequests, "Too Many Requests: too many wrong bearer tokens from this address; wait and retry")
+			return
+		}
 		got, ok := bearer(r.Header.Get("Authorization"))
 		sum := sha256.Sum256([]byte(got))
 		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 || !ok {
+			failed.fail(addr)
 			log.Warn().Str("remote", r.RemoteAddr).Str("method", r.Method).Str("path", r.URL.Path).
 				Msg("rejected HTTP request: missing or wrong bearer token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cloudops-mcp"`)

@@ -11,6 +11,10 @@ import (
 // a bearer token, unless the operator said their own proxy authenticates
 // (allowUnauthenticated); then it returns a warning to log.
 func CheckBind(addr, token string, allowUnauthenticated bool) (warning string, err error) {
+	if token != "" && len(token) < MinTokenLen {
+		return "", fmt.Errorf("the bearer token (--http-token / CLOUDOPS_MCP_HTTP_TOKEN) has %d characters; use at least %d, "+
+			"random, so it cannot be guessed (generate one with: openssl rand -hex 32)", len(token), MinTokenLen)
+	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", fmt.Errorf("--addr %q: want host:port (e.g. 127.0.0.1:8080): %w", addr, err)

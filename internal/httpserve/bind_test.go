@@ -23,7 +23,8 @@ func TestCheckBind(t *testing.T) {
 		{addr: "[::]:8080", wantErr: "--allow-unauthenticated"},
 		{addr: "192.0.2.10:8080", wantErr: "without a bearer token"},
 		{addr: "mcp.example.com:8080", wantErr: "without a bearer token"},
-		{addr: "0.0.0.0:8080", token: "a-long-enough-token"},
+		{addr: "0.0.0.0:8080", token: "a-long-enough-token-0123456789abcdef"},
+		{addr: "127.0.0.1:8080", token: "x", wantErr: "openssl rand -hex 32"},
 		{addr: "0.0.0.0:8080", allow: true, wantWarn: true},
 		{addr: "no-port", wantErr: "want host:port"},
 	}

@@ -36,6 +36,7 @@ type Options struct {
 	WriteStallTimeout time.Duration // per write, so streams may live long; default 30 s
 	IdleTimeout       time.Duration // keep-alive connections; default 120 s
 	SessionIdleTTL    time.Duration // stateful sessions without activity are dropped; default 1 h
+	MaxSessions       int           // open sessions (Streamable HTTP) or streams (SSE); more get 503; default 1000
 	KeepAlive         time.Duration // ping on open streams, for proxies that cut idle ones; default 25 s
 
 	// Auth, when set, replaces the bearer-token check (OAuth access tokens);
@@ -47,6 +48,9 @@ type Options struct {
 	Log      zerolog.Logger
 }
 
+// DefaultMaxSessions bounds open sessions when Options.MaxSessions is 0.
+const DefaultMaxSessions = 1000
+
 // Server is the HTTP transport in front of one MCP server.
 type Server struct {
 	opts       Options
@@ -54,6 +58,7 @@ type Server struct {
 	srv        *http.Server
 	ln         net.Listener
 	streamable *server.StreamableHTTPServer
+	sessions   *sessionIDs
 	sse        *server.SSEServer
 	drain      *sseDrain
 	draining   atomic.Bool // new calls are refused
@@ -74,6 +79,9 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 	o.WriteStallTimeout = orDefault(o.WriteStallTimeout, 30*time.Second)
 	o.IdleTimeout = orDefault(o.IdleTimeout, 120*time.Second)
 	o.SessionIdleTTL = orDefault(o.SessionIdleTTL, time.Hour)
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
 	o.KeepAlive = orDefault(o.KeepAlive, 25*time.Second)
 	s := &Server{opts: o}
 
@@ -92,13 +100,19 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 	}
 	switch o.Transport {
 	case "http":
+		s.sessions = newSessionIDs(o.SessionIdleTTL)
 		s.streamable = server.NewStreamableHTTPServer(mcp, s.streamableOptions()...)
-		mux.Handle("/mcp", protect(s.streamable))
+		open := s.sessions.Count
+		if o.Stateless {
+			open = func() int { return 0 } // nothing is kept between requests
+		}
+		mux.Handle("/mcp", protect(capSessions(o.MaxSessions, open, false, s.streamable)))
 	case "sse":
 		s.drain = newSSEDrain()
 		s.sse = server.NewSSEServer(mcp, s.sseOptions()...)
-		mux.Handle("/sse", protect(s.drain.stream(s.sse)))
-		mux.Handle("/message", protect(s.drain.message(s.sse)))
+		streams := &openCounter{}
+		mux.Handle("/sse", protect(capSessions(o.MaxSessions, streams.open, true, streams.wrap(s.drain.stream(s.sse)))))
+		mux.Handle("/message", protect(capSessions(o.MaxSessions, streams.open, true, s.drain.message(s.sse))))
 	default:
 		return nil, fmt.Errorf("httpserve: transport %q: want http or sse", o.Transport)
 	}
@@ -123,7 +137,7 @@ func (s *Server) streamableOptions() []server.StreamableHTTPOption {
 	if s.opts.Stateless {
 		opts = append(opts, server.WithStateLess(true))
 	} else {
-		opts = append(opts, server.WithSessionIdManager(&sessionIDs{}), server.WithSessionIdleTTL(s.opts.SessionIdleTTL))
+		opts = append(opts, server.WithSessionIdManager(s.sessions), server.WithSessionIdleTTL(s.opts.SessionIdleTTL))
 	}
 	if len(s.opts.AllowedOrigins) > 0 {
 		opts = append(opts, server.WithStreamableHTTPCORS(s.corsOptions()...))
