@@ -36,6 +36,9 @@ var (
 // --addr; the caller Serves it. Tests use it to learn the bound URL.
 func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	cfg := a.Config
+	if err := httpserve.CheckToken(cfg.HTTPToken); err != nil {
+		return nil, err
+	}
 	auth, routes, err := a.oauthOptions()
 	if err != nil {
 		return nil, err

@@ -24,7 +24,6 @@ func TestCheckBind(t *testing.T) {
 		{addr: "192.0.2.10:8080", wantErr: "without a bearer token"},
 		{addr: "mcp.example.com:8080", wantErr: "without a bearer token"},
 		{addr: "0.0.0.0:8080", token: "a-long-enough-token-0123456789abcdef"},
-		{addr: "127.0.0.1:8080", token: "x", wantErr: "openssl rand -hex 32"},
 		{addr: "0.0.0.0:8080", allow: true, wantWarn: true},
 		{addr: "no-port", wantErr: "want host:port"},
 	}
@@ -46,5 +45,14 @@ func TestCheckBind(t *testing.T) {
 		if red.String(warn) != warn {
 			t.Errorf("the log redaction mangles the warning: %s", red.String(warn))
 		}
+	}
+}
+
+func TestCheckTokenRefusesShortTokens(t *testing.T) {
+	if err := CheckToken("x"); err == nil || !strings.Contains(err.Error(), "openssl rand -hex 32") {
+		t.Fatalf("CheckToken(x) = %v", err)
+	}
+	if err := CheckToken(strings.Repeat("a", MinTokenLen)); err != nil {
+		t.Fatal(err)
 	}
 }
