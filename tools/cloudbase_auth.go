@@ -259,7 +259,21 @@ func getProviders(d *Deps) Tool {
 
 type addProviderInput struct{ tcb.AddProviderRequest }
 
-func (in *addProviderInput) Validate() error { return checkProvider(in.ProviderType, in.Config, nil) }
+func (in *addProviderInput) Validate() error {
+	if in.ProviderType == "OIDC" && in.Config != nil && in.Config.Scope != "" && !hasScope(in.Config.Scope, "openid") {
+		return Invalid("Config.Scope: an OIDC provider's scopes must include openid (got %q); e.g. \"openid email profile\"", in.Config.Scope)
+	}
+	return checkProvider(in.ProviderType, in.Config, nil)
+}
+
+func hasScope(scopes, want string) bool {
+	for _, s := range strings.Fields(scopes) {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
 
 // checkProvider applies the seed's cross-field rules for a provider's Config and email templates.
 func checkProvider(typ string, cfg *tcb.ProviderConfig, ec *tcb.EmailConfig) error {
@@ -284,6 +298,8 @@ func checkProvider(typ string, cfg *tcb.ProviderConfig, ec *tcb.EmailConfig) err
 }
 
 type providerChange struct {
+	// Id names the provider, also when the cloud generated it.
+	Id string `json:"Id,omitempty"`
 	// Before is absent for a provider the call created.
 	Before    *providerView `json:"Before,omitempty"`
 	After     *providerView `json:"After,omitempty"`
@@ -314,22 +330,58 @@ func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error
 
 func addProvider(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_add_provider", Title: "Add identity provider", Toolset: ToolsetCloudBaseAuth,
-		Description: "Add an identity source (max 20 per env; an existing Id is an error). OIDC: Issuer, or endpoints+JwksUri; " +
+		Description: "Add an identity source (max 20 per env; an existing Id is an error; without Id one is generated and returned). " +
+			"OIDC: Issuer (endpoints are discovered from it), or endpoints+JwksUri; Scope must include openid. " +
 			"OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata.",
 		CheckWith: "cloudbase_get_providers"},
 		func(ctx context.Context, in *addProviderInput) (*providerChange, error) {
+			// AddProvider answers only a RequestId: without an Id, the generated
+			// one is the provider that was not listed before the call.
+			var known map[string]bool
+			if in.Id == "" {
+				list, err := d.TCB.GetProviders(ctx)
+				if err != nil {
+					return nil, err
+				}
+				known = map[string]bool{}
+				for _, p := range list.Data {
+					known[p.Id] = true
+				}
+			}
 			res, err := d.TCB.AddProvider(ctx, &in.AddProviderRequest)
 			if err != nil {
 				return nil, addProviderAdvice(in.Id, err)
 			}
-			d.providerChanged(ctx, in.Id)
-			out := &providerChange{Changed: true, RequestId: res.RequestId}
-			if in.Id != "" {
-				p, _ := findProvider(ctx, d, in.Id) // best effort read-back
+			out := &providerChange{Id: in.Id, Changed: true, RequestId: res.RequestId}
+			if in.Id == "" {
+				out.Id = newProviderID(ctx, d, known, in.ProviderType)
+			}
+			d.providerChanged(ctx, out.Id)
+			if out.Id != "" {
+				p, _ := findProvider(ctx, d, out.Id) // best effort read-back
 				out.After = (*providerView)(p)
 			}
 			return out, nil
 		})
+}
+
+// newProviderID finds the provider of type typ that known lacks; "" when the
+// list cannot say (read failed, or another caller added one of that type meanwhile).
+func newProviderID(ctx context.Context, d *Deps, known map[string]bool, typ string) string {
+	list, err := d.TCB.GetProviders(ctx)
+	if err != nil {
+		return ""
+	}
+	id := ""
+	for _, p := range list.Data {
+		if !known[p.Id] && p.ProviderType == typ {
+			if id != "" {
+				return ""
+			}
+			id = p.Id
+		}
+	}
+	return id
 }
 
 type modifyProviderInput struct{ tcb.ModifyProviderRequest }

@@ -234,3 +234,40 @@ func TestLoginConfigSubObjectsMergeFieldByField(t *testing.T) {
 		t.Fatalf("stored config differs from the result: %v", got)
 	}
 }
+
+// Seed rules of addProvider: OIDC scopes include openid; without Id the
+// generated one is returned; an Issuer alone is enough, discovery fills the endpoints.
+func TestAddProviderSeedRules(t *testing.T) {
+	e := testenv.New(t)
+	oidc := func(cfg map[string]any) map[string]any {
+		return map[string]any{"ProviderType": "OIDC", "Name": map[string]any{"Message": "Corp SSO"}, "Config": cfg}
+	}
+	writes := e.App.Sandbox.Count("AddProvider")
+	msg := e.Err("cloudbase_add_provider", oidc(map[string]any{"Issuer": "https://sso.example.com", "ClientId": "c",
+		"ClientSecret": "s", "RedirectUri": "https://example.com/cb", "Scope": "email profile"}))
+	if !strings.Contains(msg, "Config.Scope") || !strings.Contains(msg, "openid") {
+		t.Fatalf("OIDC scope without openid: %s", msg)
+	}
+	if e.App.Sandbox.Count("AddProvider") != writes {
+		t.Fatal("refused input reached the cloud")
+	}
+	// Without Id: the generated one comes back, with the discovered endpoints.
+	res := e.OK("cloudbase_add_provider", oidc(map[string]any{"Issuer": "https://sso.example.com", "ClientId": "c",
+		"ClientSecret": "s", "RedirectUri": "https://example.com/cb"}))
+	id, _ := res["Id"].(string)
+	after, _ := res["After"].(map[string]any)
+	if id == "" || after == nil || after["Id"] != id {
+		t.Fatalf("the generated Id is not returned: %v", res)
+	}
+	cfg := after["Config"].(map[string]any)
+	if cfg["AuthorizationEndpoint"] != "https://sso.example.com/authorize" || cfg["JwksUri"] != "https://sso.example.com/.well-known/jwks.json" ||
+		!strings.Contains(cfg["Scope"].(string), "openid") {
+		t.Fatalf("Issuer discovery did not fill the endpoints: %v", cfg)
+	}
+	// Two more without Id, same name: each gets its own id back.
+	a := e.OK("cloudbase_add_provider", map[string]any{"ProviderType": "CUSTOM", "Name": map[string]any{"Message": "dup"}})["Id"]
+	b := e.OK("cloudbase_add_provider", map[string]any{"ProviderType": "CUSTOM", "Name": map[string]any{"Message": "dup"}})["Id"]
+	if a == nil || b == nil || a == b || a == "" {
+		t.Fatalf("generated ids: %v %v", a, b)
+	}
+}

@@ -195,6 +195,9 @@ func checkProviderConfig(typ string, c *providerConfig) error {
 	if missing := missingConfigFields(typ, c); len(missing) > 0 {
 		return errf("MissingParameter", "Config.%s is required for %s providers.", missing[0], typ)
 	}
+	if typ == "OIDC" && c != nil && c.Scope != "" && !hasOpenIDScope(c.Scope) {
+		return errf("InvalidParameterValue", "Config.Scope of an OIDC provider must contain openid (got %q).", c.Scope)
+	}
 	return nil
 }
 
@@ -220,6 +223,9 @@ func addProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
 	}
 	if len(env.Auth.Providers) >= maxProviders {
 		return nil, errf("LimitExceeded", "An environment has at most %d providers.", maxProviders)
+	}
+	if in.ProviderType == "OIDC" {
+		applyDiscovery(in.Config, false)
 	}
 	if err := checkProviderConfig(in.ProviderType, in.Config); err != nil {
 		return nil, err
@@ -259,15 +265,20 @@ func modifyProvider(_ *Server, env *Env, body json.RawMessage) (any, error) {
 		p = defaultProvider(typ)
 		env.Auth.Providers = append(env.Auth.Providers, p)
 	}
-	next := *p
 	// Incremental: merge the JSON of the request over the stored provider, so
-	// nested Config fields not given keep their values.
-	merged, err := mergeJSON(&next, body)
+	// nested Config fields not given keep their values. next is a fresh copy:
+	// the stored provider changes only once every check has passed.
+	merged, err := mergeJSON(p, body)
 	if err != nil {
 		return nil, err
 	}
+	var next provider
 	if err := json.Unmarshal(merged, &next); err != nil {
 		return nil, errf("InvalidParameter", "Invalid request: %v", err)
+	}
+	if next.ProviderType == "OIDC" {
+		// "modifying the Issuer will automatically re-fetch endpoint configuration via Discovery"
+		applyDiscovery(next.Config, in.Config != nil && in.Config.Issuer != "" && (p.Config == nil || in.Config.Issuer != p.Config.Issuer))
 	}
 	if next.EmailConfig != nil && next.ProviderType != "EMAIL" {
 		return nil, errf("InvalidParameterValue", "EmailConfig is only valid for EMAIL providers.")
@@ -471,6 +482,11 @@ func seedAuth(envID string, now time.Time) *AuthState {
 				AutoSignUpWithProviderUser: "TRUE", TransparentMode: "FALSE", ReuseUserId: "FALSE",
 				Config: &providerConfig{ClientId: "wx0demo0appid", ClientSecret: randomHex(16)}},
 		},
+	}
+	for _, p := range a.Providers {
+		if p.ProviderType == "OIDC" {
+			applyDiscovery(p.Config, false) // as the cloud stores it after discovery
+		}
 	}
 	for i := range 2 {
 		k := &storedKey{Type: "api_key", apiKeyToken: apiKeyToken{KeyId: "key-" + randomHex(8), Name: []string{"server-prod", "ci-deploy"}[i], CreateAt: ts}}

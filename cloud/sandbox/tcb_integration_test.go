@@ -199,3 +199,48 @@ func TestIntegrationStatePersists(t *testing.T) {
 		t.Fatalf("after restart: %v %+v", err, got)
 	}
 }
+
+// The cloud side of the OIDC rules, for clients that do not check first:
+// scopes must include openid; an Issuer fills the endpoints (discovery), and a
+// new Issuer on modify re-discovers them.
+func TestSandboxOIDCScopeAndDiscovery(t *testing.T) {
+	c, _ := integrationClient(t, sandbox.Config{})
+	ctx := context.Background()
+	_, err := c.AddProvider(ctx, &tcb.AddProviderRequest{Id: "corp", ProviderType: "OIDC", Name: tcb.LocalizedMessage{Message: "Corp"},
+		Config: &tcb.ProviderConfig{Issuer: "https://sso.example.com", Scope: "email"}})
+	if apiErrCode(err) != "InvalidParameterValue" {
+		t.Fatalf("scope without openid: %v", err)
+	}
+	if _, err := c.AddProvider(ctx, &tcb.AddProviderRequest{Id: "corp", ProviderType: "OIDC", Name: tcb.LocalizedMessage{Message: "Corp"},
+		Config: &tcb.ProviderConfig{Issuer: "https://sso.example.com/"}}); err != nil {
+		t.Fatal(err)
+	}
+	get := func() *tcb.ProviderConfig {
+		list, err := c.GetProviders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range list.Data {
+			if p.Id == "corp" {
+				return p.Config
+			}
+		}
+		t.Fatal("corp not listed")
+		return nil
+	}
+	if cfg := get(); cfg.TokenEndpoint != "https://sso.example.com/token" || cfg.JwksUri == "" || cfg.Scope != "openid email profile" {
+		t.Fatalf("discovery: %+v", cfg)
+	}
+	if _, err := c.ModifyProvider(ctx, &tcb.ModifyProviderRequest{Id: "corp", Config: &tcb.ProviderConfig{Issuer: "https://accounts.google.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := get(); cfg.TokenEndpoint != "https://oauth2.googleapis.com/token" {
+		t.Fatalf("a new Issuer re-discovers: %+v", cfg)
+	}
+	if _, err := c.ModifyProvider(ctx, &tcb.ModifyProviderRequest{Id: "corp", Config: &tcb.ProviderConfig{Scope: "profile"}}); apiErrCode(err) != "InvalidParameterValue" {
+		t.Fatalf("modify to a scope without openid: %v", err)
+	}
+	if cfg := get(); cfg.Scope != "openid email profile" {
+		t.Fatalf("a refused modify changed the stored provider: %+v", cfg)
+	}
+}
