@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,41 +116,22 @@ func tnxUnprocessable(items ...tnxErrorItem) *telnyxErr {
 	return &telnyxErr{http.StatusUnprocessableEntity, items}
 }
 
+// tnxRoute is one Telnyx operation of the emulator: its method and path
+// pattern (also its name for Count and InjectTelnyxError), its handler, and
+// whether it changes state (then the state is saved).
+type tnxRoute struct {
+	pattern  string
+	fn       telnyxHandler
+	mutating bool
+}
+
 // telnyxHandler runs with s.mu held and returns the status and body (nil: no body).
 type telnyxHandler func(s *Server, st *TelnyxState, r *http.Request, body []byte) (int, any, error)
 
 // Telnyx route names, as Count and InjectTelnyxError take them.
 func (s *Server) routeTelnyx(mux *http.ServeMux) {
-	routes := []struct {
-		pattern  string
-		fn       telnyxHandler
-		mutating bool
-	}{
-		{"GET /v2/access_ip_address", tnxListAccessIPs, false},
-		{"POST /v2/access_ip_address", tnxCreateAccessIP, true},
-		{"GET /v2/access_ip_address/{id}", tnxGetAccessIP, false},
-		{"DELETE /v2/access_ip_address/{id}", tnxDeleteAccessIP, true},
-		{"GET /v2/addresses", tnxListAddresses, false},
-		{"POST /v2/addresses", tnxCreateAddress, true},
-		{"POST /v2/addresses/actions/validate", tnxValidateAddress, false},
-		{"GET /v2/addresses/{id}", tnxGetAddress, false},
-		{"DELETE /v2/addresses/{id}", tnxDeleteAddress, true},
-		{"POST /v2/addresses/{id}/actions/accept_suggestions", tnxAcceptSuggestions, true},
-		{"GET /v2/authentication_providers", tnxListAuthProviders, false},
-		{"POST /v2/authentication_providers", tnxCreateAuthProvider, true},
-		{"GET /v2/authentication_providers/{id}", tnxGetAuthProvider, false},
-		{"PATCH /v2/authentication_providers/{id}", tnxUpdateAuthProvider, true},
-		{"DELETE /v2/authentication_providers/{id}", tnxDeleteAuthProvider, true},
-		{"GET /v2/billing_groups", tnxListBillingGroups, false},
-		{"POST /v2/billing_groups", tnxCreateBillingGroup, true},
-		{"GET /v2/billing_groups/{id}", tnxGetBillingGroup, false},
-		{"PATCH /v2/billing_groups/{id}", tnxUpdateBillingGroup, true},
-		{"DELETE /v2/billing_groups/{id}", tnxDeleteBillingGroup, true},
-		{"GET /v2/integration_secrets", tnxListSecrets, false},
-		{"POST /v2/integration_secrets", tnxCreateSecret, true},
-		{"DELETE /v2/integration_secrets/{id}", tnxDeleteSecret, true},
-		{"POST /v2/telephony_credentials/{id}/token", tnxCreateTelephonyToken, true},
-	}
+	// Each area's file declares its routes; this list only orders the areas.
+	routes := slices.Concat(tnxAccessIPRoutes, tnxAddressRoutes, tnxAuthProviderRoutes, tnxBillingGroupRoutes, tnxSecretRoutes)
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, s.serveTelnyx(rt.pattern, rt.fn, rt.mutating))
 	}

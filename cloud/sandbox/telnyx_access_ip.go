@@ -6,6 +6,14 @@ import (
 	"sort"
 )
 
+// tnxAccessIPRoutes are this area's routes (see routeTelnyx).
+var tnxAccessIPRoutes = []tnxRoute{
+	{"GET /v2/access_ip_address", tnxListAccessIPs, false},
+	{"POST /v2/access_ip_address", tnxCreateAccessIP, true},
+	{"GET /v2/access_ip_address/{id}", tnxGetAccessIP, false},
+	{"DELETE /v2/access_ip_address/{id}", tnxDeleteAccessIP, true},
+}
+
 func tnxListAccessIPs(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
 	if err := tnxOnlyQuery(r, tnxAccessIPQuery...); err != nil {
 		return 0, nil, err

@@ -10,6 +10,16 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
+// tnxAddressRoutes are this area's routes (see routeTelnyx).
+var tnxAddressRoutes = []tnxRoute{
+	{"GET /v2/addresses", tnxListAddresses, false},
+	{"POST /v2/addresses", tnxCreateAddress, true},
+	{"POST /v2/addresses/actions/validate", tnxValidateAddress, false},
+	{"GET /v2/addresses/{id}", tnxGetAddress, false},
+	{"DELETE /v2/addresses/{id}", tnxDeleteAddress, true},
+	{"POST /v2/addresses/{id}/actions/accept_suggestions", tnxAcceptSuggestions, true},
+}
+
 var (
 	tnxCountryCodePattern = lazyre.New(`^[A-Z]{2}$`)
 	tnxUsZIPPattern       = lazyre.New(`^\d{5}(-\d{4})?$`)

@@ -10,6 +10,15 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
+// tnxAuthProviderRoutes are this area's routes (see routeTelnyx).
+var tnxAuthProviderRoutes = []tnxRoute{
+	{"GET /v2/authentication_providers", tnxListAuthProviders, false},
+	{"POST /v2/authentication_providers", tnxCreateAuthProvider, true},
+	{"GET /v2/authentication_providers/{id}", tnxGetAuthProvider, false},
+	{"PATCH /v2/authentication_providers/{id}", tnxUpdateAuthProvider, true},
+	{"DELETE /v2/authentication_providers/{id}", tnxDeleteAuthProvider, true},
+}
+
 var tnxShortNamePattern = lazyre.New(`^[A-Za-z0-9_-]+$`)
 
 // tnxFingerprintBytes is the digest length of each fingerprint algorithm.

@@ -5,6 +5,15 @@ import (
 	"sort"
 )
 
+// tnxBillingGroupRoutes are this area's routes (see routeTelnyx).
+var tnxBillingGroupRoutes = []tnxRoute{
+	{"GET /v2/billing_groups", tnxListBillingGroups, false},
+	{"POST /v2/billing_groups", tnxCreateBillingGroup, true},
+	{"GET /v2/billing_groups/{id}", tnxGetBillingGroup, false},
+	{"PATCH /v2/billing_groups/{id}", tnxUpdateBillingGroup, true},
+	{"DELETE /v2/billing_groups/{id}", tnxDeleteBillingGroup, true},
+}
+
 func tnxListBillingGroups(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
 	if err := tnxOnlyQuery(r); err != nil {
 		return 0, nil, err

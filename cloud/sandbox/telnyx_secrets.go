@@ -15,6 +15,14 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
+// tnxSecretRoutes are this area's routes (see routeTelnyx).
+var tnxSecretRoutes = []tnxRoute{
+	{"GET /v2/integration_secrets", tnxListSecrets, false},
+	{"POST /v2/integration_secrets", tnxCreateSecret, true},
+	{"DELETE /v2/integration_secrets/{id}", tnxDeleteSecret, true},
+	{"POST /v2/telephony_credentials/{id}/token", tnxCreateTelephonyToken, true},
+}
+
 // Integration secrets (write-only values) and telephony credential tokens.
 
 var tnxIdentifierPattern = lazyre.New(`^[A-Za-z0-9_.-]+$`)
