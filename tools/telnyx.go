@@ -37,7 +37,7 @@ func defineTelnyx[In, Out any](d *Deps, s Spec, lister string, fn func(ctx conte
 			return nil, telnyx.ErrNoAPIKey
 		}
 		out, err := fn(ctx, in)
-		return out, telnyxAdvice(s, lister, err)
+		return out, telnyxAdvice(lister, err)
 	})
 	inner := t.Handler
 	t.Handler = func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -51,16 +51,13 @@ func defineTelnyx[In, Out any](d *Deps, s Spec, lister string, fn func(ctx conte
 
 // telnyxAdvice says which tool answers the question an error raises. It
 // wraps, so the error's types stay visible to errors.As.
-func telnyxAdvice(s Spec, lister string, err error) error {
+func telnyxAdvice(lister string, err error) error {
 	var apiErr *telnyx.APIError
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.As(err, &apiErr) && apiErr.Status == 404 && lister != "":
 		return fmt.Errorf("%w (%s lists them)", err, lister)
-	case errors.As(err, &apiErr) && apiErr.Status == 404 && s.Name == "telnyx_create_telephony_credential_token":
-		return fmt.Errorf("%w: this server has no tool that lists telephony credentials; the credential id is in the Telnyx portal "+
-			"(Voice > SIP Trunking > Credentials) or the answer of the API that created it", err)
 	}
 	return err
 }

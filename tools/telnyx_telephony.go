@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
@@ -42,7 +45,7 @@ func createTelephonyCredentialToken(d *Deps) Tool {
 				func(ctx context.Context) (*telephonyToken, error) {
 					jwt, err := d.Telnyx.CreateTelephonyCredentialToken(ctx, in.ID)
 					if err != nil {
-						return nil, err
+						return nil, noCredentialAdvice(err)
 					}
 					length, fingerprint, expires = utf8.RuneCountInString(jwt), secretfile.Fingerprint(jwt), jwtExpiry(jwt)
 					return &telephonyToken{Token: jwt}, nil
@@ -63,6 +66,17 @@ func createTelephonyCredentialToken(d *Deps) Tool {
 			}
 			return out, nil
 		})
+}
+
+// noCredentialAdvice says where a credential id comes from when the one given
+// is unknown: no tool here lists telephony credentials.
+func noCredentialAdvice(err error) error {
+	var apiErr *telnyx.APIError
+	if errors.As(err, &apiErr) && apiErr.Status == 404 {
+		return fmt.Errorf("%w: this server has no tool that lists telephony credentials; the credential id is in the Telnyx portal "+
+			"(Voice > SIP Trunking > Credentials) or the answer of the API that created it", err)
+	}
+	return err
 }
 
 // jwtExpiry reads the exp claim (not secret) without verifying the token.
