@@ -115,7 +115,7 @@ func TestNotFoundErrorsLeadSomewhere(t *testing.T) {
 		{"cloudbase_query_records", map[string]any{"datasource": "nosuch"}, "cloudbase_list_data_models"},
 		{"telnyx_retrieve_access_ip_address", map[string]any{"id": "00000000-0000-4000-8000-000000000000"}, "telnyx_list_access_ip_addresses"},
 		{"telnyx_retrieve_authentication_provider", map[string]any{"id": "00000000-0000-4000-8000-000000000000"}, "telnyx_list_authentication_providers"},
-		{"telnyx_create_telephony_credential_token", map[string]any{"id": "00000000-0000-4000-8000-000000000000", "deliverTo": "t.jwt"}, "no tool that lists telephony credentials"},
+		{"telnyx_create_telephony_credential_token", map[string]any{"id": "00000000-0000-4000-8000-000000000000", "deliverTo": "t.jwt"}, "telnyx_list_telephony_credentials lists them"},
 	} {
 		req := mcp.CallToolRequest{}
 		req.Params.Name, req.Params.Arguments = c.tool, c.args

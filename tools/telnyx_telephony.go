@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,8 +13,27 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 )
 
+const listTelephonyCredentialsTool = "telnyx_list_telephony_credentials"
+
 func telnyxTelephonyTools(d *Deps) []Tool {
-	return []Tool{createTelephonyCredentialToken(d)}
+	return []Tool{listTelephonyCredentials(d), createTelephonyCredentialToken(d)}
+}
+
+type listTelephonyCredentialsInput struct {
+	telnyx.TelephonyCredentialFilter
+	Paging
+}
+
+func listTelephonyCredentials(d *Deps) Tool {
+	return defineTelnyx(d, Spec{Name: listTelephonyCredentialsTool, Title: "List telephony credentials",
+		Description: "List the on-demand SIP/WebRTC credentials (id, name, SIP user name, connection, expired or not); SIP passwords are never returned. " +
+			"The id is what telnyx_create_telephony_credential_token takes.",
+		ReadOnly: true}, "",
+		func(ctx context.Context, in *listTelephonyCredentialsInput) (*listResult[telnyx.TelephonyCredential], error) {
+			return list(ctx, in.Paging, "telephony credentials", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.TelephonyCredential], error) {
+				return d.Telnyx.ListTelephonyCredentials(ctx, &in.TelephonyCredentialFilter, p)
+			})
+		})
 }
 
 type createTelephonyTokenInput struct {
@@ -37,7 +54,8 @@ type telephonyToken struct {
 
 func createTelephonyCredentialToken(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_telephony_credential_token", Title: "Create a telephony token",
-		Description: "Create an access token (JWT) for WebRTC/SIP login with a telephony credential. The token is withheld from this conversation; deliverTo writes it to a file for the user."}, "",
+		Description: "Create an access token (JWT) for WebRTC/SIP login with a telephony credential. The token is withheld from this conversation; deliverTo writes it to a file for the user."},
+		listTelephonyCredentialsTool,
 		func(ctx context.Context, in *createTelephonyTokenInput) (*telephonyToken, error) {
 			var length int
 			var fingerprint, expires string
@@ -45,7 +63,7 @@ func createTelephonyCredentialToken(d *Deps) Tool {
 				func(ctx context.Context) (*telephonyToken, error) {
 					jwt, err := d.Telnyx.CreateTelephonyCredentialToken(ctx, in.ID)
 					if err != nil {
-						return nil, noCredentialAdvice(err)
+						return nil, err
 					}
 					length, fingerprint, expires = utf8.RuneCountInString(jwt), secretfile.Fingerprint(jwt), jwtExpiry(jwt)
 					return &telephonyToken{Token: jwt}, nil
@@ -66,17 +84,6 @@ func createTelephonyCredentialToken(d *Deps) Tool {
 			}
 			return out, nil
 		})
-}
-
-// noCredentialAdvice says where a credential id comes from when the one given
-// is unknown: no tool here lists telephony credentials.
-func noCredentialAdvice(err error) error {
-	var apiErr *telnyx.APIError
-	if errors.As(err, &apiErr) && apiErr.Status == 404 {
-		return fmt.Errorf("%w: this server has no tool that lists telephony credentials; the credential id is in the Telnyx portal "+
-			"(Voice > SIP Trunking > Credentials) or the answer of the API that created it", err)
-	}
-	return err
 }
 
 // jwtExpiry reads the exp claim (not secret) without verifying the token.

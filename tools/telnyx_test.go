@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -99,7 +101,7 @@ var telnyxToolNames = []string{
 	"telnyx_create_telephony_credential_token", "telnyx_delete_access_ip_address", "telnyx_delete_address",
 	"telnyx_delete_authentication_provider", "telnyx_delete_billing_group", "telnyx_delete_integration_secret",
 	"telnyx_list_access_ip_addresses", "telnyx_list_addresses", "telnyx_list_authentication_providers",
-	"telnyx_list_billing_groups", "telnyx_list_integration_secrets", "telnyx_retrieve_access_ip_address",
+	"telnyx_list_billing_groups", "telnyx_list_integration_secrets", "telnyx_list_telephony_credentials", "telnyx_retrieve_access_ip_address",
 	"telnyx_retrieve_address", "telnyx_retrieve_authentication_provider", "telnyx_retrieve_billing_group",
 	"telnyx_update_authentication_provider", "telnyx_update_billing_group", "telnyx_validate_address",
 }
@@ -704,6 +706,57 @@ func TestTelnyxTelephonyToken(t *testing.T) {
 	}
 	if n := x.App.Sandbox.Count("POST /v2/telephony_credentials/{id}/token"); n != 5 {
 		t.Fatalf("%d token requests, want 5 (2 created, 2 refused, 1 unanswered)", n)
+	}
+}
+
+// The list gives the ids the token tool takes, filters as asked, and never
+// passes on the SIP passwords the API returns with every record.
+func TestTelnyxListTelephonyCredentials(t *testing.T) {
+	x := newTnx(t)
+	out := x.ok("telnyx_list_telephony_credentials", map[string]any{})
+	if got := ids(out["data"]); !slices.Contains(got, sandbox.TelnyxDemoCredentialID) || !slices.Contains(got, sandbox.TelnyxExpiredCredentialID) {
+		t.Fatalf("list: %v", out)
+	}
+	first := out["data"].([]any)[0].(map[string]any)
+	if first["sip_username"] == "" || first["record_type"] != "credential" || first["resource_id"] == "" {
+		t.Fatalf("record: %v", first)
+	}
+	active := x.ok("telnyx_list_telephony_credentials", map[string]any{"status": "active"})
+	if got := ids(active["data"]); !slices.Equal(got, []string{sandbox.TelnyxDemoCredentialID}) {
+		t.Fatalf("status active: %v", got)
+	}
+	byName := x.ok("telnyx_list_telephony_credentials", map[string]any{"name": "old-softphone"})
+	if got := ids(byName["data"]); !slices.Equal(got, []string{sandbox.TelnyxExpiredCredentialID}) {
+		t.Fatalf("name filter: %v", got)
+	}
+	if msg := x.Err("telnyx_list_telephony_credentials", map[string]any{"status": "gone"}); !strings.Contains(msg, "status") {
+		t.Fatalf("bad status: %s", msg)
+	}
+	// The sandbox answers with sip_password (as the API does): it must appear nowhere.
+	req, _ := http.NewRequest("GET", x.App.SandboxURL+"/v2/telephony_credentials", nil)
+	req.Header.Set("Authorization", "Bearer "+x.App.Sandbox.Config().TelnyxAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var page struct {
+		Data []struct {
+			SipPassword string `json:"sip_password"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil || len(page.Data) == 0 || page.Data[0].SipPassword == "" {
+		t.Fatalf("the sandbox should return SIP passwords: %v %s", err, raw)
+	}
+	seen := testenv.JSON(out) + testenv.JSON(active) + x.Logs.String()
+	for _, c := range page.Data {
+		if strings.Contains(seen, c.SipPassword) {
+			t.Fatal("a SIP password reached a result or the logs")
+		}
+	}
+	if strings.Contains(seen, "sip_password") {
+		t.Fatal("the sip_password field reached a result or the logs")
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +22,7 @@ var tnxSecretRoutes = []tnxRoute{
 	{"GET /v2/integration_secrets", tnxListSecrets, false},
 	{"POST /v2/integration_secrets", tnxCreateSecret, true},
 	{"DELETE /v2/integration_secrets/{id}", tnxDeleteSecret, true},
+	{"GET /v2/telephony_credentials", tnxListTelephonyCredentials, false},
 	{"POST /v2/telephony_credentials/{id}/token", tnxCreateTelephonyToken, true},
 }
 
@@ -104,6 +107,58 @@ func tnxDeleteSecret(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int
 		}
 	}
 	return 0, nil, tnxNotFound("integration secret", id)
+}
+
+// tnxTelephonyCredentialRecord is a credential as GET /telephony_credentials
+// answers it. The emulator stores no SIP user name or password: both are
+// derived from the id and the token key, the password so that tests can
+// prove the server never passes it on.
+type tnxTelephonyCredentialRecord struct {
+	ID          string `json:"id"`
+	RecordType  string `json:"record_type"`
+	Name        string `json:"name"`
+	Expired     bool   `json:"expired"`
+	UserID      string `json:"user_id"`
+	ResourceID  string `json:"resource_id"`
+	SipUsername string `json:"sip_username"`
+	SipPassword string `json:"sip_password"`
+	CreatedAt   string `json:"created_at"`
+	UpdatedAt   string `json:"updated_at"`
+}
+
+var tnxTelephonyCredentialQuery = []string{"filter[name]", "filter[status]", "filter[sip_username]"}
+
+func tnxTelephonyCredentialOf(st *TelnyxState, c *TelephonyCredential) tnxTelephonyCredentialRecord {
+	key, _ := hex.DecodeString(st.TokenKey)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("sip/" + c.ID))
+	raw := mac.Sum(nil)
+	sum := hex.EncodeToString(raw)
+	return tnxTelephonyCredentialRecord{ID: c.ID, RecordType: "credential", Name: c.Name, Expired: c.Expired, UserID: st.UserID,
+		ResourceID: "connection:" + strconv.FormatUint(binary.BigEndian.Uint64(raw)>>8, 10), SipUsername: "gencred" + sum[:22],
+		SipPassword: sum[22:54], CreatedAt: c.CreatedAt, UpdatedAt: c.CreatedAt}
+}
+
+func tnxListTelephonyCredentials(_ *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
+	if err := tnxOnlyQuery(r, tnxTelephonyCredentialQuery...); err != nil {
+		return 0, nil, err
+	}
+	q := r.URL.Query()
+	status := q.Get("filter[status]")
+	if status != "" && status != "active" && status != "expired" {
+		return 0, nil, tnxUnprocessable(tnxErrorItem{Code: tnxCodeBadRequest, Title: "Invalid filter",
+			Detail: "filter[status] must be active or expired.", Source: tnxErrorSource{Parameter: "filter[status]"}})
+	}
+	out := []tnxTelephonyCredentialRecord{}
+	for _, c := range st.Credentials {
+		rec := tnxTelephonyCredentialOf(st, c)
+		if (q.Get("filter[name]") == "" || c.Name == q.Get("filter[name]")) && (status == "" || c.Expired == (status == "expired")) &&
+			(q.Get("filter[sip_username]") == "" || rec.SipUsername == q.Get("filter[sip_username]")) {
+			out = append(out, rec)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return tnxNewest(out[i].CreatedAt, out[j].CreatedAt, out[i].ID, out[j].ID) })
+	return telnyxPage(r, out)
 }
 
 func tnxCreateTelephonyToken(s *Server, st *TelnyxState, r *http.Request, _ []byte) (int, any, error) {
