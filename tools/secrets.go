@@ -6,6 +6,7 @@ import (
 	"maps"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/schemashape"
 )
 
 // What is secret in a tool's arguments is decided by its input schema, not
@@ -58,34 +59,32 @@ type secretNode struct {
 
 // secretTree reads the writeOnly fields out of a reflected input schema.
 func secretTree(schema json.RawMessage) *secretNode {
-	var m map[string]any
-	if json.Unmarshal(schema, &m) != nil {
+	s, ok := schemashape.Decode(schema)
+	if !ok {
 		return nil
 	}
-	return secretNodeOf(m, 0)
+	return secretNodeOf(s, 0)
 }
 
-func secretNodeOf(m map[string]any, depth int) *secretNode {
-	if m == nil || depth > 32 {
+func secretNodeOf(s *schemashape.Shape, depth int) *secretNode {
+	if s == nil || depth > 32 {
 		return nil
 	}
-	if m["writeOnly"] == true {
+	if s.WriteOnly {
 		return &secretNode{leaf: true}
 	}
 	n := &secretNode{}
-	if props, ok := m["properties"].(map[string]any); ok {
-		for k, p := range props {
-			if c := secretNodeOf(asMap(p), depth+1); c != nil {
-				if n.props == nil {
-					n.props = map[string]*secretNode{}
-				}
-				n.props[k] = c
+	for k, p := range s.Properties {
+		if c := secretNodeOf(p, depth+1); c != nil {
+			if n.props == nil {
+				n.props = map[string]*secretNode{}
 			}
+			n.props[k] = c
 		}
 	}
-	if c := secretNodeOf(asMap(m["items"]), depth+1); c != nil {
+	if c := secretNodeOf(s.Items, depth+1); c != nil {
 		n.items = c
-	} else if c := secretNodeOf(asMap(m["additionalProperties"]), depth+1); c != nil {
+	} else if c := secretNodeOf(s.AdditionalProperties, depth+1); c != nil {
 		n.items = c
 	}
 	if n.props == nil && n.items == nil {
@@ -93,8 +92,6 @@ func secretNodeOf(m map[string]any, depth int) *secretNode {
 	}
 	return n
 }
-
-func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
 
 // withhold returns v with the values under secret leaves masked (a copy
 // where anything changed), and appends those values to found.

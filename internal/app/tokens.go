@@ -1,11 +1,11 @@
 package app
 
 import (
-	"encoding/json"
 	"net/url"
 	"sync"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/schemashape"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
@@ -53,26 +53,20 @@ func (a *App) nonSecrets(all []tools.Tool) []string {
 	}
 	for _, t := range all {
 		out = append(out, t.Spec.Name)
-		var schema any
-		if json.Unmarshal(t.Tool.RawInputSchema, &schema) == nil {
-			out = appendPropertyNames(out, schema, 0)
+		if s, ok := schemashape.Decode(t.Tool.RawInputSchema); ok {
+			out = appendPropertyNames(out, s, 0)
 		}
 	}
 	return out
 }
 
-func appendPropertyNames(out []string, v any, depth int) []string {
-	m, ok := v.(map[string]any)
-	if !ok || depth > 16 {
+func appendPropertyNames(out []string, s *schemashape.Shape, depth int) []string {
+	if s == nil || depth > 16 {
 		return out
 	}
-	if props, ok := m["properties"].(map[string]any); ok {
-		for k, p := range props {
-			out = appendPropertyNames(append(out, k), p, depth+1)
-		}
+	for k, p := range s.Properties {
+		out = appendPropertyNames(append(out, k), p, depth+1)
 	}
-	for _, k := range []string{"items", "additionalProperties"} {
-		out = appendPropertyNames(out, m[k], depth+1)
-	}
-	return out
+	out = appendPropertyNames(out, s.Items, depth+1)
+	return appendPropertyNames(out, s.AdditionalProperties, depth+1)
 }
