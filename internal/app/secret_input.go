@@ -103,7 +103,7 @@ func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, err
 		return "", secretin.CannotAsk("the secret page could not be served: " + err.Error())
 	}
 	msg := fmt.Sprintf("Enter the %s in the page this link opens. The value goes to the cloudops-mcp server only, not to the chat. The link works once and expires in %s.",
-		p.String(), time.Until(t.Expires).Round(time.Second))
+		p.String(), humanDuration(time.Until(t.Expires)))
 	log := a.Log.With().Str("tool", p.Tool).Str("field", p.Field).Logger()
 	res, err := a.MCP.RequestURLElicitation(ctx, sess, t.ID, t.URL, msg)
 	if err != nil {
@@ -172,4 +172,12 @@ func (a *App) secretRefInstructions() string {
 	}
 	b.WriteString("to set a secret, use ask or file, never ask the user to paste it into chat. ")
 	return b.String()
+}
+
+// humanDuration reads "10 minutes", "45 seconds".
+func humanDuration(d time.Duration) string {
+	if d >= time.Minute {
+		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("%d seconds", int(d.Round(time.Second)/time.Second))
 }

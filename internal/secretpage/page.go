@@ -117,7 +117,7 @@ func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin") // not no-referrer: Chromium then sends "Origin: null" on the form POST
 	id := strings.TrimPrefix(r.URL.Path, Path)
 	if id == "" || strings.Contains(id, "/") {
 		p.refuse(w, http.StatusNotFound, ErrUnknown)
@@ -238,7 +238,7 @@ func (p *Pages) render(w http.ResponseWriter, status int, data any) {
 var pages = template.Must(template.New("").Parse(`
 {{define "head"}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>{{.}} — cloudops-mcp</title>
+<meta name="referrer" content="same-origin"><title>{{.}} — cloudops-mcp</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.3rem}label{display:block;font-weight:600;margin:1rem 0 .3rem}

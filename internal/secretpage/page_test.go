@@ -87,7 +87,7 @@ func TestPageRoundTrip(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("GET: %d %s", res.StatusCode, body)
 	}
-	for _, h := range []string{"Cache-Control: no-store", "X-Frame-Options: DENY", "Referrer-Policy: no-referrer"} {
+	for _, h := range []string{"Cache-Control: no-store", "X-Frame-Options: DENY", "Referrer-Policy: same-origin"} {
 		k, v, _ := strings.Cut(h, ": ")
 		if res.Header.Get(k) != v {
 			t.Errorf("header %s = %q, want %q", k, res.Header.Get(k), v)
