@@ -479,9 +479,15 @@ type createdAPIKey struct {
 func createAPIKey(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_create_api_key", Title: "Create API key", Toolset: ToolsetCloudBaseAuth,
 		Description: "Create an API key (api_key: server admin, max 5, ExpireIn 0 or >= 7200 s; publish_key: frontend, one per env). " +
-			"The token is returned once and withheld from this conversation; deliverTo writes it to a file for the user.",
+			"The token is returned once and withheld from this conversation: an api_key needs deliverTo, the file the user gets it in.",
 		CheckWith: "cloudbase_describe_api_key_list"},
 		func(ctx context.Context, in *createAPIKeyInput) (*createdAPIKey, error) {
+			if in.KeyType == "api_key" && in.DeliverTo.DeliverTo == "" && !d.redactor(ctx).Reveal() {
+				// The token is shown once and withheld here: without a file nobody would ever see it,
+				// and it would hold one of the five slots.
+				return nil, Invalid("deliverTo: required for an api_key: its value is shown only once and never in this conversation; "+
+					"call again with a file name for the user, e.g. \"deliverTo\": %q", keyFileName(in.KeyName))
+			}
 			k, del, err := Deliver(ctx, d, in.DeliverTo.DeliverTo,
 				func(ctx context.Context) (*tcb.ApiKey, error) {
 					return d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
@@ -672,4 +678,25 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// keyFileName suggests a deliverTo name for a key.
+func keyFileName(keyName string) string {
+	var b strings.Builder
+	for _, r := range keyName {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteRune('-')
+		}
+	}
+	name := strings.Trim(b.String(), "-.")
+	if name == "" {
+		name = "api-key"
+	}
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	return name + ".key"
 }

@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -147,9 +148,14 @@ func TestProviderLimitOfTwenty(t *testing.T) {
 
 func TestAPIKeys(t *testing.T) {
 	e := testenv.New(t)
-	res := e.OK("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "server-prod-2", "ExpireIn": 86400})
+	// Without deliverTo nobody could ever see the key: refused before a slot is spent, with the fix.
+	if msg := e.Err("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "server prod 2"}); !strings.Contains(msg, `deliverTo: required`) ||
+		!strings.Contains(msg, `"deliverTo": "server-prod-2.key"`) || e.App.Sandbox.Count("CreateApiKey") != 0 {
+		t.Fatalf("no deliverTo: %s", msg)
+	}
+	res := e.OK("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "server-prod-2", "ExpireIn": 86400, "deliverTo": "server-prod-2.key"})
 	id, _ := res["KeyId"].(string)
-	if id == "" || !strings.HasPrefix(res["ApiKey"].(string), "[redacted") || res["Note"] == "" || res["ExpireAt"] == "" {
+	if id == "" || res["ApiKey"] != nil || res["Note"] == "" || res["ExpireAt"] == "" || res["Delivered"] == nil {
 		t.Fatalf("create: %v", res)
 	}
 	list := e.OK("cloudbase_describe_api_key_list", map[string]any{"KeyType": "api_key", "PageNumber": 1, "PageSize": 10})
@@ -163,9 +169,9 @@ func TestAPIKeys(t *testing.T) {
 	}
 	// Limits: 5 api_key, one publish_key.
 	for i := 0; i < 2; i++ {
-		e.OK("cloudbase_create_api_key", map[string]any{"KeyType": "api_key"})
+		e.OK("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "deliverTo": fmt.Sprintf("k%d.key", i)})
 	}
-	if msg := e.Err("cloudbase_create_api_key", map[string]any{"KeyType": "api_key"}); !strings.Contains(msg, "LimitExceeded") {
+	if msg := e.Err("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "deliverTo": "k6.key"}); !strings.Contains(msg, "LimitExceeded") {
 		t.Fatalf("6th key: %s", msg)
 	}
 	if msg := e.Err("cloudbase_create_api_key", map[string]any{"KeyType": "publish_key"}); !strings.Contains(msg, "LimitExceeded") {

@@ -99,11 +99,10 @@ func TestDeliverToUnderRevealAndDryRun(t *testing.T) {
 	if err != nil || res.IsError || strings.Contains(testenv.JSON(res), string(b)) || strings.Contains(e.Logs.String(), string(b)) {
 		t.Fatalf("delivered key shown under --reveal-secrets (%v): %s", err, testenv.Text(res))
 	}
-	// Without deliverTo and without --reveal-secrets the value is withheld, and the note says how to get it.
+	// Without deliverTo and without --reveal-secrets no key is minted: the error says how.
 	plain := testenv.New(t, func(c *config.Config) { c.SecretsDir = dir })
-	withheld := plain.OK("cloudbase_create_api_key", map[string]any{"KeyType": "api_key"})
-	if s, _ := withheld["ApiKey"].(string); !strings.HasPrefix(s, "[redacted") || !strings.Contains(withheld["Note"].(string), "deliverTo") {
-		t.Fatalf("withheld key: %v", withheld)
+	if msg := plain.Err("cloudbase_create_api_key", map[string]any{"KeyType": "api_key"}); !strings.Contains(msg, "deliverTo: required") {
+		t.Fatalf("withheld key: %s", msg)
 	}
 	// A dry run checks the name but writes nothing.
 	dry := testenv.New(t, func(c *config.Config) { c.SecretsDir = dir; c.DryRun = true })

@@ -86,7 +86,7 @@ var faultTargets = []faultTarget{
 		op: "DescribeLoginConfig", rateLimited: []string{"RequestLimitExceeded", "RequestId", "Wait a few seconds"}},
 	{tool: "cloudbase_create_api_key", match: sandbox.MatchTCBAction("CreateApiKey"), count: "CreateApiKey",
 		args: func(n int) map[string]any {
-			return map[string]any{"KeyType": "api_key", "KeyName": fmt.Sprintf("faulty-%d", n)}
+			return map[string]any{"KeyType": "api_key", "KeyName": fmt.Sprintf("faulty-%d", n), "deliverTo": fmt.Sprintf("faulty-%d.key", n)}
 		},
 		op: "CreateApiKey", checkWith: "cloudbase_describe_api_key_list", rateLimited: []string{"RequestLimitExceeded", "RequestId"}},
 	{tool: "cloudbase_create_user_key", match: sandbox.MatchTCBAction("CreateUserKey"), count: "CreateUserKey",

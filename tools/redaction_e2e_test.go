@@ -45,7 +45,7 @@ func TestPlantedSecretsNeverComeOut(t *testing.T) {
 	record("cloudbase_modify_provider", map[string]any{"Id": "planted", "Config": map[string]any{"ClientSecret": clientSecret + "x"}})
 	planted = append(planted, clientSecret+"x")
 	record("cloudbase_get_providers", nil)
-	record("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "k"})
+	record("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "k", "deliverTo": "k.key"})
 	record("cloudbase_describe_api_key_list", map[string]any{"KeyType": "publish_key"})
 	record("cloudbase_describe_api_key_list", nil)
 	record("cloudbase_get_login_config", nil)

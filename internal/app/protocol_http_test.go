@@ -259,7 +259,7 @@ func TestHTTPCancellationStopsWork(t *testing.T) {
 			go func() {
 				req := mcp.CallToolRequest{}
 				req.Params.Name = "cloudbase_create_api_key"
-				req.Params.Arguments = map[string]any{"KeyType": "api_key", "KeyName": "slow"}
+				req.Params.Arguments = map[string]any{"KeyType": "publish_key", "KeyName": "slow"}
 				_, err := c.CallTool(callCtx, req)
 				errc <- err
 			}()

@@ -72,7 +72,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 		{"cloudbase_add_provider", oauthProvider("corp"), "AddProvider"},
 		{"cloudbase_modify_provider", map[string]any{"Id": "github", "On": "FALSE"}, "ModifyProvider"},
 		{"cloudbase_delete_provider", map[string]any{"Id": "github"}, "DeleteProvider"},
-		{"cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci"}, "CreateApiKey"},
+		{"cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci", "deliverTo": "ci.key"}, "CreateApiKey"},
 		{"cloudbase_delete_api_key", map[string]any{"KeyId": key}, "DeleteApiKey"},
 	}
 	covered := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,7 @@ func New(t testing.TB, opts ...func(*config.Config)) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.SecretsDir = filepath.Join(t.TempDir(), "secrets") // deliverTo never writes into the user's folder
 	for _, o := range opts {
 		o(cfg)
 	}
