@@ -34,7 +34,7 @@ func (p cbPrompts) env(ctx context.Context) string {
 	return "<env id: none configured>"
 }
 
-// callbackURL is CloudBase's OAuth callback for the environment (seed example).
+// callbackURL is CloudBase's OAuth callback for the environment (the example in @cloudbase/manager-node's provider documentation).
 func (p cbPrompts) callbackURL(ctx context.Context) string {
 	return "https://" + p.env(ctx) + "." + p.c().Region() + ".tcb-api.tencentcloudapi.com/auth/v1/callback"
 }

@@ -275,7 +275,7 @@ func hasScope(scopes, want string) bool {
 	return false
 }
 
-// checkProvider applies the seed's cross-field rules for a provider's Config and email templates.
+// checkProvider applies the documented cross-field rules (the @cloudbase/manager-node documentation) for a provider's Config and email templates.
 func checkProvider(typ string, cfg *tcb.ProviderConfig, ec *tcb.EmailConfig) error {
 	var problems []string
 	if typ != "" {

@@ -32,7 +32,7 @@ type integration struct {
 	templates *templateCache
 }
 
-// Tool parameters are the seed's camelCase names; each input maps them to the
+// Tool parameters are @cloudbase/manager-node's camelCase names; each input maps them to the
 // wire names (KeyID, TicketID, NeedPwd, Business) in its request method.
 
 type listTemplatesInput struct {

@@ -21,7 +21,7 @@ func (e *NotFoundError) Error() string { return e.msg }
 
 func notFound(format string, a ...any) error { return &NotFoundError{fmt.Sprintf(format, a...)} }
 
-// createdOnFirstUse: ModifyProvider creates these sources when they are missing (seed).
+// createdOnFirstUse: ModifyProvider creates these sources when they are missing (the @cloudbase/manager-node documentation).
 func createdOnFirstUse(id string) bool { return id == "custom" || id == "email" }
 
 // existingProvider returns the provider id, nil for a missing one that

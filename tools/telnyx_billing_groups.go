@@ -42,7 +42,7 @@ func retrieveBillingGroup(d *Deps) Tool {
 
 type updateBillingGroupInput struct {
 	uuidInput
-	// Optional in the seed, like every field of the update body; a call
+	// Optional in Telnyx's API reference, like every field of the update body; a call
 	// that changes nothing is refused rather than sent.
 	Name *string `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"New name (the only field an update can change)"`
 }

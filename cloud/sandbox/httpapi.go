@@ -1,6 +1,6 @@
 package sandbox
 
-// The CloudBase HTTP API emulation (seed: cloudbase-http-api): the token
+// The CloudBase HTTP API emulation (documented at docs.cloudbase.net, HTTP API): the token
 // endpoint and the data-model (OData v4) records API.
 //
 // Which environment a request addresses: the real API reads it from the host,
@@ -38,7 +38,7 @@ const (
 )
 
 // httpAPIError is an HTTP API error answer. Common errors (token, host,
-// environment, request format) use the seed's {"code","requestId","message"};
+// environment, request format) use the documented {"code","requestId","message"};
 // business errors of the records API use {"Response":{"Error":…,"RequestId"}}.
 type httpAPIError struct {
 	status   int

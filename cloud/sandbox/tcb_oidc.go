@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// OIDC discovery, as the seed describes it: with Issuer given, the platform
+// OIDC discovery, as the @cloudbase/manager-node documentation describes it: with Issuer given, the platform
 // fills AuthorizationEndpoint, TokenEndpoint, UserinfoEndpoint and JwksUri
 // from <Issuer>/.well-known/openid-configuration, and Scope from its
 // scopes_supported when none is given. The sandbox is offline, so it stands

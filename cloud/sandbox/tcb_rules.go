@@ -7,10 +7,10 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 )
 
-// Documented rules the cloud enforces (seed: cloudbase-login-config), written
+// Documented rules the cloud enforces (@cloudbase/manager-node documentation, login configuration), written
 // here independently of the tools' own pre-checks.
 
-// providerTypes are the seed's ProviderType values.
+// providerTypes are the documented ProviderType values (the @cloudbase/manager-node documentation).
 var providerTypes = []string{"OAUTH", "OIDC", "SAML", "WX_MICRO_APP", "WX_QRCODE_MICRO_APP", "WX_CLOUDBASE_MICRO_APP",
 	"WX_MP", "WX_OPEN", "WX_WORK_INTERNAL", "WX_WORK_AGENT", "WX_WORK_THIRD_PARTY", "WX_WORK_THIRD_PARTY_ASSOCIATION", "CUSTOM", "EMAIL"}
 
@@ -52,7 +52,7 @@ func emailTemplates(ec *emailConfig) map[string]string {
 	return out
 }
 
-// missingConfigFields lists what the seed requires per provider type: OAUTH
+// missingConfigFields lists what the @cloudbase/manager-node documentation requires per provider type: OAUTH
 // the client and endpoints; OIDC the same plus JwksUri unless Issuer is given
 // (discovery fills them); SAML the metadata.
 func missingConfigFields(providerType string, c *providerConfig) []string {

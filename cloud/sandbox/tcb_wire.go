@@ -1,8 +1,8 @@
 package sandbox
 
-// The tcb 2018-06-08 wire types the sandbox speaks, written from the seeds
-// (seeds/cloudbase-login-config.txt, seeds/cloudbase-integration.txt) and
-// reference/cloudbase.md — deliberately not imported from cloud/tcb, so a
+// The tcb 2018-06-08 wire types the sandbox speaks, written from
+// @cloudbase/manager-node's documentation (login configuration, integration)
+// and Tencent Cloud's API 3.0 reference for tcb — deliberately not imported from cloud/tcb, so a
 // wrong field name on either side fails the tests instead of agreeing with
 // itself. Requests are decoded strictly: a field not listed here is an
 // InvalidParameter answer, as the real API gives.
@@ -110,7 +110,7 @@ type responseParametersMap struct {
 	Groups      string `json:"Groups,omitempty"`
 }
 
-// providerConfig is the ProviderConfig table of the seed.
+// providerConfig is the ProviderConfig table of the @cloudbase/manager-node documentation.
 type providerConfig struct {
 	Issuer                  string                 `json:"Issuer,omitempty"`
 	JwksUri                 string                 `json:"JwksUri,omitempty"`
@@ -245,7 +245,7 @@ type deleteApiKeyRequest struct {
 	KeyId string `json:"KeyId"`
 }
 
-// Integration (seed: cloudbase-integration). The wire spells KeyID/TicketID.
+// Integration (@cloudbase/manager-node documentation, integration). The wire spells KeyID/TicketID.
 
 // defaultBusiness is what the official SDK sends when the caller gives none.
 const defaultBusiness = "integration"

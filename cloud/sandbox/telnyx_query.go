@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The list operations' query parameters, as reference/telnyx.md lists them.
+// The list operations' query parameters, as the telnyx Node SDK declares them.
 // A parameter an operation does not define is refused naming it, never
 // silently dropped: a filter the API ignored would return an unfiltered list
 // that looks filtered.

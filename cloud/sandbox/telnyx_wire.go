@@ -1,8 +1,8 @@
 package sandbox
 
-// The Telnyx v2 wire types the sandbox speaks, written from
-// reference/telnyx.md (the official SDK's types) and
-// seeds/telnyx-account-access.txt — not imported from cloud/telnyx, so the
+// The Telnyx v2 wire types the sandbox speaks, written from the official
+// telnyx Node SDK's types (npm telnyx 7.24.0) and Telnyx's API reference
+// (developers.telnyx.com, account access) — not imported from cloud/telnyx, so the
 // client's field names are checked against an independent statement of them.
 // Request bodies are read field by field (tnxFields), unknown fields are 422.
 

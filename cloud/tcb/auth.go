@@ -6,7 +6,7 @@ import (
 	"github.com/invopop/jsonschema"
 )
 
-// The login/auth area of the tcb API (seed: cloudbase-login-config). Struct
+// The login/auth area of the tcb API (@cloudbase/manager-node documentation, login configuration). Struct
 // field names are the wire names, so the same structs are tool inputs; the
 // jsonschema tags carry the documented constraints into the tool schemas.
 

@@ -1,6 +1,6 @@
 package tcb
 
-// The CloudBase HTTP API (seed: cloudbase-http-api). Server-side callers
+// The CloudBase HTTP API (documented at docs.cloudbase.net, HTTP API). Server-side callers
 // exchange SecretId/SecretKey for an access token at the environment's own
 // host, then call its APIs with "Authorization: Bearer <token>". The token is
 // managed here and never leaves this file: no result, error or log holds it,

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// HTTPError is an error answer of the HTTP API, in either of the seed's
+// HTTPError is an error answer of the HTTP API, in either of the documented
 // formats: {"code","requestId","message"} from the common checks (token,
 // host, environment, rate) or {"Response":{"Error":{Code,Message},"RequestId"}}
 // from business APIs. Code is empty when the answer had neither shape.
@@ -39,7 +39,7 @@ func (e *HTTPError) Error() string {
 // Hint says what to do about the error, or "" when there is nothing general to say.
 func (e *HTTPError) Hint() string { return HTTPHint(e.Code, e.Method != http.MethodGet) }
 
-// HTTPHint maps an HTTP API error code (the seed's table, then the API 3.0
+// HTTPHint maps an HTTP API error code (the table of the CloudBase HTTP API documentation, then the API 3.0
 // codes business errors use) to advice a user can act on.
 func HTTPHint(code string, mutating bool) string {
 	switch code {
@@ -102,7 +102,7 @@ type errorBody struct {
 	} `json:"Response"`
 }
 
-// commonCodes are the seed's common error codes: a 2xx answer made only of
+// commonCodes are the documented common error codes (the CloudBase HTTP API documentation): a 2xx answer made only of
 // one of them is still an error.
 var commonCodes = map[string]bool{"INVALID_ACCESS_TOKEN": true, "BAD_REQUEST": true, "INVALID_HOST": true,
 	"INVALID_REGION": true, "INVALID_ENV": true, "INVALID_ENV_STATUS": true, "INVALID_COMMON_PARAM": true,

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The integration area of the tcb API (seed: cloudbase-integration): templates
+// The integration area of the tcb API (@cloudbase/manager-node documentation, integration): templates
 // (UserKey templates) and instances (UserKeys). The wire spells KeyID and
 // TicketID with a capital ID. Ext is a JSON string the API passes through
 // unparsed: the caller assembles it (this client neither encrypts nor decrypts).

@@ -28,8 +28,9 @@ func (a *App) warnClient(ctx context.Context, msg string, fields map[string]any)
 	}
 }
 
-// onRetry is the cloud clients' retry hook: a log line and a client warning.
-// Clients added later (HTTP API, Telnyx) pass it as their OnRetry too.
+// onRetry is the CloudBase clients' retry hook (management and HTTP API): a
+// log line and a client warning. The Telnyx client only logs its retries
+// (clients.go).
 func (a *App) onRetry(ctx context.Context, action string, attempt int, wait time.Duration, err error) {
 	a.metrics.Retry("tencentcloud")
 	a.Log.Warn().Str("action", action).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", err.Error()).Msg("retrying")

@@ -1,6 +1,11 @@
 // Package testenv runs the whole server against the in-process sandbox for
 // end-to-end tests: a real MCP client, the real cloud clients and signing,
 // real HTTP to the emulator. It also captures every log line.
+//
+// It is for tests only, though its files are not _test.go files: Go shares
+// no _test.go code between packages, and the end-to-end tests of tools,
+// resources, prompts and internal/app all use it. The depguard rule in
+// .golangci.yml keeps every non-test file from importing it.
 package testenv
 
 import (
