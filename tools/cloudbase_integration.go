@@ -284,13 +284,21 @@ func (ig *integration) createUserKey() Tool {
 			if in.Ext, err = ig.takeExtSecrets(ctx, "cloudbase_create_user_key", "ext", in.Name, ext, tpl, in.Ext); err != nil {
 				return nil, err
 			}
+			// CreateUserKey answers only CreateResult: without keyId, the new
+			// id is the instance the list did not have before the call.
+			var known map[string]bool
+			if in.KeyID == "" {
+				if known, err = ig.keyIDs(ctx, in); err != nil {
+					return nil, err
+				}
+			}
 			res, err := ig.d.TCB.CreateUserKey(ctx, in.request())
 			if err != nil {
 				return nil, ig.withheldDryRun(err, tpl)
 			}
 			ig.d.changed(ctx, resources.TemplateURI(in.AuthTypeCode))
 			out := &createdUserKey{CreateResult: res.CreateResult, KeyID: in.KeyID, DemoCodeFunctionName: res.DemoCodeFunctionName, RequestId: res.RequestId}
-			if k := ig.findCreated(ctx, in); k != nil {
+			if k := ig.findCreated(ctx, in, known); k != nil {
 				v := ig.view(ctx, *k, in.Business)
 				out.UserKey, out.KeyID = &v, k.KeyID
 			}
@@ -298,9 +306,29 @@ func (ig *integration) createUserKey() Tool {
 		})
 }
 
-// findCreated reads a new instance back: by KeyID, or (generated id) by a
-// unique exact name. Best effort: the creation itself succeeded.
-func (ig *integration) findCreated(ctx context.Context, in *createUserKeyInput) *tcb.UserKeyInfo {
+// keyIDs lists the ids of the instances named like in (same template).
+func (ig *integration) keyIDs(ctx context.Context, in *createUserKeyInput) (map[string]bool, error) {
+	ids := map[string]bool{}
+	for offset := 0; ; {
+		res, err := ig.d.TCB.GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: in.Name, AuthTypeCode: in.AuthTypeCode,
+			Business: in.Business, Offset: offset, Limit: tcb.DefaultPageLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range res.UserKeyList {
+			ids[k.KeyID] = true
+		}
+		offset += len(res.UserKeyList)
+		if len(res.UserKeyList) == 0 || offset >= res.TotalCount {
+			return ids, nil
+		}
+	}
+}
+
+// findCreated reads a new instance back: by KeyID, or (generated id) as the
+// one instance of this name and template that known lacks. Best effort: the
+// creation itself succeeded.
+func (ig *integration) findCreated(ctx context.Context, in *createUserKeyInput, known map[string]bool) *tcb.UserKeyInfo {
 	if in.KeyID != "" {
 		res, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business})
 		if err != nil {
@@ -308,20 +336,27 @@ func (ig *integration) findCreated(ctx context.Context, in *createUserKeyInput) 
 		}
 		return &res.UserKeyInfo
 	}
-	res, err := ig.d.TCB.GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: in.Name, AuthTypeCode: in.AuthTypeCode, Business: in.Business})
+	after, err := ig.keyIDs(ctx, in)
 	if err != nil {
 		return nil
 	}
-	var found *tcb.UserKeyInfo
-	for i, k := range res.UserKeyList {
-		if k.Name == in.Name {
-			if found != nil {
-				return nil // ambiguous
+	id := ""
+	for k := range after {
+		if !known[k] {
+			if id != "" {
+				return nil // another caller created one meanwhile: ambiguous
 			}
-			found = &res.UserKeyList[i]
+			id = k
 		}
 	}
-	return found
+	if id == "" {
+		return nil
+	}
+	res, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: in.Business})
+	if err != nil {
+		return nil
+	}
+	return &res.UserKeyInfo
 }
 
 // withheldDryRun keeps secrets out of a dry-run result: the request it shows
@@ -393,7 +428,8 @@ type updatedUserKey struct {
 func (ig *integration) updateUserKey() Tool {
 	return Define(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
-			"is merged server-side and never shown. ext replaces the whole Ext.",
+			"is merged server-side and never shown. ext replaces the whole Ext. Changing authTypeCode replaces the configuration: " +
+			"it needs the full ext for the new template (checked against its required fields).",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs},
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
 			// Read first: the stored Ext to patch (with its ciphertext), and the
@@ -407,6 +443,14 @@ func (ig *integration) updateUserKey() Tool {
 			if in.AuthTypeCode != "" {
 				if tpl, err = ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode); err != nil {
 					return nil, err
+				}
+				// Changing the authorization method replaces the configuration
+				// (qinglian-connector: it clears the auth parameters and config):
+				// the old template's fields must not live on under the new one.
+				if in.AuthTypeCode != oldCode && in.Ext == "" {
+					return nil, Invalid("ext: changing authTypeCode from %s to %s replaces the whole configuration; give the full ext for %s "+
+						"(its fields: %s) — extPatch and the stored %s fields are not carried over; nothing was sent",
+						oldCode, in.AuthTypeCode, in.AuthTypeCode, templateFieldList(tpl), oldCode)
 				}
 			} else {
 				tpl, _ = ig.templates.lookup(ctx, ig.d.TCB, in.Business, oldCode) // nil: secrets recognised by shape
@@ -438,6 +482,13 @@ func (ig *integration) updateUserKey() Tool {
 			if ext != nil && tpl != nil {
 				if missing := missingRequired(tpl, ext); len(missing) > 0 {
 					return nil, Invalid("ext: template %s requires %s; nothing was sent", tpl.AuthTypeCode, join(missing))
+				}
+			}
+			if in.AuthTypeCode != "" && in.AuthTypeCode != oldCode {
+				oldTpl, _ := ig.templates.lookup(ctx, ig.d.TCB, in.Business, oldCode)
+				if stale := foreignFields(oldTpl, tpl, ext); len(stale) > 0 {
+					return nil, Invalid("ext: %s belong to the replaced template %s, not to %s; leave them out; nothing was sent",
+						join(stale), oldCode, in.AuthTypeCode)
 				}
 			}
 			if in.Ext != "" {

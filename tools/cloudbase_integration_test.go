@@ -411,3 +411,62 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// create_user_key without keyId returns the new id even when names repeat
+// (the cloud answers only CreateResult).
+func TestCreateUserKeyReturnsTheGeneratedIDWhenNamesRepeat(t *testing.T) {
+	e := testenv.New(t)
+	var ids []string
+	for range 3 {
+		res := e.OK("cloudbase_create_user_key", map[string]any{"name": "same-name", "authTypeCode": "no_auth"})
+		id, _ := res["KeyID"].(string)
+		uk, _ := res["UserKey"].(map[string]any)
+		if id == "" || uk == nil || uk["KeyID"] != id {
+			t.Fatalf("create #%d: no generated KeyID: %v", len(ids)+1, res)
+		}
+		if slices.Contains(ids, id) {
+			t.Fatalf("KeyID %s returned twice", id)
+		}
+		ids = append(ids, id)
+	}
+}
+
+// Changing the authorization method replaces the configuration: the full ext
+// for the new template is required and checked; nothing of the old one stays.
+func TestUpdateUserKeyChangingAuthTypeNeedsTheFullExt(t *testing.T) {
+	e := testenv.New(t)
+	sent := func() int { return e.App.Sandbox.Count("UpdateUserKey") }
+	for name, args := range map[string]map[string]any{
+		"no ext":   {"keyId": "openai-prod", "authTypeCode": "basic_auth"},
+		"extPatch": {"keyId": "openai-prod", "authTypeCode": "basic_auth", "extPatch": map[string]any{"username": "svc"}},
+	} {
+		msg := e.Err("cloudbase_update_user_key", args)
+		for _, want := range []string{"changing authTypeCode from openai_api_key to basic_auth", "full ext", "username (required)", "nothing was sent"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s: %q lacks %q", name, msg, want)
+			}
+		}
+	}
+	msg := e.Err("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "authTypeCode": "basic_auth",
+		"ext": `{"baseUrl":"https://crm.example.com","username":"svc"}`})
+	if !strings.Contains(msg, "basic_auth requires password") {
+		t.Fatalf("validated against the new template: %s", msg)
+	}
+	msg = e.Err("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "authTypeCode": "basic_auth",
+		"ext": `{"baseUrl":"https://crm.example.com","username":"svc","password":"pw-123456","apiKey":"sk-old"}`})
+	if !strings.Contains(msg, "apiKey") || !strings.Contains(msg, "replaced template openai_api_key") {
+		t.Fatalf("old template's fields under the new one: %s", msg)
+	}
+	if sent() != 0 {
+		t.Fatalf("%d refused updates were sent", sent())
+	}
+	res := e.OK("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "authTypeCode": "basic_auth",
+		"ext": `{"baseUrl":"https://crm.example.com","username":"svc","password":"pw-123456"}`})
+	uk := res["UserKey"].(map[string]any)
+	ext := uk["Ext"].(map[string]any)
+	if uk["AuthTypeCode"] != "basic_auth" || ext["username"] != "svc" || ext["apiKey"] != nil || sent() != 1 {
+		t.Fatalf("switched instance: %v", res)
+	}
+	// The same template again: extPatch is fine.
+	e.OK("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "authTypeCode": "basic_auth", "extPatch": map[string]any{"username": "svc2"}})
+}

@@ -251,3 +251,40 @@ func withholdExtFields(ext map[string]any, tpl *tcb.UserKeyTemplate, found *[]st
 	}
 	return out
 }
+
+// templateFieldList names a template's fields for a message, required ones marked.
+func templateFieldList(tpl *tcb.UserKeyTemplate) string {
+	fields, _ := tcb.ParseTemplateFields(tpl.Ext)
+	if len(fields) == 0 {
+		return "none"
+	}
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+		if f.Required {
+			names[i] += " (required)"
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// foreignFields lists the fields of ext that the old template declares and
+// the new one does not: configuration of the replaced authorization method.
+func foreignFields(oldTpl, newTpl *tcb.UserKeyTemplate, ext map[string]any) []string {
+	if oldTpl == nil {
+		return nil
+	}
+	newFields, _ := tcb.ParseTemplateFields(newTpl.Ext)
+	declared := map[string]bool{}
+	for _, f := range newFields {
+		declared[f.Name] = true
+	}
+	oldFields, _ := tcb.ParseTemplateFields(oldTpl.Ext)
+	var out []string
+	for _, f := range oldFields {
+		if _, ok := ext[f.Name]; ok && !declared[f.Name] {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
