@@ -192,9 +192,11 @@ func (c *HTTPClient) Do(ctx context.Context, req HTTPRequest) (*HTTPResponse, er
 	if !validMethod(method) {
 		return nil, &RequestError{Field: "method", Problem: fmt.Sprintf("must be one of GET, POST, PUT, PATCH, DELETE (got %q)", req.Method)}
 	}
-	if err := CheckPath(req.Path); err != nil {
+	path, err := NormalizePath(req.Path)
+	if err != nil {
 		return nil, err
 	}
+	req.Path = path // what was checked is what is sent
 	env := c.EnvID(ctx)
 	if err := checkEnvParams(env, req.Query, req.Body); err != nil {
 		return nil, err

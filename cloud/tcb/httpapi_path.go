@@ -22,47 +22,98 @@ var pathChars = lazyre.New(`^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$`)
 var tokenPaths = lazyre.New(`(?i)^/auth/v[0-9]+/token(/|$)`)
 
 // CheckPath refuses a path that could leave the environment's host or API
-// root: a scheme or host, '..' or '.' segments (also percent-encoded), encoded
-// slashes, a query or fragment (the query goes separately), and the token
-// endpoints.
+// root, or reach the token endpoints, as the cloud will read it: see NormalizePath.
 func CheckPath(p string) error {
+	_, err := NormalizePath(p)
+	return err
+}
+
+// NormalizePath returns p as it is sent, or why it is refused. Guards match
+// what the cloud will see, so escapes are settled first: %XX of an unreserved
+// character (letters, digits, - . _ ~) is decoded, and any other escape is
+// refused, since a server may decode it into a separator or a dot. Then a
+// scheme or host, empty, '.' or '..' segments, a query or fragment (the query
+// goes separately), and the token endpoints (in any case, with or without
+// ;parameters on a segment) are refused.
+func NormalizePath(p string) (string, error) {
 	bad := func(format string, a ...any) error {
 		return &RequestError{Field: "path", Problem: fmt.Sprintf(format, a...)}
 	}
 	switch {
 	case p == "":
-		return bad("required")
+		return "", bad("required")
 	case len(p) > MaxPathLen:
-		return bad("too long: %d characters, at most %d", len(p), MaxPathLen)
+		return "", bad("too long: %d characters, at most %d", len(p), MaxPathLen)
 	case strings.Contains(p, "://"):
-		return bad("must be a path on the environment's HTTP API host, not a URL (got %q)", clip(p))
+		return "", bad("must be a path on the environment's HTTP API host, not a URL (got %q)", clip(p))
 	case !strings.HasPrefix(p, "/"):
-		return bad("must start with / (a path on the environment's HTTP API host, got %q)", clip(p))
+		return "", bad("must start with / (a path on the environment's HTTP API host, got %q)", clip(p))
 	case strings.HasPrefix(p, "//"):
-		return bad("must not start with // (that names another host, got %q)", clip(p))
+		return "", bad("must not start with // (that names another host, got %q)", clip(p))
 	case strings.ContainsAny(p, "?#"):
-		return bad("must not contain ? or # (pass query parameters in query, got %q)", clip(p))
+		return "", bad("must not contain ? or # (pass query parameters in query, got %q)", clip(p))
 	case !pathChars.MatchString(p):
-		return bad("contains characters not allowed in a URL path (spaces, quotes, backslashes, non-ASCII, got %q)", clip(p))
+		return "", bad("contains characters not allowed in a URL path (spaces, quotes, backslashes, non-ASCII, got %q)", clip(p))
 	}
-	lower := strings.ToLower(p)
-	for _, enc := range []string{"%2e", "%2f", "%5c", "%25", "%00"} {
-		if strings.Contains(lower, enc) {
-			return bad("must not contain the encoded character %s (got %q)", enc, clip(p))
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] != '%' {
+			b.WriteByte(p[i])
+			continue
 		}
+		if i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2]) {
+			return "", bad("has an invalid %%-escape (got %q)", clip(p))
+		}
+		c := unhex(p[i+1])<<4 | unhex(p[i+2])
+		if !isUnreserved(c) {
+			return "", bad("must not percent-encode %q (%%%s): only letters, digits and -._~ may be encoded, and they need not be (got %q)",
+				string(rune(c)), strings.ToUpper(p[i+1:i+3]), clip(p))
+		}
+		b.WriteByte(c)
+		i += 2
 	}
-	if _, err := url.PathUnescape(p); err != nil {
-		return bad("has an invalid %%-escape (got %q)", clip(p))
-	}
-	for _, seg := range strings.Split(p, "/") {
+	norm := b.String()
+	segs := strings.Split(norm, "/")
+	for i, seg := range segs[1:] {
 		if seg == ".." || seg == "." {
-			return bad("must not contain . or .. segments (got %q)", clip(p))
+			return "", bad("must not contain . or .. segments (got %q)", clip(p))
+		}
+		if seg == "" && i < len(segs)-2 {
+			return "", bad("must not contain empty segments (//) (got %q)", clip(p))
 		}
 	}
-	if tokenPaths.MatchString(p) {
-		return bad("the token endpoints are not callable: the server manages its access token and never exposes it")
+	if tokenPaths.MatchString(withoutSegmentParams(norm)) {
+		return "", bad("the token endpoints are not callable: the server manages its access token and never exposes it")
 	}
-	return nil
+	return norm, nil
+}
+
+// withoutSegmentParams drops ";params" from each segment, which some servers
+// ignore when routing (/auth;x/v1/token reaches /auth/v1/token there).
+func withoutSegmentParams(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if k := strings.IndexByte(s, ';'); k >= 0 {
+			segs[i] = s[:k]
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // checkEnvParams refuses a query parameter or top-level body field naming an

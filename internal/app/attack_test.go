@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -141,5 +143,44 @@ func TestSessionsTokensAndGuessesAreBounded(t *testing.T) {
 	short := testenv.New(t, func(c *config.Config) { c.Transport, c.Addr, c.HTTPToken = "http", "127.0.0.1:0", "x" })
 	if _, err := short.App.ListenHTTP(); err == nil || !strings.Contains(err.Error(), "openssl rand -hex 32") || !strings.Contains(err.Error(), "32") {
 		t.Fatalf("--http-token x: %v", err)
+	}
+}
+
+// Class 4: the raw-request guard matches what the cloud will see: the token
+// endpoint is refused however its path is encoded, cased or decorated.
+func TestHTTPRequestGuardSeesThroughEncodings(t *testing.T) {
+	e := testenv.New(t)
+	for _, p := range []string{"/auth/v1/tok%65n/clientCredential", "/%61uth/v1/token/clientCredential", "/AUTH/V1/TOKEN/clientCredential",
+		"/auth;x/v1/token/clientCredential", "/auth/v1/token%3Bx/clientCredential", "/x/%2e%2e/auth/v1/token/clientCredential"} {
+		for _, method := range []string{"GET", "POST"} {
+			msg := e.Err("cloudbase_http_request", map[string]any{"method": method, "path": p})
+			if !strings.Contains(msg, "path") {
+				t.Errorf("%s %s: error %q does not name the path", method, p, msg)
+			}
+		}
+	}
+	if n := e.App.Sandbox.Count("http:token"); n != 0 {
+		t.Errorf("the token endpoint was reached %d times", n)
+	}
+}
+
+// Class 7: session ids are bearer-like: audit lines carry a short hash.
+func TestAuditLinesCarryNoSessionID(t *testing.T) {
+	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
+	_, url, _, _ := sharedApp(t, "http", func(c *config.Config) { c.AuditLog = auditFile })
+	resp := rawPost(t, url, httpToken, "", initBody("audit-client"))
+	sid := resp.Header.Get("Mcp-Session-Id")
+	if sid == "" {
+		t.Fatal("no session id")
+	}
+	rawPost(t, url, httpToken, sid, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	rawPost(t, url, httpToken, sid, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"cloudbase_modify_client","arguments":{"Id":"`+
+		accounts[0].EnvID+`","MaxDevice":5}}}`)
+	raw, _ := os.ReadFile(auditFile)
+	if !strings.Contains(string(raw), `"session":"`) {
+		t.Fatalf("no audit line with a session: %s", raw)
+	}
+	if strings.Contains(string(raw), sid) || strings.Contains(string(raw), strings.TrimPrefix(sid, "mcp-session-")) {
+		t.Fatalf("the audit log holds the session id: %s", raw)
 	}
 }

@@ -248,7 +248,7 @@ func mustJSON(v any) []byte {
 func sessionAndClient(ctx context.Context) (session, client string) {
 	sess := server.ClientSessionFromContext(ctx)
 	if sess != nil {
-		session = sess.SessionID()
+		session = shortHash(sess.SessionID()) // the id is bearer-like: a hash tells sessions apart
 	}
 	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.ClientInfo != nil {
 		client = info.ClientInfo.Name

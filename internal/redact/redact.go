@@ -36,6 +36,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/url"
@@ -355,9 +356,14 @@ func buildSet(values []string) *secretSet {
 func (s *secretSet) index() {
 	s.anchors, s.always = nil, false
 	for _, p := range s.patterns {
-		if a := longestAnchor(p.s); len(a) >= 4 {
+		switch a := longestAnchor(p.s); {
+		case len(a) >= 4:
 			s.anchors = append(s.anchors, newNeedle(a))
-		} else {
+		case len(p.s) >= 12:
+			// A fully percent-encoded form has no long anchor run, but it is
+			// itself written verbatim wherever it appears.
+			s.anchors = append(s.anchors, newNeedle(p.s))
+		default:
 			s.always = true
 		}
 	}
@@ -419,6 +425,7 @@ func (s *secretSet) without(values []string) *secretSet {
 // Encoders differ in how they escape the same string; each variant is a form.
 func secretForms(v string) []string {
 	forms := []string{v, url.QueryEscape(v), url.PathEscape(v), validUTF8(v)}
+	forms = append(forms, encodedForms(v)...)
 	for style := 0; style < 16; style++ {
 		forms = append(forms, escapeJSON(v, jsonStyle{
 			html:     style&1 != 0, // Go escapes <>& by default
@@ -428,6 +435,35 @@ func secretForms(v string) []string {
 		}))
 	}
 	return forms
+}
+
+// encodedForms are the other ways a secret may be written out whole: upper-
+// or lower-cased, hex-encoded, every byte percent-encoded, every character a
+// JSON \u escape (hex digits in either case).
+func encodedForms(v string) []string {
+	h := hex.EncodeToString([]byte(v))
+	var pct, u strings.Builder
+	for i := 0; i < len(v); i++ {
+		fmt.Fprintf(&pct, "%%%02x", v[i])
+	}
+	for _, r := range v {
+		if r > 0xffff {
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&u, `\u%04x\u%04x`, r1, r2)
+			continue
+		}
+		fmt.Fprintf(&u, `\u%04x`, r)
+	}
+	U := upperHexEscapes(u.String())
+	return []string{strings.ToUpper(v), strings.ToLower(v), h, strings.ToUpper(h),
+		pct.String(), strings.ToUpper(pct.String()), u.String(), U,
+		// the \u forms once more JSON-escaped, as they appear inside a JSON string
+		strings.ReplaceAll(u.String(), `\`, `\\`), strings.ReplaceAll(U, `\`, `\\`)}
+}
+
+// upperHexEscapes upper-cases the hex digits of \uxxxx escapes, not the u.
+func upperHexEscapes(s string) string {
+	return strings.ReplaceAll(strings.ToUpper(s), `\U`, `\u`)
 }
 
 // validUTF8 is v as a JSON round trip returns it: U+FFFD for each invalid byte.

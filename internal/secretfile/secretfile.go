@@ -106,6 +106,9 @@ func (d *Dir) Reserve(name string) (*Reservation, error) {
 	if err := os.MkdirAll(d.path, 0o700); err != nil {
 		return nil, fmt.Errorf("secrets folder: %w", err)
 	}
+	if err := privateDir(d.path); err != nil {
+		return nil, err
+	}
 	// os.Root resolves every name inside the folder, refusing links that lead out.
 	root, err := os.OpenRoot(d.path)
 	if err != nil {
@@ -182,6 +185,9 @@ func (d *Dir) Read(name string) (string, error) {
 	if !nameRE.MatchString(name) {
 		return "", ErrName
 	}
+	if err := privateDir(d.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
 	root, err := os.OpenRoot(d.path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -231,4 +237,25 @@ func (d *Dir) Read(name string) (string, error) {
 		return "", ErrSize
 	}
 	return s, nil
+}
+
+// privateDir makes sure an existing folder is the user's alone: group or
+// other permissions are removed (0700), and a folder that cannot be
+// tightened is refused with what to do.
+func privateDir(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("secrets folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("secrets folder %s: not a directory (a link or a file); point --secrets-dir at a private directory", path)
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, 0o700); err != nil {
+		return fmt.Errorf("secrets folder %s is readable by group or others (mode %04o) and could not be set to 0700 (%v); "+
+			"run: chmod 700 %s", path, fi.Mode().Perm(), err, path)
+	}
+	return nil
 }

@@ -129,3 +129,29 @@ func TestNewEmptyAndDefault(t *testing.T) {
 		t.Fatalf("DefaultPath() = %q", got)
 	}
 }
+
+// Class 7 (issue 12): an existing --secrets-dir open to group or others is
+// tightened to 0700 before a secret is written into it or read from it.
+func TestLooseFolderIsTightened(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "secrets")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	res, err := New(dir).Reserve("key.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Abort()
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("folder mode %v after Reserve (err %v), want 0700", fi.Mode().Perm(), err)
+	}
+	_ = os.Chmod(dir, 0o750)
+	_, _ = New(dir).Read("missing.txt")
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
+		t.Fatalf("folder mode %v after Read, want 0700", fi.Mode().Perm())
+	}
+}
