@@ -68,6 +68,7 @@ func (t *text) blank() { t.b.WriteByte('\n') }
 func (t *text) String() string { return strings.TrimSpace(t.b.String()) }
 
 // secretRules is the shared paragraph on handling a secret the user supplies.
-const secretRules = "Secrets: never repeat, summarize, paraphrase or log a secret value, and never ask for it again once given. " +
-	"Tool results show secrets as [redacted…]; that is expected. Offer the CloudBase console for entering secrets so they never pass through this conversation; " +
-	"if the user gives one here anyway, use it only inside the tool arguments."
+const secretRules = "Secrets: never ask the user to paste a secret into this conversation. Where a tool takes one, pass {\"ask\":true} " +
+	"instead of the value: the server asks the user on a one-time page their client opens, and the value never passes through here. " +
+	"If the tool answers that it cannot ask, relay what it says (the file to create or the variable to set) and call again with that reference. " +
+	"Never repeat, summarize, paraphrase or log a secret value; tool results show secrets as [redacted…], which is expected."

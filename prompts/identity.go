@@ -96,11 +96,11 @@ func (p cbPrompts) renderSetupIdentityProvider(ctx context.Context, a map[string
 		} else {
 			t.line("   - Issuer (preferred: endpoints are discovered from it), or else AuthorizationEndpoint, TokenEndpoint and JwksUri.")
 		}
-		t.line("   - ClientId and the client secret (Config.ClientSecret) registered at the IdP for this app.")
+		t.line("   - ClientId registered at the IdP for this app (its client secret is not asked here: see step 3).")
 		t.line("   - Scope: must contain openid, e.g. \"openid email profile\".")
 		cfg["Scope"] = "openid email profile"
 	case typ == "OAUTH":
-		t.line("   - ClientId and the client secret (Config.ClientSecret) registered at the provider for this app.")
+		t.line("   - ClientId registered at the provider for this app (its client secret is not asked here: see step 3).")
 		t.line("   - Scope, AuthorizationEndpoint, TokenEndpoint (all required), and UserinfoEndpoint to read the profile.")
 		t.line("   - ResponseParametersMap when the profile fields are not standard (e.g. {\"Sub\":\"id\",\"Name\":\"login\"}).")
 		cfg["Scope"] = "<scopes>"
@@ -125,12 +125,14 @@ func (p cbPrompts) renderSetupIdentityProvider(ctx context.Context, a map[string
 	}
 	if typ != "SAML" {
 		cfg["ClientId"] = "<client id>"
+		cfg["ClientSecret"] = map[string]any{"ask": true}
 	}
 	args := map[string]any{"Id": idArg, "ProviderType": typ, "Name": map[string]any{"Message": name}, "Config": cfg, "On": "FALSE"}
 	t.line("3. Show the user the settings and get a yes. Then call:")
 	t.line("   ", call("cloudbase_add_provider", args))
 	if typ != "SAML" {
-		t.line("   adding Config.ClientSecret with the secret the user provided. The tool names any required field still missing: ask for it and call again.")
+		t.line("   Config.ClientSecret {\"ask\":true} makes the server ask the user for the secret on a one-time page; it never enters this conversation.")
+		t.line("   The tool names any required field still missing: ask for it and call again.")
 	}
 	t.line("   It is added switched off (On FALSE) so nobody signs in through it before it is verified.")
 	t.line("   Check AutoSignUpWithProviderUser afterwards: TRUE registers anyone who signs in there. If only existing users may sign in this way, ",

@@ -99,12 +99,12 @@ func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]str
 		" (or the resource ", resources.TemplateURI(code), ") and check the fields are as listed above.")
 	t.line("2. Ask the user for each field, one at a time, giving its label and whether it is required. Required fields must not be empty; url fields must be https URLs.")
 	if len(secrets) > 0 {
-		t.line("   Secret fields (", strings.Join(secrets, ", "), "): offer the CloudBase console for them; if given here, follow the secret rules above.")
+		t.line("   Secret fields (", strings.Join(secrets, ", "), "): do not ask for them here; in ext each holds {\"ask\":true} and the server asks the user on a one-time page.")
 	}
 	t.line("3. Ask for the instance name (", name, ") and an optional description; ",
 		call("cloudbase_list_user_keys", map[string]any{"name": name}), " must show no instance with exactly that name.")
 	t.line("4. Show a summary (secret fields as \"provided\") and get a yes. Then call cloudbase_create_user_key with name, authTypeCode ",
-		fmt.Sprintf("%q", code), " and ext: the field values as one JSON object, serialized to a string.")
+		fmt.Sprintf("%q", code), " and ext: the field values as one JSON object, serialized to a string, secret fields as {\"ask\":true}.")
 	t.line("   The tool refuses when a required field is missing and names it: ask for it and call again.")
 	t.line("5. Verify: call cloudbase_get_user_key with the KeyID from the result and check: AuthTypeCode is ", code,
 		"; each non-secret field holds the value given; each secret field is listed in WithheldFields (its value is never shown).")
