@@ -12,7 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/version"
 )

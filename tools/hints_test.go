@@ -53,7 +53,7 @@ func knownNames(t *testing.T) map[string]bool {
 func TestEveryHintNamesAToolThatExists(t *testing.T) {
 	known := knownNames(t)
 	var checked int
-	for _, dir := range []string{".", "../cloud/tcb", "../cloud/telnyx", "../resources", "../prompts", "../internal/app"} {
+	for _, dir := range []string{".", "../cloud/tcb", "../cloud/telnyx", "../resources", "../prompts", "../app"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

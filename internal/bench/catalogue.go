@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+	"github.com/cloudops-mcp/cloudops-mcp/app"
 )
 
 // Catalogue is the size of tools/list as a client receives it: the JSON-RPC

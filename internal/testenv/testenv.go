@@ -4,7 +4,7 @@
 //
 // It is for tests only, though its files are not _test.go files: Go shares
 // no _test.go code between packages, and the end-to-end tests of tools,
-// resources, prompts and internal/app all use it. The depguard rule in
+// resources, prompts and app all use it. The depguard rule in
 // .golangci.yml keeps every non-test file from importing it.
 package testenv
 
@@ -20,7 +20,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )
 

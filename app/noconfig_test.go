@@ -9,7 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )
 
