@@ -75,3 +75,21 @@ func TestSandboxRefusesPublicAddressUnlessTold(t *testing.T) {
 		t.Fatalf("exit %d: %q", code, errOut.String())
 	}
 }
+
+// Config errors and start-up refusals share one format and exit code.
+func TestStartupRefusalLikeConfigError(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	for _, args := range [][]string{
+		{"--transport", "http", "--addr", "0.0.0.0:0", "--sandbox"}, // public address without a token
+		{"--toolsets", "nope", "--sandbox"},                         // unknown toolset
+		{"--log-level", "loud"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(args, strings.NewReader(""), &out, &errOut)
+		lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+		last := lines[len(lines)-1]
+		if code != config.ExitUsage || !strings.HasPrefix(last, "cloudops-mcp: ") || out.Len() != 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		}
+	}
+}
