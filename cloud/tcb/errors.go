@@ -10,7 +10,7 @@ import (
 // every way to configure one.
 var ErrNoCredentials = errors.New("no Tencent Cloud credentials: set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY " +
 	"(+ TENCENTCLOUD_SESSIONTOKEN for temporary keys) in the server's environment; " +
-	"or add a profile to ~/.tencentcloud/credentials ([default] secret_id = ..., secret_key = ...) or run `tccli configure` " +
+	"or add a profile to ~/.tencentcloud/credentials (a [default] section with secret_id and secret_key lines) or run `tccli configure` " +
 	"(~/.tccli/default.credential), choosing a profile other than default with --profile or TENCENTCLOUD_PROFILE; " +
 	"or on a CVM/TKE node with a CAM role start with --credential-source role --role-name NAME; " +
 	"or try everything offline with --sandbox")

@@ -77,7 +77,7 @@ func TestErrorsAreShortAndNameTheSetting(t *testing.T) {
 		{[]string{"serve"}, nil, `unexpected argument "serve"; see --help`},
 		{nil, map[string]string{"CLOUDOPS_MCP_MAX_BODY_BYTES": "1MB"}, `CLOUDOPS_MCP_MAX_BODY_BYTES="1MB": want a whole number`},
 		{nil, map[string]string{"CLOUDOPS_MCP_TRANSPORT": "grpc"}, `--transport "grpc": want stdio, sse or http`},
-		{[]string{"--config", bad}, nil, `unknown setting "regoin"`},
+		{[]string{"--config", bad}, nil, `unknown setting "regoin" (did you mean region?)`},
 		{[]string{"--config", secret}, nil, "http-token: want a string"},
 		{[]string{"--config", filepath.Join(dir, "c.ini")}, nil, "want a .toml, .yaml, .yml or .json file"},
 		{[]string{"--config", filepath.Join(dir, "missing.json")}, nil, "--config: open"},

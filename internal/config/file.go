@@ -51,6 +51,9 @@ func readFile(path string) (map[string]string, error) {
 	for _, k := range keys {
 		s := lookup(k)
 		if s == nil || k == "config" {
+			if near := closestSetting(k); near != "" {
+				return nil, errorf("%s: unknown setting %q (did you mean %s?); see --help", path, k, near)
+			}
 			return nil, errorf("%s: unknown setting %q (keys are the flag names); see --help", path, k)
 		}
 		v, ok := scalar(m[k])
@@ -100,4 +103,15 @@ func lookup(name string) *Setting {
 		}
 	}
 	return nil
+}
+
+// closestSetting suggests the key a typo most likely meant (edit distance <= 2).
+func closestSetting(k string) string {
+	best, bestD := "", 3
+	for _, s := range All() {
+		if d := distance(k, s.Name); d < bestD && s.Name != "config" {
+			best, bestD = s.Name, d
+		}
+	}
+	return best
 }
