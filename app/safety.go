@@ -1,7 +1,6 @@
 package app
 
 import (
-	"crypto/rand"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,7 +20,9 @@ type safety struct {
 	// need them stay listed and say so.
 	withheld map[string]bool
 	audit    *audit.Log
-	stateKey []byte
+	// stateKeys seal confirmation state: the first seals, every one opens
+	// (statekey.go).
+	stateKeys [][]byte
 }
 
 // selectTools applies --toolsets, --tools and --read-only, and opens the
@@ -62,11 +63,14 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 		}
 		out = append(out, t)
 	}
-	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKey: make([]byte, 32)}
+	keys, err := a.stateKeys()
+	if err != nil {
+		return nil, err
+	}
+	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKeys: keys}
 	for _, t := range out {
 		s.tools[t.Spec.Name] = t
 	}
-	_, _ = rand.Read(s.stateKey)
 	if cfg.AuditLog != "" {
 		if err := a.openAudit(s); err != nil {
 			return nil, err

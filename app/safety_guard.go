@@ -188,7 +188,7 @@ func canElicit(ctx context.Context) bool {
 // and summary, so an answer counts only for the call the user saw.
 func (a *App) sealState(t tools.Tool, args map[string]any, summary string) string {
 	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(summary)) + "." + enc.EncodeToString(a.stateMAC(t, args, summary))
+	return enc.EncodeToString([]byte(summary)) + "." + enc.EncodeToString(a.stateMAC(a.safety.stateKeys[0], t, args, summary))
 }
 
 func (a *App) openState(t tools.Tool, args map[string]any, state string) (string, bool) {
@@ -199,15 +199,20 @@ func (a *App) openState(t tools.Tool, args map[string]any, state string) (string
 	}
 	summary, err1 := enc.DecodeString(s)
 	mac, err2 := enc.DecodeString(m)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, a.stateMAC(t, args, string(summary))) {
+	if err1 != nil || err2 != nil {
 		return "", false
 	}
-	return string(summary), true
+	for _, k := range a.safety.stateKeys { // the current key, then those being rotated out
+		if hmac.Equal(mac, a.stateMAC(k, t, args, string(summary))) {
+			return string(summary), true
+		}
+	}
+	return "", false
 }
 
-func (a *App) stateMAC(t tools.Tool, args map[string]any, summary string) []byte {
+func (a *App) stateMAC(key []byte, t tools.Tool, args map[string]any, summary string) []byte {
 	canon, _ := json.Marshal(args) // map keys are sorted: one encoding per value
-	h := hmac.New(sha256.New, a.safety.stateKey)
+	h := hmac.New(sha256.New, key)
 	for _, p := range [][]byte{[]byte(t.Spec.Name), canon, []byte(summary)} {
 		h.Write(p)
 		h.Write([]byte{0})

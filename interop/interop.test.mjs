@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TOKEN, bearer, connect, connectStdio, startHTTPServer, stop, text } from './harness.mjs';
 import { runScenario } from './scenario.mjs';
 
@@ -19,9 +22,13 @@ test('stdio', async (t) => {
   assert.doesNotMatch(stderr(), /sandbox-secret-key-for-local-use-only/, 'the sandbox SecretKey never reaches the logs');
 });
 
+// Stateless replicas share the key that seals confirmation state.
+const STATE_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'cloudops-interop-')), 'state.key');
+writeFileSync(STATE_KEY_FILE, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+
 const httpTransports = [
   { name: 'streamable http', transport: 'http', kind: 'http', args: [] },
-  { name: 'streamable http, stateless', transport: 'http', kind: 'http', args: ['--stateless'] },
+  { name: 'streamable http, stateless', transport: 'http', kind: 'http', args: ['--stateless', '--state-key-file', STATE_KEY_FILE] },
   { name: 'sse', transport: 'sse', kind: 'sse', args: [] },
 ];
 

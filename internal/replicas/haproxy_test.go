@@ -1,7 +1,11 @@
 package replicas_test
 
 import (
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,7 +24,7 @@ import (
 // that replica goes away, its sessions answer 404 — the spec's signal to
 // re-initialize — and a new session works; the other sessions never notice.
 func TestStatefulAffinityBehindHAProxy(t *testing.T) {
-	sb := startSandbox(t)
+	sb, _ := startSandbox(t)
 	rs := []*replica{startReplica(t, sb), startReplica(t, sb), startReplica(t, sb)}
 	url := startHAProxy(t, true, rs)
 
@@ -88,15 +92,44 @@ func TestStatefulAffinityBehindHAProxy(t *testing.T) {
 	}
 }
 
-// Stateless replicas behind plain round robin: 50 sessions × 100 calls with
-// zero errors, spread over every replica, while one replica is shut down
-// mid-run (it drains: /readyz turns 503, HAProxy's check takes it out, the
-// calls it already had finish).
+// Stateless replicas behind plain round robin, sharing --state-key-file:
+// a destructive call's question comes from one replica and the user's
+// answer is checked by another. Then 50 sessions × 100 calls with zero
+// errors, spread over every replica, while one replica is shut down mid-run
+// (it drains: /readyz turns 503, HAProxy's check takes it out, the calls it
+// already had finish).
 func TestStatelessRoundRobinSurvivesAReplicaShutdown(t *testing.T) {
-	sb := startSandbox(t)
-	flags := []string{"--stateless", "--drain-delay", "2s"}
-	rs := []*replica{startReplica(t, sb, flags...), startReplica(t, sb, flags...), startReplica(t, sb, flags...)}
+	sbURL, sb := startSandbox(t)
+	keyFile := filepath.Join(t.TempDir(), "state.key")
+	if err := os.WriteFile(keyFile, []byte(strings.Repeat("5e", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flags := []string{"--stateless", "--drain-delay", "2s", "--state-key-file", keyFile}
+	rs := []*replica{startReplica(t, sbURL, flags...), startReplica(t, sbURL, flags...), startReplica(t, sbURL, flags...)}
 	url := startHAProxy(t, false, rs)
+
+	// The confirmation: nothing else is in flight, so round robin sends the
+	// answer to another replica than the question.
+	asked := 0
+	c := dial(t, url, mcp.LATEST_PROTOCOL_VERSION, client.WithElicitationHandler(elicitFunc(func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+		asked++
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"confirm": true}}}, nil
+	})))
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "cloudbase_modify_login_config"
+	req.Params.Arguments = map[string]any{"EmailLogin": false}
+	res, err := c.CallTool(context.Background(), req)
+	if err != nil || res.IsError || asked != 1 || sb.Count("ModifyLoginConfig") != 1 {
+		t.Fatalf("confirmed change across replicas: asked %d, sent %d, %v %+v", asked, sb.Count("ModifyLoginConfig"), err, res)
+	}
+	rounds := func(r *replica) int { return strings.Count(r.logs.String(), `"tool":"cloudbase_modify_login_config"`) }
+	testenv.Eventually(t, "both rounds in the logs", func() bool { return rounds(rs[0])+rounds(rs[1])+rounds(rs[2]) == 2 })
+	for i, r := range rs {
+		if rounds(r) > 1 {
+			t.Fatalf("replica %d served both the question and the answer: round robin did not test sharing", i)
+		}
+	}
+	confirmCalls := 1
 
 	const sessions, calls = 50, 100
 	var done atomic.Int64
@@ -143,13 +176,13 @@ func TestStatelessRoundRobinSurvivesAReplicaShutdown(t *testing.T) {
 		}
 		return n
 	}
-	testenv.Eventually(t, "every call in the replicas' logs", func() bool { return total() >= sessions*calls })
+	testenv.Eventually(t, "every call in the replicas' logs", func() bool { return total()-confirmCalls*2 >= sessions*calls })
 	for i, r := range rs {
 		if r.calls() == 0 {
 			t.Errorf("replica %d served no call: round robin did not reach it", i)
 		}
 	}
-	if n := total(); n != sessions*calls {
+	if n := total() - confirmCalls*2; n != sessions*calls {
 		t.Errorf("replicas served %d calls, want %d (a call was sent twice)", n, sessions*calls)
 	}
 }

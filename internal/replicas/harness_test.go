@@ -52,7 +52,7 @@ func haproxyPath(t *testing.T) string {
 }
 
 // startSandbox runs the emulated cloud every replica talks to.
-func startSandbox(t *testing.T) string {
+func startSandbox(t *testing.T) (string, *sandbox.Server) {
 	t.Helper()
 	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{acct}})
 	if err != nil {
@@ -64,7 +64,7 @@ func startSandbox(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); <-done })
-	return url
+	return url, sb
 }
 
 // buildOnce builds the server binary the replicas run (the race detector
@@ -240,12 +240,13 @@ func freePort(t *testing.T) int {
 // dial connects an initialized Streamable HTTP client through the load
 // balancer. Protocol versions up to 2025-11-25 keep a session (Mcp-Session-Id)
 // on a stateful server; 2026-07-28 has none: every request stands alone.
-func dial(t *testing.T, url, version string) *client.Client {
+func dial(t *testing.T, url, version string, opts ...client.ClientOption) *client.Client {
 	t.Helper()
-	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
+	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := client.NewClient(tr, opts...)
 	if err := c.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -298,4 +299,11 @@ func post(t *testing.T, url, session, body string) int {
 	}
 	res.Body.Close()
 	return res.StatusCode
+}
+
+// elicitFunc is a scripted user answering elicitation requests.
+type elicitFunc func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
+
+func (f elicitFunc) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return f(r)
 }
