@@ -128,10 +128,12 @@ func pageOutput(page *tcb.RecordPage, skip, top int) (*queryRecordsOutput, error
 }
 
 type httpRequestInput struct {
-	Method string            `json:"method" jsonschema:"enum=GET,enum=POST,enum=PUT,enum=PATCH,enum=DELETE" jsonschema_description:"HTTP method"`
+	// The seed: "Supported HTTP request methods: POST, GET, PUT, DELETE". No PATCH:
+	// a record update is PUT, which replaces the whole record (OData v4).
+	Method string            `json:"method" jsonschema:"enum=GET,enum=POST,enum=PUT,enum=DELETE" jsonschema_description:"HTTP method (the HTTP API supports GET, POST, PUT, DELETE; PUT replaces a whole record)"`
 	Path   string            `json:"path" jsonschema:"minLength=1,maxLength=1024" jsonschema_description:"Path on the environment's HTTP API host, e.g. /weda/odata/v1/prod/todo('<_id>'); no scheme, host or .."`
 	Query  map[string]string `json:"query,omitempty" jsonschema_description:"Query parameters, e.g. {\"$top\": \"10\"}"`
-	Body   any               `json:"body,omitempty" jsonschema_description:"JSON body for POST, PUT and PATCH"`
+	Body   any               `json:"body,omitempty" jsonschema_description:"JSON body for POST and PUT"`
 }
 
 func (in *httpRequestInput) Validate() error {
@@ -140,7 +142,7 @@ func (in *httpRequestInput) Validate() error {
 		problems = append(problems, err.Error())
 	}
 	if in.Body != nil && (in.Method == http.MethodGet || in.Method == http.MethodDelete) {
-		problems = append(problems, fmt.Sprintf("body: only POST, PUT and PATCH take a body (method is %s)", in.Method))
+		problems = append(problems, fmt.Sprintf("body: only POST and PUT take a body (method is %s)", in.Method))
 	}
 	if len(problems) > 0 {
 		return &InputError{Problems: problems}

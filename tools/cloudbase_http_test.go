@@ -124,13 +124,17 @@ func TestHTTPRequestRecordLifecycle(t *testing.T) {
 	if got["body"].(map[string]any)["title"] != "From MCP" {
 		t.Fatalf("get: %v", got)
 	}
-	patched := e.OK("cloudbase_http_request", map[string]any{"method": "PATCH", "path": one, "body": map[string]any{"done": true}})
-	if patched["status"] != float64(204) || patched["body"] != nil {
-		t.Fatalf("patch: %v", patched)
+	// PUT (the seed's update method) replaces the record: priority, not given, is gone.
+	put := e.OK("cloudbase_http_request", map[string]any{"method": "PUT", "path": one, "body": map[string]any{"title": "From MCP", "done": true}})
+	if put["status"] != float64(204) || put["body"] != nil {
+		t.Fatalf("put: %v", put)
 	}
 	q := e.OK("cloudbase_query_records", map[string]any{"datasource": "todo", "filter": "_id eq '" + id + "'"})
-	if rs := records(t, q); len(rs) != 1 || rs[0]["done"] != true {
-		t.Fatalf("patched record: %v", q)
+	if rs := records(t, q); len(rs) != 1 || rs[0]["done"] != true || rs[0]["priority"] != nil {
+		t.Fatalf("replaced record: %v", q)
+	}
+	if msg := e.Err("cloudbase_http_request", map[string]any{"method": "PATCH", "path": one, "body": map[string]any{"done": false}}); !strings.Contains(msg, "method: must be one of") {
+		t.Fatalf("PATCH is not a method of the HTTP API (seed): %s", msg)
 	}
 	list := e.OK("cloudbase_http_request", map[string]any{"method": "GET", "path": todoPath,
 		"query": map[string]any{"$filter": "done eq true", "$select": "title", "$count": "true"}})
@@ -168,7 +172,7 @@ func TestHTTPRequestRefusesPathsThatLeaveTheEnvironment(t *testing.T) {
 	}{
 		{map[string]any{"method": "GET", "path": "/v1/x", "query": map[string]any{"envId": "other-env"}}, "query.envId: names environment"},
 		{map[string]any{"method": "POST", "path": "/v1/x", "body": map[string]any{"EnvId": "other-env"}}, "body.EnvId: names environment"},
-		{map[string]any{"method": "GET", "path": todoPath, "body": map[string]any{"a": 1}}, "body: only POST, PUT and PATCH"},
+		{map[string]any{"method": "GET", "path": todoPath, "body": map[string]any{"a": 1}}, "body: only POST and PUT"},
 		{map[string]any{"method": "TRACE", "path": todoPath}, "method: must be one of"},
 		{map[string]any{"method": "GET", "path": todoPath, "query": map[string]any{"$top": 5}}, "query.$top: must be string"},
 	} {
@@ -199,13 +203,13 @@ func TestHTTPRequestOnlyGETInReadOnlyMode(t *testing.T) {
 	if got := e.OK("cloudbase_http_request", map[string]any{"method": "GET", "path": todoPath}); got["status"] != float64(200) {
 		t.Fatalf("GET: %v", got)
 	}
-	for _, m := range []string{"POST", "PUT", "PATCH", "DELETE"} {
+	for _, m := range []string{"POST", "PUT", "DELETE"} {
 		msg := e.Err("cloudbase_http_request", map[string]any{"method": m, "path": todoPath + "('x')"})
 		if !strings.Contains(msg, "only GET is allowed") || !strings.Contains(msg, "read-only") {
 			t.Fatalf("%s under --read-only: %q", m, msg)
 		}
 	}
-	if n := e.App.Sandbox.Count("odata:POST") + e.App.Sandbox.Count("odata:PATCH") + e.App.Sandbox.Count("odata:DELETE"); n != 0 {
+	if n := e.App.Sandbox.Count("odata:POST") + e.App.Sandbox.Count("odata:PUT") + e.App.Sandbox.Count("odata:DELETE"); n != 0 {
 		t.Fatalf("%d changes reached the sandbox under --read-only", n)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // OData v4 conventions. Collection GET takes $filter, $select, $orderby, $top,
 // $skip and $count and answers {"@odata.context","@odata.count","value"};
 // POST creates (201 with the record); <datasource>('<id>') is one record:
-// GET, PATCH (204), DELETE (204). Records always carry the system fields _id,
+// GET, PUT (204, replaces the record), DELETE (204). Records always carry the system fields _id,
 // createdAt and updatedAt (Unix ms); $select keeps _id so a record can be
 // addressed.
 
@@ -94,7 +94,7 @@ func (s *Server) serveOData(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleOData(r *http.Request) (int, any, *httpAPIError) {
 	var body []byte
-	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
 		b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 		if err != nil || len(b) > maxBodyBytes {
 			return 0, nil, commonErr(http.StatusRequestEntityTooLarge, "BAD_REQUEST", "the request body exceeds 1 MB")
@@ -139,14 +139,16 @@ func (s *Server) handleOData(r *http.Request) (int, any, *httpAPIError) {
 	case keyed && r.Method == http.MethodGet:
 		status = http.StatusOK
 		out, e = model.get(ctx, name, id, r.URL.Query())
-	case keyed && r.Method == http.MethodPatch:
+	case keyed && r.Method == http.MethodPut:
 		status, mutating = http.StatusNoContent, true
-		e = s.patchRecord(model, name, id, body)
+		e = s.replaceRecord(model, name, id, body)
 	case keyed && r.Method == http.MethodDelete:
 		status, mutating = http.StatusNoContent, true
 		e = model.remove(name, id)
 	default:
-		return 0, nil, commonErr(http.StatusMethodNotAllowed, "BAD_REQUEST", r.Method+" is not supported here: collections take GET and POST, records GET, PATCH and DELETE")
+		// The seed: "Supported HTTP request methods: POST, GET, PUT, DELETE" (no PATCH).
+		return 0, nil, commonErr(http.StatusMethodNotAllowed, "BAD_REQUEST", r.Method+" is not supported here: the HTTP API takes POST, GET, PUT and DELETE; "+
+			"collections take GET and POST, records GET, PUT (replaces the record) and DELETE")
 	}
 	if e != nil {
 		return 0, nil, e
@@ -346,7 +348,7 @@ func recordNotFound(name, id string) *httpAPIError {
 	return businessErr(http.StatusNotFound, "ResourceNotFound", fmt.Sprintf("record %q of %s does not exist", id, name))
 }
 
-// decodeRecordBody parses a POST/PATCH body: a JSON object.
+// decodeRecordBody parses a POST/PUT body: a JSON object.
 func decodeRecordBody(body []byte) (map[string]any, *httpAPIError) {
 	var in map[string]any
 	if err := json.Unmarshal(body, &in); err != nil || in == nil {
@@ -355,7 +357,7 @@ func decodeRecordBody(body []byte) (map[string]any, *httpAPIError) {
 	return in, nil
 }
 
-// checkValue validates one user field of a POST/PATCH body.
+// checkValue validates one user field of a POST/PUT body.
 func (m *Model) checkValue(name string, v any) *httpAPIError {
 	t, ok := m.Fields[name]
 	if !ok {
@@ -430,7 +432,10 @@ func (s *Server) createRecord(m *Model, ctx string, body []byte) (any, *httpAPIE
 	return out, nil
 }
 
-func (s *Server) patchRecord(m *Model, name, id string, body []byte) *httpAPIError {
+// replaceRecord is PUT on a record (OData v4: the body replaces the
+// entity). _id and createdAt stay; fields not given are removed; required
+// fields must be given.
+func (s *Server) replaceRecord(m *Model, name, id string, body []byte) *httpAPIError {
 	in, e := decodeRecordBody(body)
 	if e != nil {
 		return e
@@ -453,17 +458,19 @@ func (s *Server) patchRecord(m *Model, name, id string, body []byte) *httpAPIErr
 			}
 		}
 	}
-	rec := m.Records[i]
+	for _, f := range m.Required {
+		if in[f] == nil {
+			return businessErr(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("field %q is required: PUT replaces the whole record", f))
+		}
+	}
+	old := m.Records[i]
+	rec := map[string]any{"_id": id, "createdAt": old["createdAt"], "updatedAt": s.nowMillis()}
 	for k, v := range in {
-		switch {
-		case k == "_id":
-		case v == nil:
-			delete(rec, k)
-		default:
+		if k != "_id" && v != nil {
 			rec[k] = v
 		}
 	}
-	rec["updatedAt"] = s.nowMillis()
+	m.Records[i] = rec
 	return nil
 }
 

@@ -306,7 +306,9 @@ func TestODataQueryOptions(t *testing.T) {
 	wantBusiness(t, "unknown model", h.send("GET", "/weda/odata/v1/prod/nope", "", "Bearer "+tok, ""), 404, "ResourceNotFound")
 	wantCommon(t, "bad env type", h.send("GET", "/weda/odata/v1/dev/todo", "", "Bearer "+tok, ""), 400, "BAD_REQUEST")
 	wantCommon(t, "bad path", h.send("GET", "/weda/odata/v1/prod/todo/extra", "", "Bearer "+tok, ""), 400, "BAD_REQUEST")
-	wantCommon(t, "PUT", h.send("PUT", "/weda/odata/v1/prod/todo('x')", "", "Bearer "+tok, "{}"), 405, "BAD_REQUEST")
+	// The seed's methods are POST, GET, PUT and DELETE: PATCH is not one of them.
+	wantCommon(t, "PATCH", h.send("PATCH", "/weda/odata/v1/prod/todo('x')", "", "Bearer "+tok, "{}"), 405, "BAD_REQUEST")
+	wantCommon(t, "PUT on a collection", h.send("PUT", "/weda/odata/v1/prod/todo", "", "Bearer "+tok, "{}"), 405, "BAD_REQUEST")
 }
 
 func sortedKeys(m map[string]any) []string {
@@ -333,12 +335,14 @@ func TestODataRecordLifecycle(t *testing.T) {
 	}
 	created := a.body["_id"]
 	h.clock.advance(time.Minute)
-	if a = h.send("PATCH", one, "", tok, `{"done":true,"notes":null}`); a.status != 204 || a.raw != "" {
-		t.Fatalf("patch: %d %s", a.status, a.raw)
+	// PUT replaces the record: fields not given are gone, _id and createdAt stay.
+	if a = h.send("PUT", one, "", tok, `{"title":"Renamed","done":true}`); a.status != 204 || a.raw != "" {
+		t.Fatalf("put: %d %s", a.status, a.raw)
 	}
 	a = h.send("GET", one, "", tok, "")
-	if a.body["done"] != true || a.body["notes"] != nil || a.body["priority"] != float64(2) || a.body["updatedAt"] == a.body["createdAt"] || created != id {
-		t.Fatalf("after patch: %s", a.raw)
+	if a.body["title"] != "Renamed" || a.body["done"] != true || a.body["notes"] != nil || a.body["priority"] != nil ||
+		a.body["updatedAt"] == a.body["createdAt"] || a.body["createdAt"] == nil || created != id {
+		t.Fatalf("after put: %s", a.raw)
 	}
 	for _, c := range []struct{ method, path, body, code string }{
 		{"POST", coll, `{"priority":1}`, "InvalidParameter"},               // title is required
@@ -346,13 +350,13 @@ func TestODataRecordLifecycle(t *testing.T) {
 		{"POST", coll, `{"title":"x","done":"yes"}`, "InvalidParameter"},   // wrong type
 		{"POST", coll, `{"title":"x","createdAt":1}`, "InvalidParameter"},  // system field
 		{"POST", coll, `{"title":"x","_id":"a b"}`, "InvalidParameter"},    // bad id
-		{"PATCH", one, `{"title":null}`, "InvalidParameter"},               // required
-		{"PATCH", one, `{"_id":"other"}`, "InvalidParameter"},
+		{"PUT", one, `{"done":false}`, "InvalidParameter"},                 // title is required: PUT replaces all
+		{"PUT", one, `{"title":"x","_id":"other"}`, "InvalidParameter"},
 	} {
 		wantBusiness(t, c.method+" "+c.body, h.send(c.method, c.path, "", tok, c.body), 400, c.code)
 	}
 	wantCommon(t, "array body", h.send("POST", coll, "", tok, `[1]`), 400, "BAD_REQUEST")
-	wantCommon(t, "no body", h.send("PATCH", one, "", tok, ""), 400, "BAD_REQUEST")
+	wantCommon(t, "no body", h.send("PUT", one, "", tok, ""), 400, "BAD_REQUEST")
 	if a = h.send("POST", coll, "", tok, `{"title":"Mine","_id":"my-id_1"}`); a.status != 201 || a.body["_id"] != "my-id_1" {
 		t.Fatalf("create with _id: %s", a.raw)
 	}
@@ -366,8 +370,8 @@ func TestODataRecordLifecycle(t *testing.T) {
 	if a = h.send("GET", coll+"?$count=true&$top=0", "", tok, ""); a.body["@odata.count"] != float64(9) {
 		t.Fatalf("count after one create kept and one deleted: %s", a.raw)
 	}
-	if h.sb.Count("odata:POST") != 9 || h.sb.Count("odata:PATCH") != 4 || h.sb.Count("odata:DELETE") != 2 {
-		t.Fatalf("counts POST %d PATCH %d DELETE %d", h.sb.Count("odata:POST"), h.sb.Count("odata:PATCH"), h.sb.Count("odata:DELETE"))
+	if h.sb.Count("odata:POST") != 9 || h.sb.Count("odata:PUT") != 4 || h.sb.Count("odata:DELETE") != 2 {
+		t.Fatalf("counts POST %d PUT %d DELETE %d", h.sb.Count("odata:POST"), h.sb.Count("odata:PUT"), h.sb.Count("odata:DELETE"))
 	}
 }
 
@@ -385,5 +389,29 @@ func TestODataPersistsAndTokensSurviveRestart(t *testing.T) {
 	}
 	if h2.sb.Count("http:token") != 0 {
 		t.Fatal("the restarted sandbox issued a token; the old one should still verify")
+	}
+}
+
+// The seed: "The Access Token has a validity period of 432000 seconds."
+func TestHTTPAPITokenLifetimeIsTheSeeds(t *testing.T) {
+	_, url := start(t, sandbox.Config{})
+	req, _ := http.NewRequest("POST", url+"/auth/v1/token/clientCredential", strings.NewReader(`{"grant_type":"client_credentials"}`))
+	req.SetBasicAuth(sandbox.DefaultSecretID, sandbox.DefaultSecretKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ans struct {
+		TokenType   string  `json:"token_type"`
+		AccessToken string  `json:"access_token"`
+		ExpiresIn   float64 `json:"expires_in"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("token: %d %v", resp.StatusCode, err)
+	}
+	if ans.ExpiresIn != 432000 || ans.AccessToken == "" {
+		t.Fatalf("expires_in %v, want 432000", ans.ExpiresIn)
 	}
 }

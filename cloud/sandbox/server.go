@@ -28,8 +28,10 @@ const (
 	DefaultRegion    = "ap-shanghai"
 	// DefaultTelnyxAPIKey is the bearer key the Telnyx emulation accepts.
 	DefaultTelnyxAPIKey = "sandbox-telnyx-api-key"
-	tcbVersion          = "2018-06-08"
-	maxBodyBytes        = 1 << 20
+	// DefaultAccessTokenLifetime is the HTTP API token lifetime the seed documents.
+	DefaultAccessTokenLifetime = 432000 * time.Second
+	tcbVersion                 = "2018-06-08"
+	maxBodyBytes               = 1 << 20
 )
 
 // Account is one credential pair and the environment it owns.
@@ -49,7 +51,8 @@ type Config struct {
 	StateFile string
 	// TelnyxAPIKey is the bearer key for /v2; empty means DefaultTelnyxAPIKey.
 	TelnyxAPIKey string
-	// AccessTokenLifetime is the HTTP API token lifetime; zero means 2 hours.
+	// AccessTokenLifetime is the HTTP API token lifetime; zero means the
+	// seed's 432000 s ("The Access Token has a validity period of 432000 seconds").
 	AccessTokenLifetime time.Duration
 	// Now replaces the clock (tests).
 	Now func() time.Time
@@ -115,7 +118,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.TelnyxAPIKey = DefaultTelnyxAPIKey
 	}
 	if cfg.AccessTokenLifetime <= 0 {
-		cfg.AccessTokenLifetime = 2 * time.Hour
+		cfg.AccessTokenLifetime = DefaultAccessTokenLifetime
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

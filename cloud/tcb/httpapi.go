@@ -160,7 +160,7 @@ type HTTPRequest struct {
 	Path string
 	// Query is sent in sorted key order, spaces as %20 (OData servers want that, not '+').
 	Query map[string]string
-	// Body is JSON for POST, PUT and PATCH.
+	// Body is JSON for POST and PUT.
 	Body json.RawMessage
 }
 
@@ -190,7 +190,7 @@ type DryRunHTTPRequest struct {
 func (c *HTTPClient) Do(ctx context.Context, req HTTPRequest) (*HTTPResponse, error) {
 	method := strings.ToUpper(req.Method)
 	if !validMethod(method) {
-		return nil, &RequestError{Field: "method", Problem: fmt.Sprintf("must be one of GET, POST, PUT, PATCH, DELETE (got %q)", req.Method)}
+		return nil, &RequestError{Field: "method", Problem: fmt.Sprintf("must be one of GET, POST, PUT, DELETE (got %q)", req.Method)}
 	}
 	path, err := NormalizePath(req.Path)
 	if err != nil {
@@ -423,9 +423,10 @@ func (c *HTTPClient) store(key string, resp *HTTPResponse) (string, error) {
 	return ans.AccessToken, nil
 }
 
+// validMethod: the seed's "Supported HTTP request methods: POST, GET, PUT, DELETE".
 func validMethod(m string) bool {
 	switch m {
-	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:
 		return true
 	}
 	return false

@@ -362,12 +362,12 @@ func TestHTTPInvalidAccessTokenTwiceIsReported(t *testing.T) {
 		})
 	}
 	e := newHTTPEnv(t, httpOpts{wrap: alwaysInvalid})
-	_, err := e.client.Do(context.Background(), tcb.HTTPRequest{Method: "PATCH", Path: "/weda/odata/v1/prod/todo('x')", Body: json.RawMessage(`{"done":true}`)})
+	_, err := e.client.Do(context.Background(), tcb.HTTPRequest{Method: "PUT", Path: "/weda/odata/v1/prod/todo('x')", Body: json.RawMessage(`{"title":"t"}`)})
 	var herr *tcb.HTTPError
 	if !errors.As(err, &herr) || herr.Code != "INVALID_ACCESS_TOKEN" || herr.RequestID != "79e7c0fc8286e" || herr.Status != 401 {
 		t.Fatalf("got %v, want INVALID_ACCESS_TOKEN with the answer's request id", err)
 	}
-	if a, x := e.log.count("PATCH", "/weda/"), e.log.count("POST", tokenPathPrefix); a != 2 || x != 2 {
+	if a, x := e.log.count("PUT", "/weda/"), e.log.count("POST", tokenPathPrefix); a != 2 || x != 2 {
 		t.Fatalf("%d sends and %d token exchanges, want exactly one refresh and one resend (2 and 2)", a, x)
 	}
 	if !strings.Contains(herr.Hint(), "SecretId/SecretKey") {
@@ -597,7 +597,7 @@ func TestHTTPTokenNeverInErrors(t *testing.T) {
 	}
 	add(e.client.QueryRecords(ctx, tcb.RecordQuery{Datasource: "missing"}))
 	add(e.client.QueryRecords(ctx, tcb.RecordQuery{Datasource: "todo", Filter: "nope eq 1"}))
-	add(e.client.Do(ctx, tcb.HTTPRequest{Method: "PATCH", Path: "/weda/odata/v1/prod/todo('missing')", Body: json.RawMessage(`{}`)}))
+	add(e.client.Do(ctx, tcb.HTTPRequest{Method: "PUT", Path: "/weda/odata/v1/prod/todo('missing')", Body: json.RawMessage(`{"title":"t"}`)}))
 	e.sbClock.Advance(3 * time.Hour) // expired server-side: rejected, refreshed, resent
 	add(e.client.QueryRecords(ctx, tcb.RecordQuery{Datasource: "todo", Select: "nope"}))
 	e.sb.SetFaults(sandbox.Faults{MalformedJSON: 1, Match: sandbox.MatchPath("", tokenPathPrefix)})
