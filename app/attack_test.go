@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
@@ -183,4 +188,74 @@ func TestAuditLinesCarryNoSessionID(t *testing.T) {
 	if strings.Contains(string(raw), sid) || strings.Contains(string(raw), strings.TrimPrefix(sid, "mcp-session-")) {
 		t.Fatalf("the audit log holds the session id: %s", raw)
 	}
+}
+
+// Class 3: an accepted confirmation cannot be replayed. The state is single
+// use, and the effect is recomputed: accept a delete of provider X, recreate
+// X, re-send the same answer: the user is asked again and X stays.
+func TestConfirmationCannotBeReplayed(t *testing.T) {
+	e := testenv.New(t)
+	yes := map[string]any{"confirm": map[string]any{"action": "accept", "content": map[string]any{"confirm": true}}}
+	del := map[string]any{"Id": "github"}
+	first := rawCall(t, e, "cloudbase_delete_provider", del, nil)
+	state, _ := first["requestState"].(string)
+	if first["resultType"] != "input_required" || state == "" {
+		t.Fatalf("first call: %v", first)
+	}
+	if res := rawCall(t, e, "cloudbase_delete_provider", del, map[string]any{"inputResponses": yes, "requestState": state}); res["isError"] == true ||
+		e.App.Sandbox.Count("DeleteProvider") != 1 {
+		t.Fatalf("the genuine answer was not taken: %v", res)
+	}
+	e.OK("cloudbase_add_provider", oauthProvider("github"))
+	replay := rawCall(t, e, "cloudbase_delete_provider", del, map[string]any{"inputResponses": yes, "requestState": state})
+	if replay["resultType"] != "input_required" || e.App.Sandbox.Count("DeleteProvider") != 1 {
+		t.Fatalf("a replayed confirmation deleted the recreated provider: %v (deletes %d)", replay, e.App.Sandbox.Count("DeleteProvider"))
+	}
+
+	// A fresh question, then the target changes before the answer: what the
+	// user saw is no longer what would happen, so they are asked again.
+	q := rawCall(t, e, "cloudbase_delete_provider", del, nil)
+	e.OK("cloudbase_modify_provider", map[string]any{"Id": "github", "Name": map[string]any{"Message": "Renamed meanwhile"}})
+	stale := rawCall(t, e, "cloudbase_delete_provider", del, map[string]any{"inputResponses": yes, "requestState": q["requestState"]})
+	if stale["resultType"] != "input_required" || !strings.Contains(testenv.JSON(stale["inputRequests"]), "Renamed meanwhile") ||
+		e.App.Sandbox.Count("DeleteProvider") != 1 {
+		t.Fatalf("an answer to a stale question was taken: %v", stale)
+	}
+}
+
+// Class 3: with --stateless, a client on the initialize-era protocol cannot
+// be asked (what it declared at initialize is not remembered); its
+// destructive calls are refused rather than run unasked.
+func TestStatelessRefusesUnconfirmableDestructiveCalls(t *testing.T) {
+	_, url, sb, _ := sharedAppArgs(t, "http", []string{"--stateless"})
+	u := &user{}
+	u.answer(mcp.ElicitationResponseActionAccept, map[string]any{"confirm": true})
+	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + httpToken}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client.NewClient(tr, client.WithElicitationHandler(elicitor(u.elicit)), client.WithLegacyProtocolOnly())
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "legacy", Version: "1"}
+	if _, err := c.Initialize(context.Background(), init); err != nil {
+		t.Fatal(err)
+	}
+	res, raw, err := callTool(c, "cloudbase_delete_provider", map[string]any{"Id": "github"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.IsError || !strings.Contains(raw, "stateless") || sb.Count("DeleteProvider") != 0 {
+		t.Fatalf("a destructive call on a stateless server, client unaskable: %s (deletes %d)", raw, sb.Count("DeleteProvider"))
+	}
+}
+
+type elicitor func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
+
+func (f elicitor) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return f(r)
 }

@@ -21,8 +21,9 @@ type safety struct {
 	withheld map[string]bool
 	audit    *audit.Log
 	// stateKeys seal confirmation state: the first seals, every one opens
-	// (statekey.go).
+	// (statekey.go); used remembers the nonces answered (confirm_state.go).
 	stateKeys [][]byte
+	used      *usedNonces
 }
 
 // selectTools applies --toolsets, --tools and --read-only, and opens the
@@ -67,7 +68,7 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKeys: keys}
+	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKeys: keys, used: newUsedNonces()}
 	for _, t := range out {
 		s.tools[t.Spec.Name] = t
 	}

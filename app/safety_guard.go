@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"time"
@@ -111,18 +108,33 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 		return nil, false, false
 	}
 	if !canElicit(ctx) {
+		if a.Config.Stateless && !modernRequest(ctx) {
+			// Without sessions, what a client declared at initialize is not
+			// known here: asking is impossible, and running unasked would
+			// skip the user. --confirm-destructive=false is the opt-out.
+			return mcp.NewToolResultError(t.Spec.Name + ": refused: this server runs --stateless, where a client on a protocol before " +
+				mcp.LATEST_PROTOCOL_VERSION + " cannot be asked to confirm a destructive change. Use a client that sends its capabilities " +
+				"with each request, or the operator runs with --confirm-destructive=false"), false, false
+		}
 		a.Log.Info().Str("tool", t.Spec.Name).Msg("destructive call not confirmed: the client does not support elicitation")
 		return nil, false, false
 	}
 	args, _ := req.Params.Arguments.(map[string]any)
+	session := sessionKey(ctx)
 	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
-		if summary, ok := a.openState(t, args, req.Params.RequestState); ok {
-			if accepted(ans) {
-				a.metrics.Confirmation(t.Spec.Name, "accepted")
-				return nil, false, false
+		if summary, ok := a.openState(t, args, req.Params.RequestState, session); ok {
+			if !accepted(ans) {
+				a.metrics.Confirmation(t.Spec.Name, "declined")
+				return declinedResult(summary), true, false
 			}
-			a.metrics.Confirmation(t.Spec.Name, "declined")
-			return declinedResult(summary), true, false
+			// The effect is recomputed from current state: a yes counts only
+			// for what the user saw. Anything else is asked again.
+			if t.Check == nil || t.Check(req.Params.Arguments) == nil {
+				if fresh := c.red.String(a.Deps.Summary(ctx, t, c.shown)); fresh == summary {
+					a.metrics.Confirmation(t.Spec.Name, "accepted")
+					return nil, false, false
+				}
+			}
 		}
 	}
 	if t.Check != nil && t.Check(req.Params.Arguments) != nil {
@@ -140,7 +152,7 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 		"required": []string{confirmID},
 	}
 	a.metrics.Confirmation(t.Spec.Name, "asked")
-	return server.NewInputRequestBuilder(a.sealState(t, args, summary)).Elicit(confirmID, mcp.ElicitationParams{
+	return server.NewInputRequestBuilder(a.sealState(t, args, summary, session)).Elicit(confirmID, mcp.ElicitationParams{
 		Message:         summary + ". Apply this change? Nothing is changed unless you confirm.",
 		RequestedSchema: schema,
 	}).ToolResult(), false, false
@@ -182,42 +194,6 @@ func canElicit(ctx context.Context) bool {
 		return false
 	}
 	return caps.Elicitation.Form != nil || caps.Elicitation.URL == nil // {} means form
-}
-
-// sealState is "<summary>.<mac>" (base64url), the mac over tool, arguments
-// and summary, so an answer counts only for the call the user saw.
-func (a *App) sealState(t tools.Tool, args map[string]any, summary string) string {
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(summary)) + "." + enc.EncodeToString(a.stateMAC(a.safety.stateKeys[0], t, args, summary))
-}
-
-func (a *App) openState(t tools.Tool, args map[string]any, state string) (string, bool) {
-	enc := base64.RawURLEncoding
-	s, m, ok := strings.Cut(state, ".")
-	if !ok {
-		return "", false
-	}
-	summary, err1 := enc.DecodeString(s)
-	mac, err2 := enc.DecodeString(m)
-	if err1 != nil || err2 != nil {
-		return "", false
-	}
-	for _, k := range a.safety.stateKeys { // the current key, then those being rotated out
-		if hmac.Equal(mac, a.stateMAC(k, t, args, string(summary))) {
-			return string(summary), true
-		}
-	}
-	return "", false
-}
-
-func (a *App) stateMAC(key []byte, t tools.Tool, args map[string]any, summary string) []byte {
-	canon, _ := json.Marshal(args) // map keys are sorted: one encoding per value
-	h := hmac.New(sha256.New, key)
-	for _, p := range [][]byte{[]byte(t.Spec.Name), canon, []byte(summary)} {
-		h.Write(p)
-		h.Write([]byte{0})
-	}
-	return h.Sum(nil)
 }
 
 // record appends the call's audit line, if there is an audit log.
