@@ -227,7 +227,11 @@ func TestConfirmationCannotBeReplayed(t *testing.T) {
 // be asked (what it declared at initialize is not remembered); its
 // destructive calls are refused rather than run unasked.
 func TestStatelessRefusesUnconfirmableDestructiveCalls(t *testing.T) {
-	_, url, sb, _ := sharedAppArgs(t, "http", []string{"--stateless"})
+	keyFile := filepath.Join(t.TempDir(), "state.key")
+	if err := os.WriteFile(keyFile, []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, url, sb, _ := sharedAppArgs(t, "http", []string{"--stateless", "--state-key-file", keyFile})
 	u := &user{}
 	u.answer(mcp.ElicitationResponseActionAccept, map[string]any{"confirm": true})
 	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + httpToken}))
