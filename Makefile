@@ -74,7 +74,7 @@ docs:
 BENCH_OUT ?= bin/bench
 bench: build
 	@mkdir -p $(BENCH_OUT)
-	$(GO) build -trimpath -o bin/bench-bare ./bench/bare
+	$(GO) build -trimpath -ldflags '-s -w' -o bin/bench-bare ./bench/bare
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/bench ./internal/redact ./cloud/sandbox > $(BENCH_OUT)/gobench.txt || { cat $(BENCH_OUT)/gobench.txt; exit 1; }
 	cat $(BENCH_OUT)/gobench.txt
 	$(GO) run ./bench -bin $(BIN) -bare bin/bench-bare all > $(BENCH_OUT)/report.md || { cat $(BENCH_OUT)/report.md; exit 1; }

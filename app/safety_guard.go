@@ -253,6 +253,9 @@ func resultText(res *mcp.CallToolResult) string {
 // requestIDOf finds the cloud request id in a structured result.
 func requestIDOf(res *mcp.CallToolResult) string {
 	m, _ := res.StructuredContent.(map[string]any)
+	if m == nil && len(res.RawStructuredContent) > 0 { // tools hand over the encoded bytes
+		_ = json.Unmarshal(res.RawStructuredContent, &m)
+	}
 	for _, k := range []string{"RequestId", "requestId", "request_id"} {
 		if s, ok := m[k].(string); ok && s != "" {
 			return s

@@ -275,11 +275,18 @@ func result(red *redact.Redactor, out any) (*mcp.CallToolResult, error) {
 		return nil, fmt.Errorf("encode result: %w", err) // a bug, not a user fault
 	}
 	raw = red.JSON(raw)
-	var structured map[string]any
-	if err := json.Unmarshal(raw, &structured); err != nil {
-		return nil, fmt.Errorf("encode result: %w", err)
+	if len(raw) == 0 || raw[0] != '{' { // null, or not an object: as before, decoded
+		var structured map[string]any
+		if err := json.Unmarshal(raw, &structured); err != nil {
+			return nil, fmt.Errorf("encode result: %w", err)
+		}
+		return mcp.NewToolResultStructured(structured, string(raw)), nil
 	}
-	return mcp.NewToolResultStructured(structured, string(raw)), nil
+	// structuredContent goes out as these bytes: decoding them into a map
+	// only for mcp-go to encode the map again was half of this function.
+	res := mcp.NewToolResultText(string(raw))
+	res.RawStructuredContent = raw
+	return res, nil
 }
 
 // ErrorResult turns an error into a tool error the model can act on: cloud
