@@ -141,13 +141,14 @@ func (a *App) instructions() string {
 	case cfg.DryRun:
 		b.WriteString("DRY RUN: changes are not sent; mutating tools return {\"dryRun\":true,\"request\":...}, the exact request that would be sent. ")
 	case cfg.ConfirmDestructive:
-		b.WriteString("Destructive changes ask the user to confirm when the client supports it; a result with declined:true means nothing changed: do not retry it. ")
+		b.WriteString("Destructive changes ask the user to confirm when the client supports it; a result with declined:true (declinedChange says what was not done) means nothing changed: do not retry it. ")
 	}
 	b.WriteString("Secrets (client secrets, API keys, tokens) are redacted as [redacted: ...]; never ask the user to paste them into chat. ")
 	if !cfg.ReadOnly {
 		b.WriteString(a.secretRefInstructions())
 		b.WriteString("To hand a new secret to the user, pass deliverTo (a file name): the server writes it to its secrets folder and returns only the path. ")
 	}
-	b.WriteString("Changes report the before/after state; a change whose outcome is unknown names the read tool to check with.")
+	b.WriteString("Changes report the before/after state; one that would change nothing sends nothing and says so (changed false), and a missing target is a not-found error listing what exists, without a question. ")
+	b.WriteString("A change whose outcome is unknown names the read tool to check with.")
 	return b.String()
 }

@@ -197,17 +197,13 @@ type dryRunResult struct {
 	Request any    `json:"request"`
 }
 
-// addDryRunShape lets a mutating tool's output schema also describe its
-// dry-run result: top-level fields become optional and dryRun/service/request
-// are declared, so clients that validate structured content accept both.
+// addDryRunShape lets a mutating tool's output schema also admit its dry-run
+// ({dryRun, service, request}) and declined ({declined, declinedChange})
+// results: top-level fields become optional. Those fields are not declared
+// here: output schemas never forbid extra properties, and the server's
+// instructions describe both results once instead of on every change tool.
 func addDryRunShape(m map[string]any) {
 	delete(m, "required")
-	props := m["properties"].(map[string]any)
-	props["dryRun"] = map[string]any{"type": "boolean"}
-	props["service"] = map[string]any{"type": "string"}
-	props["request"] = map[string]any{"type": "object"}
-	props["declined"] = map[string]any{"type": "boolean"}
-	props["declinedChange"] = map[string]any{"type": "string"}
 }
 
 // decodeWithRefs decodes arguments whose secret fields may hold references:
