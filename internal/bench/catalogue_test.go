@@ -6,7 +6,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/cloudops-mcp/cloudops-mcp/internal/app"
+	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/bench"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )
