@@ -1,0 +1,227 @@
+package tools_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+)
+
+// Agent scenarios: the product's acceptance tests for AI agents. Each is a
+// task an agent is given, done through an MCP client against the sandbox the
+// way an agent would, with a budget of tool calls, the questions the user is
+// asked (none for a no-op or a missing target), and no hint that names a tool
+// the catalogue lacks.
+
+// agent is an MCP client whose user answers every question with yes, and
+// which keeps count of calls and questions.
+type agent struct {
+	t     *testing.T
+	env   *testenv.Env
+	known map[string]bool
+
+	mu        sync.Mutex
+	calls     int
+	questions []string
+}
+
+func newAgent(t *testing.T) *agent {
+	base := testenv.New(t)
+	base.FastTelnyxRetries()
+	a := &agent{t: t, known: knownNames(t)}
+	a.env, _ = base.Connect(testenv.ClientOptions{Name: "agent", Elicit: func(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+		a.mu.Lock()
+		a.questions = append(a.questions, r.Params.Message)
+		a.mu.Unlock()
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
+			Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"confirm": true}}}, nil
+	}})
+	return a
+}
+
+// do calls a tool and returns its result text and structured content; every
+// tool name the text mentions must exist.
+func (a *agent) do(tool string, args map[string]any) (text string, out map[string]any, isErr bool) {
+	a.t.Helper()
+	a.calls++
+	res := a.env.Call(tool, args)
+	text = testenv.Text(res)
+	for _, name := range toolNameRE.FindAllString(text, -1) {
+		if !a.known[name] {
+			a.t.Errorf("%s: the answer names %s, which does not exist: %s", tool, name, text)
+		}
+	}
+	if vagueHint.MatchString(text) {
+		a.t.Errorf("%s: dead-end hint: %s", tool, text)
+	}
+	out, _ = res.StructuredContent.(map[string]any)
+	return text, out, res.IsError
+}
+
+func (a *agent) ok(tool string, args map[string]any) map[string]any {
+	a.t.Helper()
+	text, out, isErr := a.do(tool, args)
+	if isErr {
+		a.t.Fatalf("%s(%v): %s", tool, args, text)
+	}
+	return out
+}
+
+func (a *agent) fails(tool string, args map[string]any, want ...string) string {
+	a.t.Helper()
+	text, _, isErr := a.do(tool, args)
+	if !isErr {
+		a.t.Fatalf("%s(%v) succeeded, want an error: %s", tool, args, text)
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			a.t.Errorf("%s(%v): %q lacks %q", tool, args, text, w)
+		}
+	}
+	return text
+}
+
+// done checks the task's budget of calls and questions.
+func (a *agent) done(maxCalls, questions int) []string {
+	a.t.Helper()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.calls > maxCalls {
+		a.t.Errorf("%d tool calls, budget %d", a.calls, maxCalls)
+	}
+	if len(a.questions) != questions {
+		a.t.Errorf("the user was asked %d times, want %d: %q", len(a.questions), questions, a.questions)
+	}
+	return a.questions
+}
+
+// "Show me the paid orders": discover the model and its fields, then query.
+func TestScenarioPaidOrders(t *testing.T) {
+	a := newAgent(t)
+	models := a.ok("cloudbase_list_data_models", nil)
+	if !strings.Contains(testenv.JSON(models), `"name":"orders"`) || !strings.Contains(testenv.JSON(models), `"name":"status"`) {
+		t.Fatalf("orders model or its status field not listed: %v", models)
+	}
+	paid := a.ok("cloudbase_query_records", map[string]any{"datasource": "orders", "filter": "status eq 'paid'", "count": true})
+	if paid["total"] != float64(2) {
+		t.Fatalf("paid orders: %v", paid)
+	}
+	a.done(2, 0)
+}
+
+// A wrong model or field name is answered with the names that exist, so the
+// next call is right.
+func TestScenarioWrongModelAndField(t *testing.T) {
+	a := newAgent(t)
+	a.fails("cloudbase_query_records", map[string]any{"datasource": "order", "filter": "status eq 'paid'"}, "orders, sys_user, todo")
+	a.fails("cloudbase_query_records", map[string]any{"datasource": "orders", "filter": "state eq 'paid'"}, "The fields of orders are", "status")
+	a.ok("cloudbase_query_records", map[string]any{"datasource": "orders", "filter": "status eq 'paid'"})
+	a.done(3, 0)
+}
+
+// "Turn email login on" when it is on already: nothing is asked, nothing sent.
+func TestScenarioLoginNoOp(t *testing.T) {
+	a := newAgent(t)
+	cur := a.ok("cloudbase_get_login_config", nil)
+	res := a.ok("cloudbase_modify_login_config", map[string]any{"EmailLogin": cur["EmailLogin"], "PhoneNumberLogin": cur["PhoneNumberLogin"]})
+	if res["Changed"] != false || a.env.App.Sandbox.Count("ModifyLoginConfig") != 0 {
+		t.Fatalf("no-op: %v", res)
+	}
+	a.done(2, 0)
+}
+
+// "Turn anonymous login on": one question naming the change and the env.
+func TestScenarioLoginChange(t *testing.T) {
+	a := newAgent(t)
+	cur := a.ok("cloudbase_get_login_config", nil)
+	on := cur["AnonymousLogin"] != true
+	res := a.ok("cloudbase_modify_login_config", map[string]any{"AnonymousLogin": on})
+	if res["Changed"] != true || res["Before"].(map[string]any)["AnonymousLogin"] == res["After"].(map[string]any)["AnonymousLogin"] {
+		t.Fatalf("change: %v", res)
+	}
+	q := a.done(2, 1)
+	if len(q) == 1 && !strings.Contains(q[0], "anonymous login for env demo-") {
+		t.Fatalf("question: %q", q[0])
+	}
+}
+
+// "Delete the azuread provider" (there is none): not found at once, with the
+// ids that exist, and no question.
+func TestScenarioMissingProvider(t *testing.T) {
+	a := newAgent(t)
+	a.fails("cloudbase_delete_provider", map[string]any{"Id": "azuread"}, `no identity provider "azuread"`, "the providers are: ", "github")
+	a.fails("cloudbase_modify_provider", map[string]any{"Id": "azuread", "On": "FALSE"}, `no identity provider "azuread"`, "cloudbase_add_provider")
+	a.done(2, 0)
+}
+
+// "Rotate GitHub's client secret": the question says the secret is replaced,
+// never shows it, and the result has before and after.
+func TestScenarioRotateProviderSecret(t *testing.T) {
+	a := newAgent(t)
+	res := a.ok("cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": "scenario-secret-value-0001"}})
+	if res["Changed"] != true || res["Before"] == nil || res["After"] == nil || strings.Contains(testenv.JSON(res), "scenario-secret-value") {
+		t.Fatalf("rotate: %v", res)
+	}
+	q := a.done(1, 1)
+	if len(q) == 1 && (!strings.Contains(q[0], "Config.ClientSecret (secret): replaced") || strings.Contains(q[0], "scenario-secret-value")) {
+		t.Fatalf("question: %q", q[0])
+	}
+}
+
+// "Mint a server key": without deliverTo the call is refused with the fix;
+// the second call delivers it to a file. No key is spent on the refusal.
+func TestScenarioMintKey(t *testing.T) {
+	a := newAgent(t)
+	msg := a.fails("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy"}, "deliverTo: required", `"ci-deploy.key"`)
+	if a.env.App.Sandbox.Count("CreateApiKey") != 0 {
+		t.Fatalf("a key was minted for the refused call: %s", msg)
+	}
+	res := a.ok("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy", "deliverTo": "ci-deploy.key"})
+	del, _ := res["Delivered"].(map[string]any)
+	if del == nil || del["path"] == nil || del["fingerprint"] == nil {
+		t.Fatalf("delivered: %v", res)
+	}
+	// Revoke it by name: one question naming the key.
+	a.ok("cloudbase_delete_api_key", map[string]any{"KeyName": "ci deploy"})
+	q := a.done(3, 1)
+	if len(q) == 1 && !strings.Contains(q[0], `Revoke API key "ci deploy"`) {
+		t.Fatalf("question: %q", q[0])
+	}
+	a.fails("cloudbase_delete_api_key", map[string]any{"KeyName": "ci deploy"}, `no API key "ci deploy"`)
+}
+
+// Out-of-range values are refused naming the field, the rule and the value.
+func TestScenarioOutOfRange(t *testing.T) {
+	a := newAgent(t)
+	a.fails("cloudbase_modify_client", map[string]any{"MaxDevice": 80}, "MaxDevice: must be between -1 and 50", "80")
+	res := a.ok("cloudbase_modify_client", map[string]any{"MaxDevice": 50}) // Id defaults to the env id
+	if res["After"].(map[string]any)["MaxDevice"] != float64(50) {
+		t.Fatalf("modify: %v", res)
+	}
+	a.done(2, 0)
+}
+
+// "Add Okta SSO to Telnyx": creating an SSO provider is asked about, naming
+// the IdP that will be trusted.
+func TestScenarioTelnyxSSO(t *testing.T) {
+	a := newAgent(t)
+	created := a.ok("telnyx_create_authentication_provider", map[string]any{"name": "Acme Okta", "short_name": "acme-okta",
+		"settings": map[string]any{"idp_entity_id": "https://acme.okta.com/saml", "idp_sso_target_url": "https://acme.okta.com/sso",
+			"idp_cert_fingerprint": oktaSettingsFingerprint}})
+	id, _ := created["id"].(string)
+	same := a.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "name": "Acme Okta"})
+	if same["changed"] != false {
+		t.Fatalf("no-op update: %v", same)
+	}
+	q := a.done(2, 1)
+	if len(q) == 1 && !strings.Contains(q[0], "users can then sign in through IdP https://acme.okta.com/saml") {
+		t.Fatalf("question: %q", q[0])
+	}
+	a.fails("telnyx_delete_authentication_provider", map[string]any{"id": "00000000-0000-4000-8000-000000000000"}, "telnyx_list_authentication_providers")
+	if n := len(a.questions); n != 1 {
+		t.Fatalf("asked about a missing provider (%d questions)", n)
+	}
+}
