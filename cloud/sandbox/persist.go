@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
@@ -28,8 +29,9 @@ func (s *Server) load() (bool, error) {
 	if err := json.Unmarshal(raw, &st); err != nil {
 		return false, fmt.Errorf("sandbox state %s is not valid JSON: %w", s.cfg.StateFile, err)
 	}
-	if st.Envs == nil {
-		st.Envs = map[string]*Env{}
+	if missing := missingSections(&st); missing != "" {
+		return false, fmt.Errorf("sandbox state %s lacks %s; it was not written by this sandbox, or was cut: "+
+			"delete it (or pass another --sandbox-state) to start from the seed", s.cfg.StateFile, missing)
 	}
 	s.state = &st
 	return true, nil
@@ -70,4 +72,34 @@ func (s *Server) saveLocked() error {
 		d.Close()
 	}
 	return nil
+}
+
+// missingSections names the first part a loaded state lacks ("" if none):
+// a state that parses but lacks one would fail on the first call that needs it.
+func missingSections(st *State) string {
+	if st.Envs == nil {
+		return `the "envs" section`
+	}
+	if st.Telnyx == nil {
+		return `the "telnyx" section`
+	}
+	ids := make([]string, 0, len(st.Envs))
+	for id := range st.Envs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		e := st.Envs[id]
+		switch {
+		case e == nil:
+			return fmt.Sprintf("the body of environment %q", id)
+		case e.Auth == nil:
+			return fmt.Sprintf(`the "auth" section of environment %q`, id)
+		case e.Integration == nil:
+			return fmt.Sprintf(`the "integration" section of environment %q`, id)
+		case e.Records == nil:
+			return fmt.Sprintf(`the "records" section of environment %q`, id)
+		}
+	}
+	return ""
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -146,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /{$}", s.serveTCB) // the official signers can send GET with the parameters in the query
 	s.routeHTTPAPI(mux)
 	s.routeTelnyx(mux)
-	s.handler = newFaultInjector(s, mux) // faults.go: off unless a test sets a plan
+	s.handler = newFaultInjector(s, recoverPanics(mux)) // faults.go: off unless a test sets a plan
 	return s, nil
 }
 
@@ -250,13 +251,16 @@ func (s *Server) serveTCB(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.mu.Lock()
-	s.counts[name]++
-	out, err := act.fn(s, s.state.Envs[acct.EnvID], body)
-	if err == nil && act.mutating {
-		err = s.saveLocked()
-	}
-	s.mu.Unlock()
+	out, err := func() (any, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock() // a panicking action must not leave the lock held
+		s.counts[name]++
+		out, err := act.fn(s, s.state.Envs[acct.EnvID], body)
+		if err == nil && act.mutating {
+			err = s.saveLocked()
+		}
+		return out, err
+	}()
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {
@@ -337,4 +341,33 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// recoverPanics answers a request whose handler panicked with a 500 in the
+// shape of the API it called, and keeps serving: the emulator stands in for
+// a cloud, which never hangs up on one bad request. Locks are released by
+// their holders' defers.
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil || v == http.ErrAbortHandler {
+				if v != nil {
+					panic(v)
+				}
+				return
+			}
+			msg := fmt.Sprintf("The emulator failed on this request: %v", v)
+			switch {
+			case strings.HasPrefix(r.URL.Path, "/v2/"):
+				writeJSON(w, http.StatusInternalServerError, map[string]any{"errors": []tnxErrorItem{{Code: "10007", Title: "Unexpected error", Detail: msg}}})
+			case r.URL.Path == "/":
+				writeJSON(w, http.StatusInternalServerError, map[string]any{"Response": map[string]any{
+					"Error": map[string]string{"Code": "InternalError", "Message": msg}, "RequestId": newRequestID()}})
+			default:
+				writeHTTPAPIError(w, newRequestID(), commonErr(http.StatusInternalServerError, "SYS_ERR", msg))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
 }

@@ -156,22 +156,29 @@ func (s *Server) serveTelnyx(route string, fn telnyxHandler, mutating bool) http
 				Title: "Request too large", Detail: "The request body exceeds 1 MB."}}})
 			return
 		}
-		s.mu.Lock()
-		st := s.state.Telnyx
-		if route != "" {
-			s.counts[route]++
-		}
-		if f := st.faults[route]; f != nil && f.n > 0 {
-			f.n--
-			s.mu.Unlock()
-			writeTelnyxInjected(w, f)
+		var injected *telnyxFault
+		status, out, err := func() (int, any, error) {
+			s.mu.Lock()
+			defer s.mu.Unlock() // a panicking handler must not leave the lock held
+			st := s.state.Telnyx
+			if route != "" {
+				s.counts[route]++
+			}
+			if f := st.faults[route]; f != nil && f.n > 0 {
+				f.n--
+				injected = f
+				return 0, nil, nil
+			}
+			status, out, err := fn(s, st, r, body)
+			if err == nil && mutating {
+				err = s.saveLocked()
+			}
+			return status, out, err
+		}()
+		if injected != nil {
+			writeTelnyxInjected(w, injected)
 			return
 		}
-		status, out, err := fn(s, st, r, body)
-		if err == nil && mutating {
-			err = s.saveLocked()
-		}
-		s.mu.Unlock()
 		if err != nil {
 			te, ok := err.(*telnyxErr)
 			if !ok {
