@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
@@ -47,6 +48,7 @@ type App struct {
 	writeScope   string                 // the OAuth scope mutating tools need (oauth.go)
 	secretIn     *secretInput           // secrets taken in by reference (secret_input.go)
 	metrics      *metrics.Metrics       // nil unless --metrics-addr (metrics.go)
+	tracer       trace.Tracer           // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string
 	stop       []func()
@@ -60,6 +62,9 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	a.Log = newLogger(cfg.LogLevel, stderr, a.Redactor)
 	a.mintedTokens = &mintedTokens{red: a.Redactor}
 	a.newMetrics()
+	if err := a.startTracing(ctx); err != nil {
+		return nil, err
+	}
 	if cfg.Sandbox {
 		if err := a.startSandbox(ctx); err != nil {
 			return nil, err
@@ -163,6 +168,7 @@ func (a *App) recoverPanics(next server.ToolHandlerFunc) server.ToolHandlerFunc 
 func (a *App) logCalls(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		start := time.Now()
+		ctx, endSpan := a.traceTool(ctx, req.Params.Name)
 		res, err := next(ctx, req)
 		ev := a.Log.Info()
 		outcome := "ok"
@@ -173,6 +179,7 @@ func (a *App) logCalls(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 			outcome = "tool_error"
 		}
 		a.metrics.ToolCall(req.Params.Name, outcome, time.Since(start))
+		endSpan(outcome)
 		ev.Str("tool", req.Params.Name).Str("outcome", outcome).Int64("took_ms", time.Since(start).Milliseconds()).Msg("tool call")
 		return res, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/metrics"
@@ -32,11 +31,9 @@ func (a *App) newMetrics() {
 // cloudTransport is the transport a cloud client uses: the shared pool,
 // counted when metrics are on.
 func (a *App) cloudTransport(provider string, tr http.RoundTripper) http.RoundTripper {
+	tr = a.traceTransport(provider, tr)
 	if a.metrics == nil {
 		return tr
-	}
-	if tr == nil {
-		tr = cloud.PooledTransport()
 	}
 	return a.metrics.Transport(provider, tr)
 }

@@ -41,6 +41,9 @@ func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f
 
 var idLike = regexp.MustCompile(`[0-9]`)
 
+// ActionOf names a cloud request with a bounded-shape string (no ids).
+func ActionOf(req *http.Request) string { return actionOf(req) }
+
 func actionOf(req *http.Request) string {
 	if a := req.Header.Get("X-TC-Action"); a != "" {
 		return a
