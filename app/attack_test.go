@@ -263,3 +263,47 @@ type elicitor func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 func (f elicitor) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 	return f(r)
 }
+
+// Class 6: cloud data is cached per credential. A session with wrong
+// credentials used to be served the template codes another session's
+// credentials had fetched (in an error listing the known codes).
+func TestTemplateCacheIsPerCredential(t *testing.T) {
+	_, url, _, _ := sharedApp(t, "http")
+	owner := dial(t, "http", url, nil)
+	if res, raw, err := callTool(owner, "cloudbase_list_templates", nil); err != nil || res.IsError || !strings.Contains(raw, "weixinpaydc") {
+		t.Fatalf("owner lists templates: %v %s", err, raw)
+	}
+	// Warm the cache the way an error path reads it.
+	_, _, _ = callTool(owner, "cloudbase_create_user_key", map[string]any{"name": "x", "authTypeCode": "nosuch"})
+	wrong := dial(t, "http", url, map[string]string{"X-TencentCloud-SecretId": accounts[0].SecretID,
+		"X-TencentCloud-SecretKey": "wrong-secret-key-0123456789abcdef", "X-CloudBase-Env-Id": accounts[0].EnvID})
+	_, raw, err := callTool(wrong, "cloudbase_create_user_key", map[string]any{"name": "x", "authTypeCode": "nosuch"})
+	if err != nil || strings.Contains(raw, "weixinpaydc") || strings.Contains(raw, "openai_api_key") {
+		t.Fatalf("wrong credentials were served another session's templates: %v %s", err, raw)
+	}
+}
+
+// Class 6: --toolsets restricts resources, templates, prompts and
+// completions too: with telnyx only, nothing under cloudbase:// is listed or readable.
+func TestToolsetsRestrictResourcesAndPrompts(t *testing.T) {
+	e := testenv.New(t, func(c *config.Config) { c.Toolsets = []string{"telnyx"} })
+	ctx := context.Background()
+	res, err := e.Client.ListResources(ctx, mcp.ListResourcesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpls, err := e.Client.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompts, _ := e.Client.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	listed := testenv.JSON(res) + testenv.JSON(tpls) + testenv.JSON(prompts)
+	if strings.Contains(listed, "cloudbase://") || strings.Contains(listed, "cloudbase_") {
+		t.Fatalf("--toolsets telnyx lists CloudBase resources or prompts: %s", listed)
+	}
+	for _, uri := range []string{"cloudbase://templates", "cloudbase://providers", "cloudbase://datamodels"} {
+		if text, _, err := e.Read(uri); err == nil {
+			t.Fatalf("%s readable under --toolsets telnyx: %.200s", uri, text)
+		}
+	}
+}

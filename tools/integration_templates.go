@@ -2,12 +2,15 @@ package tools
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
@@ -39,7 +42,7 @@ func (c *templateCache) lookup(ctx context.Context, client *tcb.Client, business
 	if business == "" {
 		business = tcb.DefaultBusiness
 	}
-	key := client.EnvID(ctx) + "\x00" + business
+	key := cacheKey(ctx, client, business)
 	c.mu.Lock()
 	set := c.sets[key]
 	c.mu.Unlock()
@@ -59,6 +62,9 @@ func (c *templateCache) lookup(ctx context.Context, client *tcb.Client, business
 			fresh.byCode[all[i].AuthTypeCode] = &all[i]
 		}
 		c.mu.Lock()
+		if _, ok := c.sets[key]; !ok && len(c.sets) >= maxTemplateSets {
+			c.evictOldestLocked()
+		}
 		c.sets[key] = fresh
 		c.mu.Unlock()
 		return fresh, nil
@@ -79,7 +85,7 @@ func (c *templateCache) codes(ctx context.Context, client *tcb.Client, business 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	set := c.sets[client.EnvID(ctx)+"\x00"+business]
+	set := c.sets[cacheKey(ctx, client, business)]
 	if set == nil {
 		return nil
 	}
@@ -89,4 +95,27 @@ func (c *templateCache) codes(ctx context.Context, client *tcb.Client, business 
 	}
 	slices.Sort(out)
 	return out
+}
+
+// maxTemplateSets bounds the cache: callers choose business and bring their
+// own credentials, so the number of keys is theirs to grow.
+const maxTemplateSets = 64
+
+func (c *templateCache) evictOldestLocked() {
+	var oldest string
+	for k, s := range c.sets {
+		if oldest == "" || s.fetched.Before(c.sets[oldest].fetched) {
+			oldest = k
+		}
+	}
+	delete(c.sets, oldest)
+}
+
+// cacheKey keys cloud data by environment, business and a hash of the
+// credentials that fetched it: a session with other (or wrong) credentials
+// must not be served what someone else's could read.
+func cacheKey(ctx context.Context, client *tcb.Client, business string) string {
+	o := cloud.OverridesFrom(ctx)
+	sum := sha256.Sum256([]byte(o.SecretID + "\x00" + o.SecretKey + "\x00" + o.SessionToken))
+	return client.EnvID(ctx) + "\x00" + business + "\x00" + hex.EncodeToString(sum[:8])
 }
