@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )
 
@@ -90,6 +94,46 @@ func TestStartupRefusalLikeConfigError(t *testing.T) {
 		last := lines[len(lines)-1]
 		if code != config.ExitUsage || !strings.HasPrefix(last, "cloudops-mcp: ") || out.Len() != 0 {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a goroutine writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The sandbox prints the credentials a client needs: its own documented test values.
+func TestSandboxPrintsTheCredentialsToUse(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var errOut syncBuffer
+	done := make(chan int)
+	go func() { done <- runSandbox(ctx, []string{"--addr", "127.0.0.1:0"}, &bytes.Buffer{}, &errOut) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errOut.String(), "--telnyx-endpoint") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"TENCENTCLOUD_SECRETID=" + sandbox.DefaultSecretID, "TENCENTCLOUD_SECRETKEY=" + sandbox.DefaultSecretKey,
+		"TENCENTCLOUD_TCB_ENVID=" + sandbox.DefaultEnvID, "TELNYX_API_KEY=" + sandbox.DefaultTelnyxAPIKey, "--tcb-endpoint http://127.0.0.1:"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("start-up text lacks %q:\n%s", want, errOut.String())
 		}
 	}
 }
