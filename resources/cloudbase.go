@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 
@@ -146,16 +147,19 @@ type instanceRef struct {
 }
 
 type templateDetail struct {
-	AuthTypeCode  string        `json:"AuthTypeCode"`
-	AuthTypeName  string        `json:"AuthTypeName"`
-	AuthURL       string        `json:"AuthURL,omitempty"`
-	RedirectURI   string        `json:"RedirectURI,omitempty"`
-	Icon          string        `json:"Icon,omitempty"`
-	State         string        `json:"State,omitempty"`
-	Fields        []FieldSchema `json:"Fields"`
-	ExtProblem    string        `json:"ExtProblem,omitempty"`
-	InstanceCount int           `json:"InstanceCount"`
-	Instances     []instanceRef `json:"Instances"`
+	AuthTypeCode string        `json:"AuthTypeCode"`
+	AuthTypeName string        `json:"AuthTypeName"`
+	AuthURL      string        `json:"AuthURL,omitempty"`
+	RedirectURI  string        `json:"RedirectURI,omitempty"`
+	Icon         string        `json:"Icon,omitempty"`
+	State        string        `json:"State,omitempty"`
+	Fields       []FieldSchema `json:"Fields"`
+	ExtProblem   string        `json:"ExtProblem,omitempty"`
+	// TemplateExt is the template's Ext whole (keys Fields does not parse included);
+	// instances' Ext never appears here.
+	TemplateExt   map[string]any `json:"TemplateExt,omitempty"`
+	InstanceCount int            `json:"InstanceCount"`
+	Instances     []instanceRef  `json:"Instances"`
 }
 
 // FindTemplate returns the template named code, or nil when there is none.
@@ -186,6 +190,7 @@ func (cb cloudbase) readTemplate(ctx context.Context, req mcp.ReadResourceReques
 	if d.Fields, err = Fields(*t); err != nil {
 		d.ExtProblem = err.Error()
 	}
+	_ = json.Unmarshal([]byte(t.Ext), &d.TemplateExt) // not an object: ExtProblem says so
 	keys, err := cb.c().GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{AuthTypeCode: code})
 	if err != nil {
 		return nil, cloudError(cb.r, req.Params.URI, err)

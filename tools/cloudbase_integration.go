@@ -55,6 +55,7 @@ type fieldView struct {
 	Required    bool   `json:"Required"`
 	Secret      bool   `json:"Secret"`
 	Description string `json:"Description,omitempty"`
+	Placeholder string `json:"Placeholder,omitempty"`
 }
 
 type templateView struct {
@@ -66,6 +67,9 @@ type templateView struct {
 	Icon         string      `json:"Icon,omitempty"`
 	State        string      `json:"State,omitempty"`
 	ExtProblem   string      `json:"ExtProblem,omitempty"`
+	// Ext is the template's Ext whole, every key as the cloud sent it
+	// (placeholder, options, keys this server does not know): Fields is a view of it.
+	Ext map[string]any `json:"Ext,omitempty" jsonschema_description:"The template's whole Ext as sent by the cloud (Fields is parsed from it)"`
 }
 
 type templateList struct {
@@ -83,7 +87,10 @@ func viewTemplate(t tcb.UserKeyTemplate) templateView {
 	}
 	for _, f := range fields {
 		v.Fields = append(v.Fields, fieldView{Name: f.Name, Label: f.Label, Type: f.Type, Required: f.Required,
-			Secret: f.Secret(), Description: f.Description})
+			Secret: f.Secret(), Description: f.Description, Placeholder: f.Placeholder})
+	}
+	if ext, err := parseExt(t.Ext); err == nil && len(ext) > 0 {
+		v.Ext = ext
 	}
 	return v
 }

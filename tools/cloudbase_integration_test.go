@@ -470,3 +470,29 @@ func TestUpdateUserKeyChangingAuthTypeNeedsTheFullExt(t *testing.T) {
 	// The same template again: extPatch is fine.
 	e.OK("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "authTypeCode": "basic_auth", "extPatch": map[string]any{"username": "svc2"}})
 }
+
+// A template's Ext is kept whole: keys the field parser does not know
+// (placeholder, rows, a top-level docUrl) reach the model, in the tool and the resource.
+func TestTemplateExtIsKeptWhole(t *testing.T) {
+	e := testenv.New(t)
+	res := e.OK("cloudbase_list_templates", map[string]any{"authTypeCode": "custom_flow"})
+	tpl := res["Templates"].([]any)[0].(map[string]any)
+	ext, _ := tpl["Ext"].(map[string]any)
+	if ext == nil || ext["docUrl"] != "https://docs.cloudbase.net/integration/custom-flow" {
+		t.Fatalf("top-level Ext keys dropped: %v", tpl)
+	}
+	fields := ext["fields"].([]any)
+	if fields[0].(map[string]any)["placeholder"] != "auth-flow" || fields[1].(map[string]any)["rows"] != float64(6) {
+		t.Fatalf("field keys dropped: %v", fields)
+	}
+	if f := tpl["Fields"].([]any)[0].(map[string]any); f["Placeholder"] != "auth-flow" {
+		t.Fatalf("parsed field without its placeholder: %v", f)
+	}
+	text, _, err := e.Read("cloudbase://templates/custom_flow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, `"docUrl"`) || !strings.Contains(text, `"rows"`) || !strings.Contains(text, `"placeholder":"auth-flow"`) {
+		t.Fatalf("resource drops Ext keys: %s", text)
+	}
+}

@@ -336,8 +336,11 @@ func seedIntegration(now time.Time) *IntegrationState {
 		tpl("basic_auth", "HTTP Basic auth", fieldsExt(textField("baseUrl", "Base URL", true),
 			textField("username", "Username", true), secretField("password", "Password"))),
 		oauth,
-		tpl("custom_flow", "Custom flow (cloud function)", fieldsExt(textField("functionName", "Auth cloud function", true),
-			templateField{Name: "config", Label: "Flow configuration (JSON)", Type: "textarea"})),
+		// Ext as the console writes it: keys beyond name/label/type/required
+		// (placeholder, rows, a top-level docUrl) that readers must keep.
+		tpl("custom_flow", "Custom flow (cloud function)", `{"fields":[{"name":"functionName","label":"Auth cloud function","type":"text","required":true,`+
+			`"placeholder":"auth-flow"},{"name":"config","label":"Flow configuration (JSON)","type":"textarea","rows":6}],`+
+			`"docUrl":"https://docs.cloudbase.net/integration/custom-flow"}`),
 		tpl("no_auth", "No authorization", fieldsExt()),
 	}}
 	key := func(id, name, code, typeName, ext string, bind map[string]any) *storedUserKey {
