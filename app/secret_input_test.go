@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
@@ -280,4 +283,51 @@ func TestAskWithoutURLElicitationSaysWhatToDoInstead(t *testing.T) {
 	if n := se.App.Sandbox.Count("AddProvider"); n != 0 {
 		t.Fatalf("sent %d AddProvider calls", n)
 	}
+}
+
+// Over Streamable HTTP the page is served by the transport's own listener,
+// without the bearer token (the one-time URL is the capability).
+func TestAskOverStreamableHTTP(t *testing.T) {
+	_, mcpURL, _, logs := sharedApp(t, "http")
+	const planted = "sk-openai-over-http-5d4c3b2a19"
+	b := &browserUser{t: t, value: planted, action: mcp.ElicitationResponseActionAccept}
+	tr, err := transport.NewStreamableHTTP(mcpURL, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + httpToken}),
+		transport.WithContinuousListening())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client.NewClient(tr, client.WithElicitationHandler(testElicit(b.elicit)), client.WithLegacyProtocolOnly())
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "secret-http-test", Version: "1"}
+	init.Params.Capabilities.Elicitation = &mcp.ElicitationCapability{URL: &struct{}{}}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	res, raw, err := callTool(c, "cloudbase_create_user_key", map[string]any{"name": "openai-http", "authTypeCode": "openai_api_key",
+		"ext": `{"apiKey":{"ask":true}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.IsError {
+		t.Fatalf("ask over HTTP: %s", raw)
+	}
+	origin := strings.TrimSuffix(mcpURL, "/mcp")
+	if len(b.urls) != 1 || !strings.HasPrefix(b.urls[0], origin+"/secret-input/") {
+		t.Fatalf("page %v is not on the transport's listener %s", b.urls, origin)
+	}
+	if strings.Contains(raw, planted) || strings.Contains(logs.String(), planted) {
+		t.Fatal("the planted secret came out")
+	}
+}
+
+type testElicit func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
+
+func (f testElicit) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return f(r)
 }
