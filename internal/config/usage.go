@@ -28,7 +28,7 @@ flags win over the environment, which wins over the file.
 func WriteUsage(w io.Writer) {
 	fmt.Fprint(w, usageHeader)
 	group := ""
-	for _, s := range All() {
+	for _, s := range grouped() {
 		if s.Group != group {
 			group = s.Group
 			fmt.Fprintf(w, "\n%s:\n", group)
@@ -53,7 +53,7 @@ func MarkdownTable() string {
 	var b strings.Builder
 	b.WriteString("| flag / config key | environment | default | meaning |\n|---|---|---|---|\n")
 	group := ""
-	for _, s := range All() {
+	for _, s := range grouped() {
 		if s.Group != group {
 			group = s.Group
 			fmt.Fprintf(&b, "| **%s** | | | |\n", group)
@@ -72,3 +72,22 @@ func MarkdownTable() string {
 }
 
 var mdEscape = strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;")
+
+// grouped is every setting with each group's members together, groups in
+// the order they first appear (settings declared later in another file or
+// package join their group instead of repeating its heading).
+func grouped() []*Setting {
+	var order []string
+	members := map[string][]*Setting{}
+	for _, s := range All() {
+		if _, ok := members[s.Group]; !ok {
+			order = append(order, s.Group)
+		}
+		members[s.Group] = append(members[s.Group], s)
+	}
+	var out []*Setting
+	for _, g := range order {
+		out = append(out, members[g]...)
+	}
+	return out
+}
