@@ -4,7 +4,7 @@ BIN     := bin/cloudops-mcp
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/version.Version=$(VERSION)
 
-.PHONY: build install run prereqs test vet fmt snaps docs bench fuzz load check interop
+.PHONY: build install run prereqs test vet fmt lint lint-tool snaps docs bench fuzz load check interop
 
 # -v names each package as it compiles: silent on a warm cache, progress on
 # the first (cold) build, which takes a couple of minutes.
@@ -41,7 +41,18 @@ fmt:
 prereqs:
 	@.ci/prereqs $(GO)
 
-test: prereqs fmt vet
+# golangci-lint with .golangci.yml. The pinned version is built once into
+# the cache (a few minutes on a cold machine) and reused from there.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/cloudops-mcp/golangci-lint/$(GOLANGCI_LINT_VERSION)/golangci-lint
+lint-tool:
+	@test -x "$(GOLANGCI_LINT)" || { echo "building golangci-lint $(GOLANGCI_LINT_VERSION) into $(dir $(GOLANGCI_LINT)) (once)" >&2; \
+	  GOBIN="$(dir $(GOLANGCI_LINT))" $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION); }
+
+lint: lint-tool
+	"$(GOLANGCI_LINT)" run ./...
+
+test: prereqs fmt vet lint
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory interop
 

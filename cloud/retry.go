@@ -43,5 +43,5 @@ func (p RetryPolicy) Backoff(attempt int) time.Duration {
 	if d > p.MaxDelay || d <= 0 {
 		d = p.MaxDelay
 	}
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1)) //nolint:gosec // G404: jitter needs spread, not unpredictability
 }

@@ -183,7 +183,7 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan struct
 		defer close(done)
 		_ = srv.Serve(ln)
 	}()
-	go func() {
+	go func() { //nolint:gosec // G118: ctx is already done when shutdown starts; it needs a context of its own
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -32,7 +32,7 @@ const (
 	// DefaultMaxResponseBytes bounds the response body read into memory.
 	DefaultMaxResponseBytes = 4 << 20
 	// TokenPath is where SecretId/SecretKey are exchanged for an access token.
-	TokenPath = "/auth/v1/token/clientCredential"
+	TokenPath = "/auth/v1/token/clientCredential" //nolint:gosec // G101: a URL path, not a credential
 	// tokenMaxLeeway: a token is refreshed this long (or a tenth of its lifetime, if shorter) before it expires.
 	tokenMaxLeeway = 5 * time.Minute
 	// tokenDefaultLifetime applies when a token answer states no usable expires_in.

@@ -128,12 +128,12 @@ func (discard) WriteHeader(int)             {}
 
 func TestConnectionDropAfterSending(t *testing.T) {
 	// A GET is simply retried.
-	c, sb, _ := newClient(t, resetFirst("GET", 1, false))
+	c, _, _ := newClient(t, resetFirst("GET", 1, false))
 	if _, err := c.ListBillingGroups(ctx, telnyx.PageParams{}); err != nil {
 		t.Fatalf("GET after a dropped connection: %v", err)
 	}
 	// A POST that may have arrived is not: its outcome is unknown, and here it did apply.
-	c, sb, _ = newClient(t, resetFirst("POST", 1, true))
+	c, sb, _ := newClient(t, resetFirst("POST", 1, true))
 	name := "Maybe created"
 	_, err := c.CreateBillingGroup(ctx, &telnyx.BillingGroupParams{Name: &name})
 	var unknown *telnyx.OutcomeUnknownError

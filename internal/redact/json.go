@@ -486,7 +486,7 @@ func unescape(s string) string {
 
 func hex4(s string) rune {
 	v, _ := strconv.ParseUint(s[:4], 16, 32)
-	return rune(v)
+	return rune(v) //nolint:gosec // G115: ParseUint bounded v to 16 bits
 }
 
 // appendQuoted appends s as a JSON string literal with minimal escaping.

@@ -51,7 +51,7 @@ func decodeUEscapes(s string) string {
 		}
 		b.WriteString(s[last:k])
 		if r := hex4(s[j+2:]); r < 0x80 {
-			b.WriteByte(byte(r))
+			b.WriteByte(byte(r)) //nolint:gosec // G115: r < 0x80
 		} else {
 			b.WriteByte(0xff) // no marker holds non-ASCII
 		}

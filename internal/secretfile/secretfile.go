@@ -117,16 +117,16 @@ func (d *Dir) Reserve(name string) (*Reservation, error) {
 	// O_EXCL also fails on an existing symbolic link, whatever it points to.
 	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		root.Close()
+		_ = root.Close() // the open error is the one to report
 		if errors.Is(err, fs.ErrExist) {
 			return nil, ErrExists
 		}
 		return nil, fmt.Errorf("secrets folder: %w", err)
 	}
 	if err := f.Chmod(0o600); err != nil { // exact mode whatever the umask
-		f.Close()
+		_ = f.Close() // cleanup after a failure: the chmod error is the one to report
 		_ = root.Remove(name)
-		root.Close()
+		_ = root.Close()
 		return nil, fmt.Errorf("secrets folder: %w", err)
 	}
 	return &Reservation{root: root, f: f, name: name, path: filepath.Join(d.path, name)}, nil
@@ -253,7 +253,7 @@ func privateDir(path string) error {
 	if fi.Mode().Perm()&0o077 == 0 {
 		return nil
 	}
-	if err := os.Chmod(path, 0o700); err != nil {
+	if err := os.Chmod(path, 0o700); err != nil { //nolint:gosec // G302: a folder needs x; 0700 is owner-only
 		return fmt.Errorf("secrets folder %s is readable by group or others (mode %04o) and could not be set to 0700 (%v); "+
 			"run: chmod 700 %s", path, fi.Mode().Perm(), err, path)
 	}
