@@ -17,8 +17,8 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/app"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )

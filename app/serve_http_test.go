@@ -13,8 +13,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/app"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )

@@ -16,8 +16,8 @@ import (
 
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/app"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/bench/bare"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )

@@ -7,8 +7,8 @@ import (
 	"io"
 	"testing"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/app"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )
 
