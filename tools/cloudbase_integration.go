@@ -425,11 +425,13 @@ func (in *updateUserKeyInput) request() *tcb.UpdateUserKeyRequest {
 }
 
 type updatedUserKey struct {
-	UpdateResult     int          `json:"UpdateResult"`
-	KeyID            string       `json:"KeyID"`
-	PatchedExtFields []string     `json:"PatchedExtFields,omitempty"`
-	UserKey          *userKeyView `json:"UserKey,omitempty"`
-	RequestId        string       `json:"RequestId"`
+	UpdateResult     int      `json:"UpdateResult"`
+	KeyID            string   `json:"KeyID"`
+	PatchedExtFields []string `json:"PatchedExtFields,omitempty"`
+	// Before and After are the instance around the change, secrets withheld.
+	Before    *userKeyView `json:"Before,omitempty"`
+	After     *userKeyView `json:"After,omitempty"`
+	RequestId string       `json:"RequestId"`
 }
 
 func (ig *integration) updateUserKey() Tool {
@@ -513,9 +515,11 @@ func (ig *integration) updateUserKey() Tool {
 			}
 			ig.d.changed(ctx, uris...)
 			out := &updatedUserKey{UpdateResult: res.UpdateResult, KeyID: in.KeyID, PatchedExtFields: patched, RequestId: res.RequestId}
+			b := ig.view(ctx, before.UserKeyInfo, in.Business)
+			out.Before = &b
 			if after, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business}); err == nil {
 				v := ig.view(ctx, after.UserKeyInfo, in.Business)
-				out.UserKey = &v
+				out.After = &v
 			}
 			return out, nil
 		})

@@ -226,7 +226,15 @@ func TestUpdateExtPatchKeepsStoredSecrets(t *testing.T) {
 		after["appId"] != before["appId"] {
 		t.Fatalf("patch lost or changed stored values:\nbefore %v\nafter  %v", before, after)
 	}
-	uk := res["UserKey"].(map[string]any)
+	uk := res["After"].(map[string]any)
+	if b, _ := res["Before"].(map[string]any); b == nil || b["Ext"].(map[string]any)["mchId"] == "1900000999" {
+		t.Fatalf("before: %v", res["Before"])
+	}
+	for _, k := range []string{"apiV3Key", "privateKey"} {
+		if v, _ := before[k].(string); v != "" && strings.Contains(testenv.JSON(res), v) {
+			t.Fatalf("the stored %s came out in the result", k)
+		}
+	}
 	if uk["Ext"].(map[string]any)["mchId"] != "1900000999" {
 		t.Fatalf("read back: %v", uk)
 	}
@@ -259,7 +267,7 @@ func TestUpdateExtPatchKeepsStoredSecrets(t *testing.T) {
 func TestUpdateAndDeleteUserKey(t *testing.T) {
 	e := testenv.New(t)
 	res := e.OK("cloudbase_update_user_key", map[string]any{"keyId": "crm-basic", "name": "CRM", "description": "nightly sync"})
-	uk := res["UserKey"].(map[string]any)
+	uk := res["After"].(map[string]any)
 	if uk["Name"] != "CRM" || uk["Description"] != "nightly sync" || uk["Ext"].(map[string]any)["username"] != "svc-cloudbase" {
 		t.Fatalf("update: %v", res)
 	}
@@ -462,7 +470,7 @@ func TestUpdateUserKeyChangingAuthTypeNeedsTheFullExt(t *testing.T) {
 	}
 	res := e.OK("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "authTypeCode": "basic_auth",
 		"ext": `{"baseUrl":"https://crm.example.com","username":"svc","password":"pw-123456"}`})
-	uk := res["UserKey"].(map[string]any)
+	uk := res["After"].(map[string]any)
 	ext := uk["Ext"].(map[string]any)
 	if uk["AuthTypeCode"] != "basic_auth" || ext["username"] != "svc" || ext["apiKey"] != nil || sent() != 1 {
 		t.Fatalf("switched instance: %v", res)
