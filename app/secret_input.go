@@ -170,7 +170,7 @@ func (a *App) secretRefInstructions() string {
 	if len(a.Config.SecretEnv) > 0 {
 		fmt.Fprintf(&b, `{"env":"VAR"} reads an allow-listed server variable (%s); `, strings.Join(a.Config.SecretEnv, ", "))
 	}
-	b.WriteString("to set a secret, use ask or file, never ask the user to paste it into chat. ")
+	b.WriteString("so: to set a secret, use ask or file; never ask the user to paste it into chat. ")
 	return b.String()
 }
 

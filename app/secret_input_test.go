@@ -226,6 +226,11 @@ func TestAskThroughOneTimePage(t *testing.T) {
 	// Single use: the page of a finished call refuses a second submission.
 	submitPage(t, b.urls[0], "any", "second-value-1234567", http.StatusGone)
 
+	// Errors about a field named token stay readable (log redaction takes "token: x" for a secret).
+	if msg := c.Err("telnyx_create_integration_secret", map[string]any{"identifier": "env", "type": "bearer", "token": map[string]any{"env": "HOME"}}); !strings.Contains(msg, `token (secret reference): env "HOME" is not on the server's allow-list`) {
+		t.Errorf("unlisted variable: %s", msg)
+	}
+
 	// The user declines to open the page: nothing is sent.
 	b.action = mcp.ElicitationResponseActionDecline
 	before := se.App.Sandbox.Count("POST /v2/integration_secrets")

@@ -143,7 +143,7 @@ func (d *Deps) resolveSecret(ctx context.Context, s Spec, field string, ref secr
 		return refPlaceholder, nil
 	}
 	if d.SecretsIn == nil {
-		return "", Invalid("%s: secret references are not available on this server; pass the value", field)
+		return "", Invalid("%s (secret reference): not available on this server; pass the value", field)
 	}
 	p := secretin.Purpose{Field: field, Tool: s.Name, Object: object, Env: d.secretEnv(ctx, s)}
 	v, err := d.SecretsIn.Resolve(ctx, ref, p)
@@ -232,7 +232,7 @@ func (d *Deps) resolveExtRefs(ctx context.Context, s Spec, argName, object strin
 			if !known {
 				why = "the template is unknown, so the server cannot tell it is secret; pass authTypeCode"
 			}
-			return nil, Invalid("%s: a secret reference is only taken for secret fields (%s)", field, why)
+			return nil, Invalid("%s (secret reference): only taken for secret fields (%s)", field, why)
 		}
 		v, err := d.resolveSecret(ctx, s, field, ref, object)
 		if err != nil {

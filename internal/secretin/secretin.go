@@ -71,7 +71,7 @@ func Parse(field string, v any) (Ref, bool, error) {
 	if !ok {
 		return Ref{}, false, nil
 	}
-	bad := fmt.Errorf(`%s: a secret reference is exactly one of {"ask": true}, {"file": "<name in the secrets folder>"} or {"env": "<allow-listed variable>"}`, field)
+	bad := fmt.Errorf(`%s (secret reference): must be exactly one of {"ask": true}, {"file": "<name in the secrets folder>"} or {"env": "<allow-listed variable>"}`, field)
 	if len(m) != 1 {
 		return Ref{}, true, bad
 	}
@@ -155,7 +155,9 @@ type Resolver struct {
 	Asker    Asker
 }
 
-// Resolve returns the secret ref points to. Errors are the user's to act on.
+// Resolve returns the secret ref points to. Errors are the user's to act on;
+// they start "<field> (secret reference): " — never "<field>: ", which log
+// redaction would take for a secret's value when the field is named token.
 func (r *Resolver) Resolve(ctx context.Context, ref Ref, p Purpose) (string, error) {
 	switch ref.Kind() {
 	case "file":
@@ -169,7 +171,7 @@ func (r *Resolver) Resolve(ctx context.Context, ref Ref, p Purpose) (string, err
 
 func (r *Resolver) file(name string, p Purpose) (string, error) {
 	if r.Dir == nil {
-		return "", fmt.Errorf("%s: file references need a secrets folder and the server has none; the operator starts it with --secrets-dir", p.Field)
+		return "", fmt.Errorf("%s (secret reference): file references need a secrets folder and the server has none; the operator starts it with --secrets-dir", p.Field)
 	}
 	v, err := r.Dir.Read(name)
 	path := filepath.Join(r.Dir.Path(), name)
@@ -177,29 +179,29 @@ func (r *Resolver) file(name string, p Purpose) (string, error) {
 	case err == nil:
 		return v, nil
 	case errors.Is(err, secretfile.ErrName):
-		return "", fmt.Errorf("%s: file %q %v", p.Field, name, err)
+		return "", fmt.Errorf("%s (secret reference): file %q %v", p.Field, name, err)
 	case errors.Is(err, secretfile.ErrMissing):
-		return "", fmt.Errorf("%s: file %q: %v; the user creates %s with mode 600 holding only the value "+
+		return "", fmt.Errorf("%s (secret reference): file %q: %v; the user creates %s with mode 600 holding only the value "+
 			"(e.g. umask 077; cat > %s), then the call is repeated", p.Field, name, err, path, path)
 	case errors.Is(err, secretfile.ErrLoose):
-		return "", fmt.Errorf("%s: file %s %v; nothing was sent", p.Field, path, err)
+		return "", fmt.Errorf("%s (secret reference): file %s %v; nothing was sent", p.Field, path, err)
 	case errors.Is(err, secretfile.ErrLink), errors.Is(err, secretfile.ErrOwner), errors.Is(err, secretfile.ErrSize):
-		return "", fmt.Errorf("%s: file %s %v; nothing was sent", p.Field, path, err)
+		return "", fmt.Errorf("%s (secret reference): file %s %v; nothing was sent", p.Field, path, err)
 	default:
-		return "", fmt.Errorf("%s: %v", p.Field, err)
+		return "", fmt.Errorf("%s (secret reference): %v", p.Field, err)
 	}
 }
 
 func (r *Resolver) env(name string, p Purpose) (string, error) {
 	if !envRE.MatchString(name) {
-		return "", fmt.Errorf("%s: env %q is not a variable name (letters, digits, '_')", p.Field, name)
+		return "", fmt.Errorf("%s (secret reference): env %q is not a variable name (letters, digits, '_')", p.Field, name)
 	}
 	if !slices.Contains(r.AllowEnv, name) {
 		allowed := "none are"
 		if len(r.AllowEnv) > 0 {
 			allowed = "allowed: " + strings.Join(r.AllowEnv, ", ")
 		}
-		return "", fmt.Errorf("%s: env %q is not on the server's allow-list (%s); the operator sets the variable and adds it with --secret-env %s. "+
+		return "", fmt.Errorf("%s (secret reference): env %q is not on the server's allow-list (%s); the operator sets the variable and adds it with --secret-env %s. "+
 			"Other variables are never read", p.Field, name, allowed, name)
 	}
 	getenv := r.Getenv
@@ -208,7 +210,7 @@ func (r *Resolver) env(name string, p Purpose) (string, error) {
 	}
 	v := getenv(name)
 	if v == "" {
-		return "", fmt.Errorf("%s: env %q is allow-listed but not set (or empty) in the server's environment", p.Field, name)
+		return "", fmt.Errorf("%s (secret reference): env %q is allow-listed but not set (or empty) in the server's environment", p.Field, name)
 	}
 	return v, nil
 }
@@ -222,9 +224,9 @@ func (r *Resolver) ask(ctx context.Context, p Purpose) (string, error) {
 		}
 	}
 	if !errors.Is(err, ErrCannotAsk) {
-		return "", fmt.Errorf("%s: %v", p.Field, err)
+		return "", fmt.Errorf("%s (secret reference): %v", p.Field, err)
 	}
-	return "", fmt.Errorf("%s: the server cannot ask the user for it here (%v). Instead %s", p.Field, err, r.Instead(p))
+	return "", fmt.Errorf("%s (secret reference): the server cannot ask the user for it here (%v). Instead %s", p.Field, err, r.Instead(p))
 }
 
 // Instead says what the user can do when asking is impossible, never

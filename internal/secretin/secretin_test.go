@@ -32,7 +32,7 @@ func TestParse(t *testing.T) {
 		if got != c.want || ref != c.ref || (err != nil) != c.bad {
 			t.Errorf("Parse(%v) = %+v, %v, %v", c.v, got, ref, err)
 		}
-		if err != nil && (!strings.HasPrefix(err.Error(), "Config.ClientSecret: ") || strings.Contains(err.Error(), planted)) {
+		if err != nil && (!strings.HasPrefix(err.Error(), "Config.ClientSecret (secret reference): ") || strings.Contains(err.Error(), planted)) {
 			t.Errorf("error %q: must name the field, never the value", err)
 		}
 	}
@@ -76,7 +76,7 @@ func TestResolveErrorsNameTheFieldAndTheWayOut(t *testing.T) {
 		{Ask: true}:       `{"file": "github-ClientSecret"}`,
 	} {
 		_, err := r.Resolve(ctx, ref, p)
-		if err == nil || !strings.HasPrefix(err.Error(), "Config.ClientSecret: ") || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), planted) {
+		if err == nil || !strings.HasPrefix(err.Error(), "Config.ClientSecret (secret reference): ") || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), planted) {
 			t.Errorf("%+v: error %v, want it to name the field and say %q", ref, err, want)
 		}
 	}
