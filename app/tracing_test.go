@@ -74,7 +74,7 @@ func TestTracesToolCallThenCloudCall(t *testing.T) {
 	attrs := map[string]string{}
 	for _, s := range spans {
 		for _, kv := range s.Attributes {
-			attrs[s.Name+" "+string(kv.Key)] = kv.Value.Emit()
+			attrs[s.Name+" "+string(kv.Key)] = kv.Value.String()
 		}
 	}
 	if attrs["tools/call cloudbase_describe_client mcp.tool.outcome"] != "ok" || attrs[cloud.Name+" cloud.action"] != "DescribeClient" {
