@@ -53,10 +53,13 @@ func (s *seen) mustNotContain(t *testing.T, e *testenv.Env, secrets ...string) {
 	}
 }
 
+// randomToken is a fresh token-shaped value. The "Tk0" prefix guarantees the
+// upper case, lower case and digit that make it token-shaped: a bare base64
+// string sometimes has no digit and no '+' or '/', and then is not.
 func randomToken() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
+	return "Tk0" + base64.StdEncoding.EncodeToString(b)
 }
 
 func TestListTemplatesParsesFields(t *testing.T) {
