@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -154,10 +152,7 @@ func urlElicitationUnsupported(ctx context.Context) string {
 }
 
 // shortHash stands for a bearer-like id in logs and page bindings.
-func shortHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:8])
-}
+func shortHash(s string) string { return httpserve.SessionHash(s) }
 
 // secretRefInstructions describes the secret reference once, for every tool.
 func (a *App) secretRefInstructions() string {

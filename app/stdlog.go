@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/rs/zerolog"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 )
 
 // newStdLogger adapts zerolog for libraries that want a *log.Logger.
@@ -16,7 +18,7 @@ func newStdLogger(l zerolog.Logger) *log.Logger {
 type logWriter struct{ l zerolog.Logger }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	w.l.Warn().Msg(strings.TrimSpace(string(p)))
+	w.l.Warn().Msg(httpserve.MaskSessionIDs(strings.TrimSpace(string(p)))) // mcp-go logs "session %s" through here
 	return len(p), nil
 }
 

@@ -2,8 +2,11 @@ package httpserve
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -11,6 +14,27 @@ import (
 
 // mcp-go's HTTP transport logs through slog and net/http through log.Logger;
 // both are routed into the server's zerolog logger so its redaction applies.
+// mcp-go puts session ids in some lines ("Sweeping expired session", "panic
+// ... for session %s"); an id is bearer-like, so the bridges mask it first.
+
+// sessionIDPattern matches the ids this package mints: "mcp-session-" + 32 hex
+// (Streamable HTTP) and 32 bare hex (SSE).
+var sessionIDPattern = regexp.MustCompile(`mcp-session-[0-9a-f]{32}\b|\b[0-9a-f]{32}\b`)
+
+// MaskSessionIDs replaces each session id in s by "session~" and a short hash
+// of it (the same hash audit lines carry), so lines still tell sessions apart.
+func MaskSessionIDs(s string) string {
+	if len(s) < 32 {
+		return s
+	}
+	return sessionIDPattern.ReplaceAllStringFunc(s, func(id string) string { return "session~" + SessionHash(id) })
+}
+
+// SessionHash is the short hash that stands for a session id in logs and audit lines.
+func SessionHash(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:8])
+}
 
 type slogBridge struct {
 	log   zerolog.Logger
@@ -26,14 +50,14 @@ func (b *slogBridge) Enabled(_ context.Context, level slog.Level) bool {
 func (b *slogBridge) Handle(_ context.Context, rec slog.Record) error {
 	ev := b.log.WithLevel(zerologLevel(rec.Level)).Str("component", "mcp-go")
 	add := func(a slog.Attr) bool {
-		ev = ev.Str(a.Key, a.Value.String())
+		ev = ev.Str(a.Key, MaskSessionIDs(a.Value.String()))
 		return true
 	}
 	for _, a := range b.attrs {
 		add(a)
 	}
 	rec.Attrs(add)
-	ev.Msg(rec.Message)
+	ev.Msg(MaskSessionIDs(rec.Message))
 	return nil
 }
 
@@ -59,7 +83,7 @@ func zerologLevel(l slog.Level) zerolog.Level {
 type stdBridge struct{ log zerolog.Logger }
 
 func (w stdBridge) Write(p []byte) (int, error) {
-	w.log.Warn().Str("component", "net/http").Msg(strings.TrimSpace(string(p)))
+	w.log.Warn().Str("component", "net/http").Msg(MaskSessionIDs(strings.TrimSpace(string(p))))
 	return len(p), nil
 }
 
