@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -149,6 +150,58 @@ func TestSessionsTokensAndGuessesAreBounded(t *testing.T) {
 	if _, err := short.App.ListenHTTP(); err == nil || !strings.Contains(err.Error(), "openssl rand -hex 32") || !strings.Contains(err.Error(), "32") {
 		t.Fatalf("--http-token x: %v", err)
 	}
+}
+
+// Class 5 on the legacy SSE transport: --max-sessions counts open event
+// streams; one more gets 503 + Retry-After (a real client cannot connect), the
+// open sessions keep working, closing one frees its slot, and an initialize
+// may not park a huge client info there either.
+func TestSSESessionsAreCapped(t *testing.T) {
+	_, url, _, _ := sharedAppArgs(t, "sse", []string{"--max-sessions", "2"})
+	first, second := dial(t, "sse", url, nil), dial(t, "sse", url, nil)
+	full := sseGet(t, url)
+	if full.StatusCode != http.StatusServiceUnavailable || full.Header.Get("Retry-After") == "" {
+		t.Fatalf("3rd SSE stream with --max-sessions 2: %d, Retry-After %q; want 503 with Retry-After", full.StatusCode, full.Header.Get("Retry-After"))
+	}
+	third, err := client.NewSSEMCPClient(url, client.WithHeaders(map[string]string{"Authorization": "Bearer " + httpToken}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := third.Start(context.Background()); err == nil {
+		_ = third.Close()
+		t.Fatal("a 3rd SSE client connected with --max-sessions 2")
+	}
+	if err := second.Ping(context.Background()); err != nil {
+		t.Fatalf("an open SSE session stopped working when the server was full: %v", err)
+	}
+	endpoint := second.GetTransport().(*transport.SSE).GetEndpoint().String() // /message?sessionId=…
+	if resp := rawPost(t, endpoint, httpToken, "", initBody(strings.Repeat("N", 900<<10))); resp.StatusCode != 400 {
+		t.Fatalf("initialize with a 900 KB clientInfo.name over SSE: %d, want 400", resp.StatusCode)
+	}
+	_ = first.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp := sseGet(t, url)
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed SSE session never freed its slot: still %d", resp.StatusCode)
+		}
+	}
+}
+
+// sseGet opens an SSE stream, reads its status, and closes it.
+func sseGet(t *testing.T, url string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+httpToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }
 
 // Class 4: the raw-request guard matches what the cloud will see: the token
