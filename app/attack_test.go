@@ -171,8 +171,8 @@ func TestSSESessionsAreCapped(t *testing.T) {
 		_ = third.Close()
 		t.Fatal("a 3rd SSE client connected with --max-sessions 2")
 	}
-	if err := second.Ping(context.Background()); err != nil {
-		t.Fatalf("an open SSE session stopped working when the server was full: %v", err)
+	if _, raw, err := callTool(second, "cloudbase_describe_client", map[string]any{"Id": accounts[0].EnvID}); err != nil || !strings.Contains(raw, accounts[0].EnvID) {
+		t.Fatalf("an open SSE session stopped working when the server was full: %v %s", err, raw)
 	}
 	endpoint := second.GetTransport().(*transport.SSE).GetEndpoint().String() // /message?sessionId=…
 	if resp := rawPost(t, endpoint, httpToken, "", initBody(strings.Repeat("N", 900<<10))); resp.StatusCode != 400 {
