@@ -14,7 +14,7 @@ func TestJSON(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"login config",
 			`{"Response":{"Config":{"ClientId":"cid","ClientSecret":"abcdefghijklmnopqrstuvwxyz123"},"EmailConfig":{"SmtpConfig":{"AccountPassword":"pw-1234","Host":"smtp.x"}},"RequestId":"r-1"}}`,
-			`{"Response":{"Config":{"ClientId":"cid","ClientSecret":"[redacted: 29 chars, …z123]"},"EmailConfig":{"SmtpConfig":{"AccountPassword":"[redacted: 7 chars]","Host":"smtp.x"}},"RequestId":"r-1"}}`},
+			`{"Response":{"Config":{"ClientId":"cid","ClientSecret":"[redacted: 29 chars]"},"EmailConfig":{"SmtpConfig":{"AccountPassword":"[redacted: 7 chars]","Host":"smtp.x"}},"RequestId":"r-1"}}`},
 		{"api key list",
 			`{"Data":[{"KeyId":"k1","KeyName":"n","KeyType":"api_key","ApiKey":"` + testJWT + `","TokenEndpoint":"https://x/token"}]}`,
 			`{"Data":[{"KeyId":"k1","KeyName":"n","KeyType":"api_key","ApiKey":"` + testJWTMask + `","TokenEndpoint":"https://x/token"}]}`},
@@ -41,13 +41,13 @@ func TestJSON(t *testing.T) {
 			`{"Authorization":["[redacted: 8 chars]"],"secret":{"a":"[redacted: 1 chars]","n":[1,true,{"k":"[redacted: 1 chars]"}]},"SessionToken":{"Value":"[redacted: 3 chars]","ExpiresIn":3600}}`},
 		{"shapes under innocent keys",
 			`{"note":"use Bearer abcdefghijklmnop1234","url":"https://u:pw@h/","k":"` + testTelnyx + `"}`,
-			`{"note":"use Bearer [redacted: 20 chars]","url":"https://u:[redacted: 2 chars]@h/","k":"[redacted: 58 chars, …stuv]"}`},
+			`{"note":"use Bearer [redacted: 20 chars]","url":"https://u:[redacted: 2 chars]@h/","k":"[redacted: 58 chars]"}`},
 		{"secret-shaped key",
 			`{"` + testJWT + `":1}`,
 			`{"` + testJWTMask + `":1}`},
 		{"pem with escapes",
 			`{"privateKeyPem":"-----BEGIN EC ` + `PRIVATE KEY-----\nMHcCAQEE\n-----END EC ` + `PRIVATE KEY-----\n"}`,
-			`{"privateKeyPem":"[redacted: 68 chars, …----]\n"}`},
+			`{"privateKeyPem":"[redacted: 68 chars]\n"}`},
 		{"formatting and escapes kept",
 			"{\n  \"a\": \"\\u00e9\\n\\/\",\n  \"b\" : [ 1 , 2.5e-3 ],\n  \"password\" : \"x\"\n}\n",
 			"{\n  \"a\": \"\\u00e9\\n\\/\",\n  \"b\" : [ 1 , 2.5e-3 ],\n  \"password\" : \"[redacted: 1 chars]\"\n}\n"},
@@ -218,7 +218,7 @@ func TestWriter(t *testing.T) {
 	lines := []struct{ in, want string }{
 		{ // a zerolog line: fields as JSON, one per Write, newline-terminated
 			`{"level":"debug","tool":"cloudbase_get_login_config","args":{"EnvId":"env-1"},"headers":{"Authorization":"TC3-HMAC-SHA256 Credential=AKID/2024","X-TC-Token":"` + ownSecretKey + `"},"body":"{\"ClientSecret\":\"abc\"}","time":"2024-05-01T12:00:00Z","message":"called with token=xyz"}` + "\n",
-			`{"level":"debug","tool":"cloudbase_get_login_config","args":{"EnvId":"env-1"},"headers":{"Authorization":"[redacted: 36 chars, …2024]","X-TC-Token":"[redacted]"},"body":"{\"ClientSecret\":\"[redacted: 3 chars]\"}","time":"2024-05-01T12:00:00Z","message":"called with token=[redacted: 3 chars]"}` + "\n",
+			`{"level":"debug","tool":"cloudbase_get_login_config","args":{"EnvId":"env-1"},"headers":{"Authorization":"[redacted: 36 chars]","X-TC-Token":"[redacted]"},"body":"{\"ClientSecret\":\"[redacted: 3 chars]\"}","time":"2024-05-01T12:00:00Z","message":"called with token=[redacted: 3 chars]"}` + "\n",
 		},
 		{"12:00:00 INF console line password=hunter2 key " + ownSecretKey + "\n", "12:00:00 INF console line password=[redacted: 7 chars] key [redacted]\n"},
 		{"\n", "\n"},

@@ -22,13 +22,12 @@
 //
 // # Mask format
 //
-//	[redacted]                    an exact registered secret: never a tail
-//	[redacted: N chars]           a secret shorter than 24 chars
-//	[redacted: N chars, …abcd]    24 chars or more: the last 4 chars tell long
-//	                              tokens apart and are useless to brute force
+//	[redacted]                    an exact registered secret
+//	[redacted: N chars]           any other secret
 //
-// N counts runes. The tail is shown only when it is made of token characters
-// (letters, digits, - _ . ~ + / =). Masks are recognised and never masked again,
+// N counts runes. No character of the secret is ever shown: an earlier format
+// showed the last 4 of long secrets, which put part of a user's secret into
+// the conversation. Masks (of either format) are recognised and never masked again,
 // so redaction is idempotent. Masked JSON values are strings, so a redacted
 // document keeps its structure and still fits a schema where the field is a
 // string. Empty values stay empty: that a secret is unset is not a secret.
@@ -88,8 +87,6 @@ const (
 	maskHead  = "[redacted: "
 	// minSecretLen: shorter values are too likely to occur by chance in ordinary text.
 	minSecretLen = 6
-	// tailFrom is the length from which a mask shows the secret's last 4 chars.
-	tailFrom = 24
 )
 
 // Mask returns the mask for a secret value (see the package doc). It returns an
@@ -98,19 +95,7 @@ func Mask(s string) string {
 	if s == "" || isMask(s) {
 		return s
 	}
-	n := utf8.RuneCountInString(s)
-	head := maskHead + strconv.Itoa(n) + " chars"
-	if n < tailFrom {
-		return head + "]"
-	}
-	// Token characters are ASCII, so the last 4 runes are then the last 4 bytes.
-	tail := s[len(s)-4:]
-	for i := 0; i < len(tail); i++ {
-		if !isTokenChar(tail[i]) {
-			return head + "]"
-		}
-	}
-	return head + ", …" + tail + "]"
+	return maskHead + strconv.Itoa(utf8.RuneCountInString(s)) + " chars]"
 }
 
 // isMask reports whether s is exactly a mask this package produced.

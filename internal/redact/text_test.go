@@ -10,7 +10,7 @@ import (
 
 const (
 	testJWT     = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
-	testJWTMask = "[redacted: 92 chars, …sR8U]"
+	testJWTMask = "[redacted: 92 chars]"
 	// Fakes assembled from parts, so the source holds nothing shaped like a real credential.
 	testTelnyx = "KEY" + "0123456789ABCDEF0123456789ABCDEF" + "_abcdefghijklmnopqrstuv"
 	testPEM    = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nq83ZbdD\n-----END RSA " + "PRIVATE KEY-----"
@@ -25,7 +25,7 @@ func TestMask(t *testing.T) {
 		{"", ""},
 		{"abc", "[redacted: 3 chars]"},
 		{"12345678901234567890123", "[redacted: 23 chars]"},
-		{"123456789012345678901234", "[redacted: 24 chars, …1234]"},
+		{"123456789012345678901234", "[redacted: 24 chars]"},
 		{"密码密码密码密码密码密码密码密码密码密码密码密码", "[redacted: 24 chars]"}, // tail only of token chars
 		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]}x", "[redacted: 34 chars]"},
 		{"[redacted]", "[redacted]"},
@@ -53,15 +53,15 @@ func TestStringShapes(t *testing.T) {
 		{"plain prose", "the quick brown fox: jumps = over", "the quick brown fox: jumps = over"},
 		{"SecretId alone is an identifier", "SecretId AKID" + "z8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "SecretId AKID" + "z8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"},
 		{"jwt", "got " + testJWT + " ok", "got " + testJWTMask + " ok"},
-		{"jwt empty signature", "t=x eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. end", "t=x [redacted: 36 chars, …In0.] end"},
+		{"jwt empty signature", "t=x eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. end", "t=x [redacted: 36 chars] end"},
 		{"not a jwt", "eyJhbGciOiJIUzI1NiJ9 alone", "eyJhbGciOiJIUzI1NiJ9 alone"},
-		{"pem private key", "key:\n" + testPEM + "\nafter", "key:\n[redacted: 86 chars, …----]\nafter"},
-		{"pem truncated", "x -----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADAN", "x [redacted: 40 chars, …ADAN]"},
+		{"pem private key", "key:\n" + testPEM + "\nafter", "key:\n[redacted: 86 chars]\nafter"},
+		{"pem truncated", "x -----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADAN", "x [redacted: 40 chars]"},
 		{"certificate stays", testCert, testCert},
-		{"telnyx key", "key " + testTelnyx + ".", "key [redacted: 58 chars, …stuv]."},
+		{"telnyx key", "key " + testTelnyx + ".", "key [redacted: 58 chars]."},
 		{"telnyx-like short", "KEY0123_abc", "KEY0123_abc"},
 		{"bearer", "Authorization: Bearer abcdefghijklmnop1234", "Authorization: Bearer [redacted: 20 chars]"},
-		{"bearer upper", "BEARER ABCDEFGHIJKLMNOPQRSTUVWXYZ==", "BEARER [redacted: 28 chars, …YZ==]"},
+		{"bearer upper", "BEARER ABCDEFGHIJKLMNOPQRSTUVWXYZ==", "BEARER [redacted: 28 chars]"},
 		{"bearer prose", "the bearer of bad news", "the bearer of bad news"},
 		{"bearer placeholder", "Bearer <token>", "Bearer <token>"},
 		{"basic", "curl -H '" + basic + "'", "curl -H 'Basic " + Mask(basic[6:]) + "'"},
@@ -77,7 +77,7 @@ func TestStringShapes(t *testing.T) {
 		{"json-escaped", `"{\"password\":\"hunter22\",\"a\":1}"`, `"{\"password\":\"[redacted: 8 chars]\",\"a\":1}"`},
 		{"json-escaped twice", `"{\"Ext\":\"{\\\"token\\\":\\\"tok-123\\\"}\"}"`, `"{\"Ext\":\"{\\\"token\\\":\\\"[redacted: 7 chars]\\\"}\"}"`},
 		{"cookie line", "Cookie: a=1; sid=2\nnext", "Cookie: [redacted: 10 chars]\nnext"},
-		{"tc3 authorization keeps scheme", "Authorization: TC3-HMAC-SHA256 Credential=AKID/x, Signature=ab12", "Authorization: TC3-HMAC-SHA256 [redacted: 33 chars, …ab12]"},
+		{"tc3 authorization keeps scheme", "Authorization: TC3-HMAC-SHA256 Credential=AKID/x, Signature=ab12", "Authorization: TC3-HMAC-SHA256 [redacted: 33 chars]"},
 		{"x-tc-token header", "X-TC-Token: tok_abcdef", "X-TC-Token: [redacted: 10 chars]"},
 		{"innocent keys", "token_type=bearer expires_in: 3600 NextToken=abc KeyId=k1", "token_type=bearer expires_in: 3600 NextToken=abc KeyId=k1"},
 		{"empty and null", `password=, "token": null "secret": true`, `password=, "token": null "secret": true`},
@@ -226,5 +226,18 @@ func TestReveal(t *testing.T) {
 	}
 	if got := r.Value(map[string]any{"password": "pw1", "SecretKey": ownSecretKey}); got.(map[string]any)["password"] != "pw1" || got.(map[string]any)["SecretKey"] != exactMask {
 		t.Errorf("Value reveal = %v", got)
+	}
+}
+
+// A mask shows no character of the secret: not its tail, not its head.
+func TestMaskShowsNoPartOfTheSecret(t *testing.T) {
+	for _, secret := range []string{"Tk0abcdefghijklmnopqrstuvWXYZ9876", "sk-proj-0123456789abcdefghijklmnop", "short-secret7"} {
+		m := Mask(secret)
+		if strings.Contains(m, secret[len(secret)-4:]) || strings.Contains(m, secret[:4]) {
+			t.Fatalf("Mask(%q) = %q shows part of the secret", secret, m)
+		}
+		if !isMask(m) {
+			t.Fatalf("Mask(%q) = %q is not recognised as a mask", secret, m)
+		}
 	}
 }
