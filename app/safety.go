@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
@@ -67,6 +68,10 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 	keys, err := a.stateKeys()
 	if err != nil {
 		return nil, err
+	}
+	if stateKeyFile.Get(cfg) != "" {
+		// Replicas share the file, so they show one fingerprint per secret.
+		redact.SetFingerprintKey(keys[0])
 	}
 	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKeys: keys, used: newUsedNonces()}
 	for _, t := range out {
@@ -143,7 +148,7 @@ func (a *App) instructions() string {
 	case cfg.ConfirmDestructive:
 		b.WriteString("Destructive changes ask the user to confirm when the client supports it; a result with declined:true (declinedChange says what was not done) means nothing changed: do not retry it. ")
 	}
-	b.WriteString("Secrets (client secrets, API keys, tokens) are redacted as [redacted: ...]; never ask the user to paste them into chat. ")
+	b.WriteString("Secrets (client secrets, API keys, tokens) are redacted as [redacted: fp <8 hex>], a keyed fingerprint that stays the same while the value does and changes when it is rotated ([redacted: set, masked by the cloud] where the cloud hides the value itself); never ask the user to paste them into chat. ")
 	if !cfg.ReadOnly {
 		b.WriteString(a.secretRefInstructions())
 		b.WriteString("To hand a new secret to the user, pass deliverTo (a file name): the server writes it to its secrets folder and returns only the path. ")

@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -158,17 +159,57 @@ func TestScenarioMissingProvider(t *testing.T) {
 }
 
 // "Rotate GitHub's client secret": the question says the secret is replaced,
-// never shows it, and the result has before and after.
+// never shows it, and the result has before and after. The secret's keyed
+// fingerprint changes with the rotation and stays put when the same value is
+// sent again, so the agent can tell what happened without seeing either value.
 func TestScenarioRotateProviderSecret(t *testing.T) {
 	a := newAgent(t)
+	fpBefore := providerSecretMask(t, a.ok("cloudbase_get_providers", nil), "github")
 	res := a.ok("cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": "scenario-secret-value-0001"}})
 	if res["Changed"] != true || res["Before"] == nil || res["After"] == nil || strings.Contains(testenv.JSON(res), "scenario-secret-value") {
 		t.Fatalf("rotate: %v", res)
 	}
-	q := a.done(1, 1)
+	before, after := secretOf(res["Before"]), secretOf(res["After"])
+	if before != fpBefore || after == before || !fingerprintRE.MatchString(after) {
+		t.Fatalf("fingerprints: listed %s, before %s, after %s: want before = listed, after a new fingerprint", fpBefore, before, after)
+	}
+	q := a.done(2, 1)
 	if len(q) == 1 && (!strings.Contains(q[0], "Config.ClientSecret (secret): replaced") || strings.Contains(q[0], "scenario-secret-value")) {
 		t.Fatalf("question: %q", q[0])
 	}
+	// The same value again changes nothing: the fingerprint is kept.
+	again := a.ok("cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": "scenario-secret-value-0001"}})
+	if got := providerSecretMask(t, a.ok("cloudbase_get_providers", nil), "github"); got != after || strings.Contains(testenv.JSON(again), "scenario-secret-value") {
+		t.Fatalf("unchanged secret: listed %s, want %s; result %v", got, after, again)
+	}
+	if again["Changed"] != false {
+		t.Fatalf("the same secret again: %v", again)
+	}
+}
+
+var fingerprintRE = regexp.MustCompile(`^\[redacted: fp [0-9a-f]{8}\]$`)
+
+func secretOf(v any) string {
+	p, _ := v.(map[string]any)
+	c, _ := p["Config"].(map[string]any)
+	s, _ := c["ClientSecret"].(string)
+	return s
+}
+
+// providerSecretMask is the mask get_providers shows for a provider's secret.
+func providerSecretMask(t *testing.T, out map[string]any, id string) string {
+	t.Helper()
+	list, _ := out["Data"].([]any)
+	for _, p := range list {
+		if m, _ := p.(map[string]any); m["Id"] == id {
+			if s := secretOf(m); fingerprintRE.MatchString(s) {
+				return s
+			}
+			t.Fatalf("provider %s: ClientSecret %v is not a fingerprint mask", id, m["Config"])
+		}
+	}
+	t.Fatalf("no provider %s in %v", id, out)
+	return ""
 }
 
 // "Mint a server key": without deliverTo the call is refused with the fix;

@@ -282,7 +282,7 @@ func (w *walker) number(sc scope) error {
 		w.emit(start, i, w.maskNamed(num))
 	} else if w.f&fExact != 0 {
 		if _, ok := w.set.replace(num); ok {
-			w.emit(start, i, exactMask)
+			w.emit(start, i, Mask(num))
 		}
 	}
 	return nil
@@ -295,14 +295,9 @@ func digits(s string, i int) int {
 	return i
 }
 
-// maskNamed masks a value found under a secret key name. The process's own
-// secrets never show a tail, even there.
+// maskNamed masks a value found under a secret key name: the whole value,
+// whether or not it holds a registered secret.
 func (w *walker) maskNamed(s string) string {
-	if w.f&fExact != 0 {
-		if _, ok := w.set.replace(s); ok {
-			return exactMask
-		}
-	}
 	return Mask(s)
 }
 
@@ -551,7 +546,7 @@ func (r *Redactor) value(v any, sc scope, set *secretSet) any {
 			return r.stringOf(num, true, set)
 		}
 		if _, ok := set.replace(num); ok {
-			return exactMask
+			return Mask(num)
 		}
 		return x
 	case map[string]any:

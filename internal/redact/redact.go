@@ -22,12 +22,14 @@
 //
 // # Mask format
 //
-//	[redacted]                    an exact registered secret
-//	[redacted: N chars]           any other secret
+//	[redacted: fp 1a2b3c4d]          any secret: a keyed fingerprint (fingerprint.go)
+//	[redacted: set, masked by the cloud]  a value the cloud already masked (******)
 //
-// N counts runes. No character of the secret is ever shown: an earlier format
-// showed the last 4 of long secrets, which put part of a user's secret into
-// the conversation. Masks (of either format) are recognised and never masked again,
+// No character of the secret and not its length is ever shown: earlier formats
+// showed the length ("[redacted: 36 chars]", which for a cloud's "******" was the
+// length of the stars) and the last 4 of long secrets, which put part of a
+// user's secret into the conversation. Masks of every format, old ones
+// included ("[redacted]", "[redacted: N chars…]"), are recognised and never masked again,
 // so redaction is idempotent. Masked JSON values are strings, so a redacted
 // document keeps its structure and still fits a schema where the field is a
 // string. Empty values stay empty: that a secret is unset is not a secret.
@@ -41,7 +43,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,10 +96,14 @@ func Mask(s string) string {
 	if s == "" || isMask(s) {
 		return s
 	}
-	return maskHead + strconv.Itoa(utf8.RuneCountInString(s)) + " chars]"
+	if isCloudMask(s) {
+		return CloudMask
+	}
+	return maskHead + "fp " + Fingerprint(s) + "]"
 }
 
-// isMask reports whether s is exactly a mask this package produced.
+// isMask reports whether s is exactly a mask this package produces or produced
+// in an earlier format.
 func isMask(s string) bool {
 	return s == exactMask || (len(s) <= 48 && strings.HasPrefix(s, maskHead) && strings.HasSuffix(s, "]"))
 }
@@ -151,7 +156,8 @@ func (s *secretSet) mayContain(text string) bool {
 	return false
 }
 
-// replace masks every form of every registered secret in text with "[redacted]".
+// replace masks every form of every registered secret in text with the mask
+// of the value registered, whatever form it came out in.
 func (s *secretSet) replace(text string) (string, bool) {
 	if !s.mayContain(text) {
 		return text, false
@@ -182,7 +188,7 @@ func maskRunAround(s string, p pattern) string {
 		for start > i && p.run(s[start-1]) {
 			start--
 		}
-		w.replace(start, stop, exactMask)
+		w.replace(start, stop, Mask(p.owner))
 		i = stop
 	}
 	out, _ := w.result()
@@ -237,7 +243,7 @@ func (r *Redactor) admissible(values []string, set *secretSet) []string {
 			v = strings.ToValidUTF8(v[:maxSecretBytes], "")
 		}
 		if len(v) < minSecretLen || seen[v] || not[v] || not[strings.ToLower(v)] || set.has(v) ||
-			strings.Contains(maskHead+"0123456789 chars, …]", v) {
+			inMaskText(v) {
 			continue
 		}
 		seen[v] = true

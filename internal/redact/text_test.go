@@ -10,7 +10,7 @@ import (
 
 const (
 	testJWT     = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
-	testJWTMask = "[redacted: 92 chars]"
+	testJWTMask = "[fp]"
 	// Fakes assembled from parts, so the source holds nothing shaped like a real credential.
 	testTelnyx = "KEY" + "0123456789ABCDEF0123456789ABCDEF" + "_abcdefghijklmnopqrstuv"
 	testPEM    = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nq83ZbdD\n-----END RSA " + "PRIVATE KEY-----"
@@ -23,17 +23,17 @@ const (
 func TestMask(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},
-		{"abc", "[redacted: 3 chars]"},
-		{"12345678901234567890123", "[redacted: 23 chars]"},
-		{"123456789012345678901234", "[redacted: 24 chars]"},
-		{"密码密码密码密码密码密码密码密码密码密码密码密码", "[redacted: 24 chars]"}, // tail only of token chars
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]}x", "[redacted: 34 chars]"},
+		{"abc", "[fp]"},
+		{"12345678901234567890123", "[fp]"},
+		{"123456789012345678901234", "[fp]"},
+		{"密码密码密码密码密码密码密码密码密码密码密码密码", "[fp]"}, // tail only of token chars
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]}x", "[fp]"},
 		{"[redacted]", "[redacted]"},
 		{"[redacted: 3 chars]", "[redacted: 3 chars]"},
 		{"[redacted: 40 chars, …abcd]", "[redacted: 40 chars, …abcd]"},
 	}
 	for _, tt := range tests {
-		if got := Mask(tt.in); got != tt.want {
+		if got := fpNorm(Mask(tt.in)); got != tt.want {
 			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 		if got := Mask(Mask(tt.in)); got != Mask(tt.in) {
@@ -53,32 +53,32 @@ func TestStringShapes(t *testing.T) {
 		{"plain prose", "the quick brown fox: jumps = over", "the quick brown fox: jumps = over"},
 		{"SecretId alone is an identifier", "SecretId AKID" + "z8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "SecretId AKID" + "z8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"},
 		{"jwt", "got " + testJWT + " ok", "got " + testJWTMask + " ok"},
-		{"jwt empty signature", "t=x eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. end", "t=x [redacted: 36 chars] end"},
+		{"jwt empty signature", "t=x eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. end", "t=x [fp] end"},
 		{"not a jwt", "eyJhbGciOiJIUzI1NiJ9 alone", "eyJhbGciOiJIUzI1NiJ9 alone"},
-		{"pem private key", "key:\n" + testPEM + "\nafter", "key:\n[redacted: 86 chars]\nafter"},
-		{"pem truncated", "x -----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADAN", "x [redacted: 40 chars]"},
+		{"pem private key", "key:\n" + testPEM + "\nafter", "key:\n[fp]\nafter"},
+		{"pem truncated", "x -----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADAN", "x [fp]"},
 		{"certificate stays", testCert, testCert},
-		{"telnyx key", "key " + testTelnyx + ".", "key [redacted: 58 chars]."},
+		{"telnyx key", "key " + testTelnyx + ".", "key [fp]."},
 		{"telnyx-like short", "KEY0123_abc", "KEY0123_abc"},
-		{"bearer", "Authorization: Bearer abcdefghijklmnop1234", "Authorization: Bearer [redacted: 20 chars]"},
-		{"bearer upper", "BEARER ABCDEFGHIJKLMNOPQRSTUVWXYZ==", "BEARER [redacted: 28 chars]"},
+		{"bearer", "Authorization: Bearer abcdefghijklmnop1234", "Authorization: Bearer [fp]"},
+		{"bearer upper", "BEARER ABCDEFGHIJKLMNOPQRSTUVWXYZ==", "BEARER [fp]"},
 		{"bearer prose", "the bearer of bad news", "the bearer of bad news"},
 		{"bearer placeholder", "Bearer <token>", "Bearer <token>"},
-		{"basic", "curl -H '" + basic + "'", "curl -H 'Basic " + Mask(basic[6:]) + "'"},
+		{"basic", "curl -H '" + basic + "'", "curl -H 'Basic [fp]'"},
 		{"basic prose", "basic settings and Basic configuration", "basic settings and Basic configuration"},
-		{"url password", "dsn postgres://admin:s3cr3t@db:5432/x", "dsn postgres://admin:[redacted: 6 chars]@db:5432/x"},
+		{"url password", "dsn postgres://admin:s3cr3t@db:5432/x", "dsn postgres://admin:[fp]@db:5432/x"},
 		{"url without password", "https://user@example.com/a?b=c mail a@b.c", "https://user@example.com/a?b=c mail a@b.c"},
-		{"query token", "GET /x?access_token=abc123&x=1", "GET /x?access_token=[redacted: 6 chars]&x=1"},
-		{"env style", "TELNYX_API_KEY=xyz987 TENCENTCLOUD_SECRETKEY=abcdef", "TELNYX_API_KEY=[redacted: 6 chars] TENCENTCLOUD_SECRETKEY=[redacted: 6 chars]"},
-		{"yaml style", "password: hunter2\nuser: bob", "password: [redacted: 7 chars]\nuser: bob"},
-		{"json style in text", `error body {"ClientSecret": "s p a c e", "KeyId": "k1"}`, `error body {"ClientSecret": "[redacted: 9 chars]", "KeyId": "k1"}`},
-		{"single quotes", "client_secret='abc def' x", "client_secret='[redacted: 7 chars]' x"},
-		{"escaped quote inside", `"password":"ab\"cd" x`, `"password":"[redacted: 6 chars]" x`},
-		{"json-escaped", `"{\"password\":\"hunter22\",\"a\":1}"`, `"{\"password\":\"[redacted: 8 chars]\",\"a\":1}"`},
-		{"json-escaped twice", `"{\"Ext\":\"{\\\"token\\\":\\\"tok-123\\\"}\"}"`, `"{\"Ext\":\"{\\\"token\\\":\\\"[redacted: 7 chars]\\\"}\"}"`},
-		{"cookie line", "Cookie: a=1; sid=2\nnext", "Cookie: [redacted: 10 chars]\nnext"},
-		{"tc3 authorization keeps scheme", "Authorization: TC3-HMAC-SHA256 Credential=AKID/x, Signature=ab12", "Authorization: TC3-HMAC-SHA256 [redacted: 33 chars]"},
-		{"x-tc-token header", "X-TC-Token: tok_abcdef", "X-TC-Token: [redacted: 10 chars]"},
+		{"query token", "GET /x?access_token=abc123&x=1", "GET /x?access_token=[fp]&x=1"},
+		{"env style", "TELNYX_API_KEY=xyz987 TENCENTCLOUD_SECRETKEY=abcdef", "TELNYX_API_KEY=[fp] TENCENTCLOUD_SECRETKEY=[fp]"},
+		{"yaml style", "password: hunter2\nuser: bob", "password: [fp]\nuser: bob"},
+		{"json style in text", `error body {"ClientSecret": "s p a c e", "KeyId": "k1"}`, `error body {"ClientSecret": "[fp]", "KeyId": "k1"}`},
+		{"single quotes", "client_secret='abc def' x", "client_secret='[fp]' x"},
+		{"escaped quote inside", `"password":"ab\"cd" x`, `"password":"[fp]" x`},
+		{"json-escaped", `"{\"password\":\"hunter22\",\"a\":1}"`, `"{\"password\":\"[fp]\",\"a\":1}"`},
+		{"json-escaped twice", `"{\"Ext\":\"{\\\"token\\\":\\\"tok-123\\\"}\"}"`, `"{\"Ext\":\"{\\\"token\\\":\\\"[fp]\\\"}\"}"`},
+		{"cookie line", "Cookie: a=1; sid=2\nnext", "Cookie: [fp]\nnext"},
+		{"tc3 authorization keeps scheme", "Authorization: TC3-HMAC-SHA256 Credential=AKID/x, Signature=ab12", "Authorization: TC3-HMAC-SHA256 [fp]"},
+		{"x-tc-token header", "X-TC-Token: tok_abcdef", "X-TC-Token: [fp]"},
 		{"innocent keys", "token_type=bearer expires_in: 3600 NextToken=abc KeyId=k1", "token_type=bearer expires_in: 3600 NextToken=abc KeyId=k1"},
 		{"empty and null", `password=, "token": null "secret": true`, `password=, "token": null "secret": true`},
 		{"comparisons", "token == x, token => y, url token://x", "token == x, token => y, url token://x"},
@@ -86,15 +86,15 @@ func TestStringShapes(t *testing.T) {
 		{"error messages are prose, not values", "invalid arguments: EmailConfig.SmtpConfig.AccountPassword: required; Secret: unknown field; needPwd: must be boolean",
 			"invalid arguments: EmailConfig.SmtpConfig.AccountPassword: required; Secret: unknown field; needPwd: must be boolean"},
 		{"action name then prose", "CreateApiKey: outcome unknown: the request was sent", "CreateApiKey: outcome unknown: the request was sent"},
-		{"value then more words", "token: abc123 expires: 3600; password: letmein", "token: [redacted: 6 chars] expires: 3600; password: [redacted: 7 chars]"},
-		{"yaml with comment", "client_secret: s3cr3tValue # rotate", "client_secret: [redacted: 11 chars] # rotate"},
+		{"value then more words", "token: abc123 expires: 3600; password: letmein", "token: [fp] expires: 3600; password: [fp]"},
+		{"yaml with comment", "client_secret: s3cr3tValue # rotate", "client_secret: [fp] # rotate"},
 		{"json object value left to the JSON walker", `{"secret": {"a": 1}`, `{"secret": {"a": 1}`},
 	}
 	r := New(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := r.String(tt.in)
-			if got != tt.want {
+			if fpNorm(got) != tt.want {
 				t.Fatalf("String(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
 			if again := r.String(got); again != got {
@@ -136,8 +136,8 @@ func TestExactSecrets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for mode, got := range map[string]string{"String": r.String(tt.in), "JSON": string(r.JSON([]byte(tt.in)))} {
 				assertNoOwnSecret(t, mode, tt.in, got)
-				if !strings.Contains(got, exactMask) {
-					t.Errorf("%s: no %s in %q", mode, exactMask, got)
+				if !strings.Contains(fpNorm(got), "[fp]") {
+					t.Errorf("%s: no fingerprint mask in %q", mode, got)
 				}
 				if strings.Contains(got, "…") {
 					t.Errorf("%s: exact secret shows a tail: %q", mode, got)
@@ -174,7 +174,7 @@ func TestExactSecretEncoderVariants(t *testing.T) {
 	for style := 0; style < 16; style++ {
 		st := jsonStyle{html: style&1 != 0, lineSeps: style&2 != 0, shortCtl: style&4 != 0, ascii: style&8 != 0}
 		in := `{"note":"key ` + escapeJSON(secret, st) + ` end"`
-		if got := r.String(in); got != `{"note":"key [redacted] end"` {
+		if got := fpNorm(r.String(in)); got != `{"note":"key [fp] end"` {
 			t.Errorf("style %+v: String(%q) = %q", st, in, got)
 		}
 	}
@@ -183,7 +183,7 @@ func TestExactSecretEncoderVariants(t *testing.T) {
 		for _, sec := range []string{secret, "invalid\xefutf8"} {
 			in := string(marshal("key "+sec+" end", html)) // encoding/json writes \ufffd for the bad byte
 			for mode, got := range map[string]string{"String": r.String(in), "JSON": string(r.JSON([]byte(in)))} {
-				if got != `"key [redacted] end"` {
+				if fpNorm(got) != `"key [fp] end"` {
 					t.Errorf("%s: encoding/json html=%v: %q -> %q", mode, html, in, got)
 				}
 			}
@@ -198,12 +198,12 @@ func TestExactSecretGlued(t *testing.T) {
 	r := New(Options{})
 	r.AddSecret(testJWT[:20], "correct horse battery")
 	tests := []struct{ in, want string }{
-		{"t " + testJWT + " x", "t [redacted] x"},
-		{"password=correct horse battery staple", "password=[redacted] staple"},
-		{"k=v&q=" + url.QueryEscape("correct horse battery") + "&z=1", "k=v&q=[redacted]&z=1"},
+		{"t " + testJWT + " x", "t [fp] x"},
+		{"password=correct horse battery staple", "password=[fp] staple"},
+		{"k=v&q=" + url.QueryEscape("correct horse battery") + "&z=1", "k=v&q=[fp]&z=1"},
 	}
 	for _, tt := range tests {
-		if got := r.String(tt.in); got != tt.want {
+		if got := fpNorm(r.String(tt.in)); got != tt.want {
 			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -217,14 +217,14 @@ func TestReveal(t *testing.T) {
 	}
 	r.AddSecret(ownSecretKey)
 	in := `{"ClientSecret":"cs-1","ApiKey":"` + testJWT + `","x":"Bearer abcdefghijklmnop1234 password=pw1 ` + testTelnyx + `","SecretKey":"` + ownSecretKey + `","Ext":"{\"token\":\"` + ownSecretKey + `\"}"}`
-	want := `{"ClientSecret":"cs-1","ApiKey":"` + testJWT + `","x":"Bearer abcdefghijklmnop1234 password=pw1 ` + testTelnyx + `","SecretKey":"[redacted]","Ext":"{\"token\":\"[redacted]\"}"}`
-	if got := string(r.JSON([]byte(in))); got != want {
+	want := `{"ClientSecret":"cs-1","ApiKey":"` + testJWT + `","x":"Bearer abcdefghijklmnop1234 password=pw1 ` + testTelnyx + `","SecretKey":"[fp]","Ext":"{\"token\":\"[fp]\"}"}`
+	if got := fpNorm(string(r.JSON([]byte(in)))); got != want {
 		t.Errorf("JSON reveal\n got %s\nwant %s", got, want)
 	}
-	if got := r.String("Authorization: " + basicHeader("AKIDx", ownSecretKey)); got != "Authorization: Basic [redacted]" {
+	if got := r.String("Authorization: " + basicHeader("AKIDx", ownSecretKey)); fpNorm(got) != "Authorization: Basic [fp]" {
 		t.Errorf("String reveal basic = %q", got)
 	}
-	if got := r.Value(map[string]any{"password": "pw1", "SecretKey": ownSecretKey}); got.(map[string]any)["password"] != "pw1" || got.(map[string]any)["SecretKey"] != exactMask {
+	if got := r.Value(map[string]any{"password": "pw1", "SecretKey": ownSecretKey}); got.(map[string]any)["password"] != "pw1" || got.(map[string]any)["SecretKey"] != Mask(ownSecretKey) {
 		t.Errorf("Value reveal = %v", got)
 	}
 }
