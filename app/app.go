@@ -22,6 +22,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/metrics"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/version"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
@@ -197,7 +198,7 @@ func (a *App) Serve(ctx context.Context, stdin io.Reader, stdout io.Writer) erro
 		a.Log.Info().Str("transport", "stdio").Int("tools", len(a.Tools)).Msg("serving MCP on stdin/stdout")
 		stdio := server.NewStdioServer(a.MCP)
 		stdio.SetErrorLogger(newStdLogger(a.Log))
-		return stdio.Listen(ctx, stdin, stdout)
+		return stdio.Listen(ctx, stdin, rpcerr.Writer(stdout)) // prompt/resource error codes: see rpcerr
 	default:
 		return a.serveHTTP(ctx)
 	}

@@ -87,4 +87,16 @@ export async function runScenario(t, client) {
       if (optional.length > 0) assert.ok(rendered > 0, 'no prompt rendered without arguments');
     }
   });
+
+  await t.test('bad prompt argument and unknown resource: the JSON-RPC codes MCP prescribes', async () => {
+    const caps = client.getServerCapabilities() || {};
+    if (caps.prompts) {
+      await assert.rejects(client.getPrompt({ name: 'enable_login_methods', arguments: { enable: 'sms' } }),
+        (err) => err.code === -32602 && /enable/.test(err.message) && /phone, email/.test(err.message));
+    }
+    if (caps.resources) {
+      await assert.rejects(client.readResource({ uri: 'cloudbase://providers/nope' }),
+        (err) => err.code === -32002 && /cloudbase:\/\/providers\/nope/.test(err.message) && /github/.test(err.message));
+    }
+  });
 }

@@ -52,7 +52,7 @@ func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]str
 		t.line("(The template could not be read just now: ", cloudMessage(err), ". Step 1 reads it.)")
 	case tpl == nil:
 		known, _ := p.completeTemplateCode(ctx, "")
-		return "", fmt.Errorf("authTypeCode: no integration template %q; known: %s", code, orText(strings.Join(known, ", "), "none"))
+		return "", badArg("authTypeCode: no integration template %q; known: %s", code, orText(strings.Join(known, ", "), "none"))
 	default:
 		fields, _ = resources.Fields(*tpl)
 	}

@@ -73,7 +73,7 @@ func (p cbPrompts) renderRotateAPIKey(ctx context.Context, a map[string]string) 
 		}
 		switch {
 		case len(ids) == 0:
-			return "", fmt.Errorf("keyName: no api_key named %q in environment %s; existing: %s", name, p.env(ctx), orText(strings.Join(all, ", "), "none"))
+			return "", badArg("keyName: no api_key named %q in environment %s; existing: %s", name, p.env(ctx), orText(strings.Join(all, ", "), "none"))
 		case len(ids) == 1:
 			oldID = ids[0]
 		default:

@@ -20,6 +20,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
@@ -177,10 +178,14 @@ func handler(r *redact.Redactor, s Spec) server.PromptHandlerFunc {
 	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		args, err := s.check(req.Params.Arguments)
 		if err != nil {
-			return nil, errors.New(r.String(err.Error()))
+			return nil, rpcerr.InvalidParams(r.String(err.Error()))
 		}
 		text, err := s.Render(ctx, args)
-		if err != nil {
+		var bad badArgument
+		switch {
+		case errors.As(err, &bad):
+			return nil, rpcerr.InvalidParams(r.String(bad.msg))
+		case err != nil:
 			return nil, errors.New(r.String("prompt " + s.Name + " failed (" + err.Error() + ")"))
 		}
 		return &mcp.GetPromptResult{Description: s.Description, Messages: []mcp.PromptMessage{
@@ -232,10 +237,19 @@ func (s Spec) check(raw map[string]string) (map[string]string, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("invalid arguments (prompt %s) %s", s.Name, strings.Join(problems, "; "))
+		return nil, errors.New(strings.Join(problems, "; "))
 	}
 	return args, nil
 }
+
+// badArgument is a Render failure caused by an argument that passed its own
+// check but names nothing that exists (an unknown key or template): the
+// client gets Invalid params, like any other bad argument.
+type badArgument struct{ msg string }
+
+func (b badArgument) Error() string { return b.msg }
+
+func badArg(format string, args ...any) error { return badArgument{fmt.Sprintf(format, args...)} }
 
 func argNames(args []Arg) string {
 	names := make([]string, len(args))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 )
 
 // CloudBase resource URIs. A change made by a tool is announced on them
@@ -183,7 +184,8 @@ func (cb cloudbase) readTemplate(ctx context.Context, req mcp.ReadResourceReques
 		return nil, cloudError(cb.r, req.Params.URI, err)
 	}
 	if t == nil {
-		return nil, fmt.Errorf("%w: no integration template %q; %s lists them", mcp.ErrResourceNotFound, code, TemplatesURI)
+		codes, _ := cb.completeTemplateCode(ctx, "")
+		return nil, rpcerr.ResourceNotFound(ctx, fmt.Sprintf("%s: no integration template %q; the templates are: %s", req.Params.URI, code, joinOr(codes)))
 	}
 	d := templateDetail{AuthTypeCode: t.AuthTypeCode, AuthTypeName: t.AuthTypeName, AuthURL: t.AuthURL, RedirectURI: t.RedirectURI,
 		Icon: t.Icon, State: t.State, Instances: []instanceRef{}}
@@ -225,12 +227,14 @@ func (cb cloudbase) readProvider(ctx context.Context, req mcp.ReadResourceReques
 	if err != nil {
 		return nil, cloudError(cb.r, req.Params.URI, err)
 	}
+	ids := make([]string, 0, len(list.Data))
 	for _, p := range list.Data {
 		if p.Id == id {
 			return jsonContents(cb.r, req.Params.URI, p)
 		}
+		ids = append(ids, p.Id)
 	}
-	return nil, fmt.Errorf("%w: no identity provider %q; %s lists them", mcp.ErrResourceNotFound, id, ProvidersURI)
+	return nil, rpcerr.ResourceNotFound(ctx, fmt.Sprintf("%s: no identity provider %q; the providers are: %s", req.Params.URI, id, joinOr(ids)))
 }
 
 func (cb cloudbase) completeTemplateCode(ctx context.Context, prefix string) ([]string, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 )
 
 // Data-model resources: what cloudbase_query_records can read (the prod
@@ -111,7 +112,7 @@ func (dm dataModels) readOne(ctx context.Context, req mcp.ReadResourceRequest) (
 		}
 		names = append(names, m.Name)
 	}
-	return nil, fmt.Errorf("%w: no data model %q; the models are: %s", mcp.ErrResourceNotFound, name, joinOr(names))
+	return nil, rpcerr.ResourceNotFound(ctx, fmt.Sprintf("%s: no data model %q; the models are: %s", req.Params.URI, name, joinOr(names)))
 }
 
 func (dm dataModels) complete(ctx context.Context, prefix string) ([]string, error) {

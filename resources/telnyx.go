@@ -2,6 +2,9 @@ package resources
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 )
 
 // Telnyx resource URIs, beside the CloudBase providers. Tools that change a
@@ -83,6 +87,15 @@ func (t telnyxResources) readProvider(ctx context.Context, req mcp.ReadResourceR
 		}
 	}
 	p, err := t.c().GetAuthenticationProvider(ctx, id)
+	if apiErr := (*telnyx.APIError)(nil); errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+		var ids []string
+		if w, lerr := t.all(ctx); lerr == nil {
+			for _, ap := range w.Items {
+				ids = append(ids, ap.ID+" ("+ap.ShortName+")")
+			}
+		}
+		return nil, rpcerr.ResourceNotFound(ctx, t.r.String(fmt.Sprintf("%s: no authentication provider %q; the providers are: %s", req.Params.URI, id, joinOr(ids))))
+	}
 	if err != nil {
 		return nil, cloudError(t.r, req.Params.URI, err)
 	}

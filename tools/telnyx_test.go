@@ -555,8 +555,8 @@ func TestTelnyxResources(t *testing.T) {
 	}
 	req := mcp.ReadResourceRequest{}
 	req.Params.URI = "telnyx://authentication_providers/6f1c2b1e-7d3a-4c55-9a0e-2f4d8b7c9e10"
-	if _, err := x.Client.ReadResource(ctx, req); err == nil || !strings.Contains(err.Error(), "404") {
-		t.Fatalf("unknown provider: %v", err)
+	if _, err := x.Client.ReadResource(ctx, req); err == nil || !strings.Contains(err.Error(), "no authentication provider") || !strings.Contains(err.Error(), okta[0]) {
+		t.Fatalf("unknown provider: want the ids that exist, got %v", err)
 	}
 	// A CloudBase completion still works next to the Telnyx one.
 	creq := mcp.CompleteRequest{}

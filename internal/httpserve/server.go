@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 )
 
 // Options configures a Server. Zero durations and sizes get the defaults below.
@@ -106,13 +107,13 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 		if o.Stateless {
 			open = func() int { return 0 } // nothing is kept between requests
 		}
-		mux.Handle("/mcp", protect(capSessions(o.MaxSessions, open, false, s.streamable)))
+		mux.Handle("/mcp", protect(capSessions(o.MaxSessions, open, false, rpcerr.Handler(s.streamable))))
 	case "sse":
 		s.drain = newSSEDrain()
 		s.sse = server.NewSSEServer(mcp, s.sseOptions()...)
 		streams := &openCounter{}
-		mux.Handle("/sse", protect(capSessions(o.MaxSessions, streams.open, true, streams.wrap(s.drain.stream(s.sse)))))
-		mux.Handle("/message", protect(capSessions(o.MaxSessions, streams.open, true, s.drain.message(s.sse))))
+		mux.Handle("/sse", protect(capSessions(o.MaxSessions, streams.open, true, streams.wrap(s.drain.stream(rpcerr.Handler(s.sse))))))
+		mux.Handle("/message", protect(capSessions(o.MaxSessions, streams.open, true, s.drain.message(rpcerr.Handler(s.sse)))))
 	default:
 		return nil, fmt.Errorf("httpserve: transport %q: want http or sse", o.Transport)
 	}
