@@ -48,6 +48,7 @@ type App struct {
 	credentials  tcb.CredentialProvider // the server's own Tencent Cloud key pair (credentials.go)
 	writeScope   string                 // the OAuth scope mutating tools need (oauth.go)
 	secretIn     *secretInput           // secrets taken in by reference (secret_input.go)
+	replicas     *replicaLink           // peers sharing --state-key-file (replicas.go)
 	metrics      *metrics.Metrics       // nil unless --metrics-addr (metrics.go)
 	tracer       trace.Tracer           // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.

@@ -24,9 +24,11 @@ import (
 // forged state is ignored, and the user is asked again.
 
 // The keys come from statekey.go: the first seals, every one opens, so keys
-// rotate and stateless replicas share them (--state-key-file). The nonce
-// table is per process: a state answered on one replica is not remembered on
-// another (see docs/security.md).
+// rotate and stateless replicas share them (--state-key-file). The nonce is
+// used up where it was made: with a shared key the state names the replica
+// that asked (its owner), and a replica receiving the answer has the owner
+// take the nonce (replicas.go). An owner that cannot be reached takes
+// nothing: the user is asked again, so a replay never passes for fresh.
 
 // confirmTTL is how long a question stays answerable.
 const confirmTTL = 5 * time.Minute
@@ -40,6 +42,18 @@ type statePayload struct {
 	Expires int64  `json:"e"`
 	Session string `json:"s"`
 	Summary string `json:"m"`
+	Owner   string `json:"o,omitempty"` // replica holding the nonce (replicas.go)
+	Key     string `json:"k,omitempty"` // names the sealing key: "rotated out" is told apart from "altered"
+}
+
+// nonceTake and nonceAnswer: a replica asks the owner to use a nonce up.
+type nonceTake struct {
+	Nonce   string `json:"n"`
+	Expires int64  `json:"e"`
+}
+
+type nonceAnswer struct {
+	Fresh bool `json:"fresh"`
 }
 
 type usedNonces struct {
@@ -93,7 +107,11 @@ func modernRequest(ctx context.Context) bool {
 func (a *App) sealState(t tools.Tool, args map[string]any, summary, session string) string {
 	var n [16]byte
 	_, _ = rand.Read(n[:])
-	p := statePayload{Nonce: hex.EncodeToString(n[:]), Expires: a.safety.used.now().Add(confirmTTL).Unix(), Session: session, Summary: summary}
+	p := statePayload{Nonce: hex.EncodeToString(n[:]), Expires: a.safety.used.now().Add(confirmTTL).Unix(), Session: session, Summary: summary,
+		Owner: a.replicas.selfURL()}
+	if a.replicas != nil {
+		p.Key = a.replicas.keys.KeyID()
+	}
 	raw, _ := json.Marshal(p)
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString(raw) + "." + enc.EncodeToString(stateMAC(a.safety.stateKeys[0], t, args, raw))
@@ -101,7 +119,7 @@ func (a *App) sealState(t tools.Tool, args map[string]any, summary, session stri
 
 // openState returns the summary a valid, fresh, unused state was sealed with,
 // for this tool, these arguments and this session; it uses the state up.
-func (a *App) openState(t tools.Tool, args map[string]any, state, session string) (string, bool) {
+func (a *App) openState(ctx context.Context, t tools.Tool, args map[string]any, state, session string) (string, bool) {
 	enc := base64.RawURLEncoding
 	s, m, ok := strings.Cut(state, ".")
 	if !ok {
@@ -117,14 +135,20 @@ func (a *App) openState(t tools.Tool, args map[string]any, state, session string
 		valid = valid || hmac.Equal(mac, stateMAC(k, t, args, raw))
 	}
 	var p statePayload
-	if !valid || json.Unmarshal(raw, &p) != nil || p.Nonce == "" {
+	if json.Unmarshal(raw, &p) != nil || p.Nonce == "" {
+		return "", false
+	}
+	if !valid {
+		if p.Key != "" && a.replicas != nil && !a.replicas.keys.Holds(p.Key) {
+			a.Log.Info().Str("tool", t.Spec.Name).Msg("confirmation: the answer's state was sealed with a key this server does not hold (rotated out of --state-key-file); asking again")
+		}
 		return "", false
 	}
 	exp := time.Unix(p.Expires, 0)
 	if !a.safety.used.now().Before(exp) || p.Session != session {
 		return "", false
 	}
-	if !a.safety.used.take(p.Nonce, exp) {
+	if !a.takeNonce(ctx, t, p, exp) {
 		return "", false
 	}
 	return p.Summary, true
@@ -138,4 +162,25 @@ func stateMAC(key []byte, t tools.Tool, args map[string]any, payload []byte) []b
 		h.Write([]byte{0})
 	}
 	return h.Sum(nil)
+}
+
+// takeNonce uses the nonce up on the replica that made it.
+func (a *App) takeNonce(ctx context.Context, t tools.Tool, p statePayload, exp time.Time) bool {
+	self := a.replicas.selfURL()
+	if p.Owner == "" || p.Owner == self {
+		fresh := a.safety.used.take(p.Nonce, exp)
+		if !fresh {
+			a.Log.Info().Str("tool", t.Spec.Name).Msg("confirmation: this answer was already used (replayed); asking again")
+		}
+		return fresh
+	}
+	var ans nonceAnswer
+	if err := a.replicas.peers.Do(ctx, p.Owner, "confirm.nonce", nonceTake{Nonce: p.Nonce, Expires: p.Expires}, &ans); err != nil {
+		a.Log.Warn().Str("tool", t.Spec.Name).Str("error", err.Error()).Msg("confirmation: the replica that asked could not settle the answer; asking again")
+		return false
+	}
+	if !ans.Fresh {
+		a.Log.Info().Str("tool", t.Spec.Name).Msg("confirmation: this answer was already used (replayed); asking again")
+	}
+	return ans.Fresh
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -19,23 +20,23 @@ func TestConfirmationStateExpiresAndStaysInItsSession(t *testing.T) {
 	args := map[string]any{"Id": "github"}
 
 	state := a.sealState(tl, args, "Delete github", "sess-a")
-	if _, ok := a.openState(tl, args, state, "sess-b"); ok {
+	if _, ok := a.openState(context.Background(), tl, args, state, "sess-b"); ok {
 		t.Fatal("a state opened in another session")
 	}
 	a.safety.stateKeys = [][]byte{cur, old} // rotated: the old key still opens
-	if s, ok := a.openState(tl, args, state, "sess-a"); !ok || s != "Delete github" {
+	if s, ok := a.openState(context.Background(), tl, args, state, "sess-a"); !ok || s != "Delete github" {
 		t.Fatalf("genuine state: %q %v", s, ok)
 	}
-	if _, ok := a.openState(tl, args, state, "sess-a"); ok {
+	if _, ok := a.openState(context.Background(), tl, args, state, "sess-a"); ok {
 		t.Fatal("a state opened twice")
 	}
 	late := a.sealState(tl, args, "Delete github", "sess-a")
 	now = now.Add(confirmTTL + time.Second)
-	if _, ok := a.openState(tl, args, late, "sess-a"); ok {
+	if _, ok := a.openState(context.Background(), tl, args, late, "sess-a"); ok {
 		t.Fatal("an expired state opened")
 	}
 	a.safety.stateKeys = [][]byte{cur}
-	if _, ok := a.openState(tl, args, a.sealState(tl, map[string]any{"Id": "other"}, "Delete other", "sess-a"), "sess-a"); ok {
+	if _, ok := a.openState(context.Background(), tl, args, a.sealState(tl, map[string]any{"Id": "other"}, "Delete other", "sess-a"), "sess-a"); ok {
 		t.Fatal("a state opened for other arguments")
 	}
 }

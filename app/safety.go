@@ -74,6 +74,9 @@ func (a *App) selectTools(all []tools.Tool) ([]tools.Tool, error) {
 		redact.SetFingerprintKey(keys[0])
 	}
 	s := &safety{tools: map[string]tools.Tool{}, withheld: withheld, stateKeys: keys, used: newUsedNonces()}
+	if err := a.buildReplicaLink(keys, s.used); err != nil {
+		return nil, err
+	}
 	for _, t := range out {
 		s.tools[t.Spec.Name] = t
 	}

@@ -122,7 +122,7 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 	args, _ := req.Params.Arguments.(map[string]any)
 	session := sessionKey(ctx)
 	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
-		if summary, ok := a.openState(t, args, req.Params.RequestState, session); ok {
+		if summary, ok := a.openState(ctx, t, args, req.Params.RequestState, session); ok {
 			if !accepted(ans) {
 				a.metrics.Confirmation(t.Spec.Name, "declined")
 				return declinedResult(summary), true, false

@@ -26,7 +26,9 @@ import (
 type secretInput struct {
 	a     *App
 	pages *secretpage.Pages
-	loop  *secretpage.Loopback
+	// replicas is filled in once the state keys are loaded (replicas.go).
+	replicas *secretpage.Replicas
+	loop     *secretpage.Loopback
 
 	mu            sync.Mutex
 	httpBase      string // origin of the HTTP transport's listener, once bound
@@ -34,8 +36,8 @@ type secretInput struct {
 }
 
 func (a *App) buildSecretInput() {
-	si := &secretInput{a: a}
-	si.pages = secretpage.New(secretpage.Options{TTL: a.Config.SecretPageTTL, Base: si.pageBase})
+	si := &secretInput{a: a, replicas: &secretpage.Replicas{Self: func() string { return "" }}}
+	si.pages = secretpage.New(secretpage.Options{TTL: a.Config.SecretPageTTL, Base: si.pageBase, Replicas: si.replicas})
 	if a.Config.Transport == "stdio" {
 		si.loop = &secretpage.Loopback{Pages: si.pages}
 		a.stop = append(a.stop, si.loop.Close)
@@ -58,7 +60,9 @@ func (si *secretInput) pageBase(ctx context.Context) (string, error) {
 	si.mu.Unlock()
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)
-		if err != nil || u.Scheme != "https" || u.Host == "" || !authenticated {
+		// A loopback public URL (a balancer on this host) may be plain http.
+		tlsOrLoopback := err == nil && (u.Scheme == "https" || (u.Scheme == "http" && httpserve.IsLoopbackHost(u.Host)))
+		if !tlsOrLoopback || u.Host == "" || !authenticated {
 			return "", secretin.CannotAsk("the secret page is only served beyond loopback behind TLS on an authenticated transport (--http-token or OAuth); --public-url must be https://host")
 		}
 		return u.Scheme + "://" + u.Host, nil
@@ -103,6 +107,7 @@ func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, err
 	msg := fmt.Sprintf("Enter the %s in the page this link opens. The value goes to the cloudops-mcp server only, not to the chat. The link works once and expires in %s.",
 		p.String(), humanDuration(time.Until(t.Expires)))
 	log := a.Log.With().Str("tool", p.Tool).Str("field", p.Field).Logger()
+	log.Info().Msg("secret page: issued; waiting for the user")
 	res, err := a.MCP.RequestURLElicitation(ctx, sess, t.ID, t.URL, msg)
 	if err != nil {
 		si.pages.Cancel(t)

@@ -1,14 +1,14 @@
 package app
 
 import (
-	"net/http"
-
 	"context"
-	"github.com/cloudops-mcp/cloudops-mcp/internal/secretpage"
+	"net/http"
 	"time"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/peer"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretpage"
 )
 
 // serveHTTP runs the SSE or Streamable HTTP transport until ctx ends, then
@@ -54,8 +54,14 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 	if warning != "" {
 		a.Log.Warn().Msg(warning)
 	}
+	if err := a.checkAdvertise(); err != nil {
+		return nil, err
+	}
 	if routes == nil {
 		routes = map[string]http.Handler{}
+	}
+	if h := a.peerRoute(); h != nil {
+		routes[peer.Path] = h // sealed with the shared key: no token (replicas.go)
 	}
 	// One-time secret pages need no token: the unguessable URL is the
 	// capability, and the page checks Origin and its form token itself.
@@ -74,6 +80,7 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 		return nil, err
 	}
 	a.secretIn.setHTTP(hs.Origin(), authenticated != "")
+	a.setSelf(hs.Origin())
 	a.Log.Info().Str("transport", cfg.Transport).Str("url", hs.URL()).Bool("token_required", cfg.HTTPToken != "").Bool("oauth", auth != nil).
 		Bool("stateless", cfg.Stateless).Int("tools", len(a.Tools)).Msg("serving MCP over HTTP")
 	return hs, nil

@@ -58,3 +58,49 @@ func TestStateKeyFile(t *testing.T) {
 		}
 	}
 }
+
+// With a shared key, a replica must tell its peers where it is when an
+// answer may reach another replica: a wildcard --addr without
+// --advertise-url stops start-up and says what to set.
+func TestAdvertiseURLRequiredOnWildcardAddr(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	if err := os.WriteFile(key, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"stateless on 0.0.0.0", []string{"--stateless", "--addr", "0.0.0.0:0"}, "needs --advertise-url"},
+		{"public URL on [::]", []string{"--addr", "[::]:0", "--public-url", "https://mcp.example.com"}, "needs --advertise-url"},
+		{"stateless on 0.0.0.0 with --advertise-url", []string{"--stateless", "--addr", "0.0.0.0:0", "--advertise-url", "http://10.0.0.7:8080"}, ""},
+		{"a bad --advertise-url", []string{"--stateless", "--addr", "127.0.0.1:0", "--advertise-url", "10.0.0.7:8080"}, "want http://host:port"},
+		{"stateless on loopback", []string{"--stateless", "--addr", "127.0.0.1:0"}, ""},
+		{"stateful, no public URL", []string{"--addr", "0.0.0.0:0"}, ""},
+	}
+	for _, c := range cases {
+		args := append([]string{"--sandbox", "--transport", "http", "--state-key-file", key, "--http-token", strings.Repeat("t", 40)}, c.args...)
+		cfg, err := config.Parse(args, func(string) string { return "" }, &bytes.Buffer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := app.New(context.Background(), cfg, &testenv.SyncBuffer{})
+		if err != nil {
+			t.Fatalf("%s: New: %v", c.name, err)
+		}
+		hs, err := a.ListenHTTP()
+		if err == nil {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // Serve returns at once and closes the listener
+			_ = hs.Serve(ctx)
+		}
+		a.Close()
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}

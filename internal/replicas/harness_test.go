@@ -162,8 +162,14 @@ func tail(s string, n int) string {
 // conn-failure); nothing that reached a replica is ever re-sent.
 func startHAProxy(t *testing.T, sticky bool, rs []*replica) string {
 	t.Helper()
+	return startHAProxyOn(t, freePort(t), sticky, rs)
+}
+
+// startHAProxyOn is startHAProxy on a port chosen beforehand (the replicas
+// must know the balancer's address for --public-url).
+func startHAProxyOn(t *testing.T, port int, sticky bool, rs []*replica) string {
+	t.Helper()
 	bin := haproxyPath(t)
-	port := freePort(t)
 	var b strings.Builder
 	fmt.Fprintf(&b, `global
     maxconn 4000

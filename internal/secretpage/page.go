@@ -39,6 +39,8 @@ type Pages struct {
 	ttl   time.Duration
 	now   func() time.Time
 	base  func(ctx context.Context) (string, error) // scheme://host[:port] the page is reached at
+
+	replicas *Replicas
 }
 
 // Options configure Pages. Base is required.
@@ -49,6 +51,8 @@ type Options struct {
 	// Base returns the origin (scheme://host:port) the user's browser reaches
 	// the page at, starting a listener if need be.
 	Base func(ctx context.Context) (string, error)
+	// Replicas, when set, lets another replica serve the page (replicas.go).
+	Replicas *Replicas
 }
 
 // New returns Pages.
@@ -62,7 +66,7 @@ func New(o Options) *Pages {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Pages{store: o.Store, ttl: o.TTL, now: o.Now, base: o.Base}
+	return &Pages{store: o.Store, ttl: o.TTL, now: o.Now, base: o.Base, replicas: o.Replicas}
 }
 
 // Store is where pending requests live.
@@ -87,7 +91,7 @@ func (p *Pages) Issue(ctx context.Context, session, call, purpose string) (*Tick
 	if err := p.store.Add(Pending{ID: id, CSRF: csrf, Session: session, Call: call, Purpose: purpose, Expires: exp}); err != nil {
 		return nil, err
 	}
-	return &Ticket{ID: id, URL: strings.TrimSuffix(base, "/") + Path + id, Expires: exp}, nil
+	return &Ticket{ID: id, URL: strings.TrimSuffix(base, "/") + Path + p.public(id), Expires: exp}, nil
 }
 
 // Wait returns the value submitted for t, or why none came. The page is
@@ -118,28 +122,33 @@ func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin") // not no-referrer: Chromium then sends "Origin: null" on the form POST
-	id := strings.TrimPrefix(r.URL.Path, Path)
-	if id == "" || strings.Contains(id, "/") {
+	public := strings.TrimPrefix(r.URL.Path, Path)
+	if public == "" || strings.Contains(public, "/") {
 		p.refuse(w, http.StatusNotFound, ErrUnknown)
+		return
+	}
+	id, store, err := p.route(r.Context(), public)
+	if err != nil {
+		p.refuse(w, statusOf(err), err)
 		return
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		pend, err := p.store.Lookup(id, p.now())
+		pend, err := store.Lookup(id, p.now())
 		if err != nil {
 			p.refuse(w, statusOf(err), err)
 			return
 		}
 		p.render(w, http.StatusOK, formPage{Purpose: pend.Purpose, CSRF: pend.CSRF, Expires: pend.Expires.UTC().Format("15:04 MST")})
 	case http.MethodPost:
-		p.submit(w, r, id)
+		p.submit(w, r, id, store)
 	default:
 		h.Set("Allow", "GET, POST")
 		p.refuse(w, http.StatusMethodNotAllowed, errors.New("this page only shows a form and takes its submission"))
 	}
 }
 
-func (p *Pages) submit(w http.ResponseWriter, r *http.Request, id string) {
+func (p *Pages) submit(w http.ResponseWriter, r *http.Request, id string, store answerer) {
 	// Same-origin only: browsers always send Origin on a form POST, and a
 	// page elsewhere cannot forge it.
 	if !sameOrigin(r) {
@@ -151,7 +160,7 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request, id string) {
 		p.refuse(w, http.StatusRequestEntityTooLarge, fmt.Errorf("the value is too large (at most %d KB); nothing was stored", MaxValue>>10))
 		return
 	}
-	pend, err := p.store.Lookup(id, p.now())
+	pend, err := store.Lookup(id, p.now())
 	if err != nil {
 		p.refuse(w, statusOf(err), err)
 		return
@@ -171,7 +180,7 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request, id string) {
 			Expires: pend.Expires.UTC().Format("15:04 MST"), Error: fmt.Sprintf("The value is too long: at most %d KB.", MaxValue>>10)})
 		return
 	}
-	if err := p.store.Fulfil(id, p.now(), value); err != nil {
+	if err := store.Fulfil(id, p.now(), value); err != nil {
 		p.refuse(w, statusOf(err), err)
 		return
 	}
