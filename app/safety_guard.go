@@ -107,7 +107,7 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 	if !a.Config.ConfirmDestructive || !(t.Spec.Destructive || t.Spec.Confirm) {
 		return nil, false, false
 	}
-	if !canElicit(ctx) {
+	if !tools.CanElicitForm(ctx) {
 		if a.Config.Stateless && !modernRequest(ctx) {
 			// Without sessions, what a client declared at initialize is not
 			// known here: asking is impossible, and running unasked would
@@ -172,28 +172,6 @@ func declinedResult(summary string) *mcp.CallToolResult {
 	out := map[string]any{"declined": true, "declinedChange": change}
 	text, _ := json.Marshal(out)
 	return mcp.NewToolResultStructured(out, string(text))
-}
-
-// canElicit reports whether the client declared form elicitation, per
-// request on protocol 2026-07-28 and later, per session before.
-func canElicit(ctx context.Context) bool {
-	var caps *mcp.ClientCapabilities
-	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
-		caps = info.ClientCapabilities
-	} else {
-		sess := server.ClientSessionFromContext(ctx)
-		if _, ok := sess.(server.SessionWithElicitation); !ok {
-			return false
-		}
-		if ci, ok := sess.(server.SessionWithClientInfo); ok {
-			c := ci.GetClientCapabilities()
-			caps = &c
-		}
-	}
-	if caps == nil || caps.Elicitation == nil {
-		return false
-	}
-	return caps.Elicitation.Form != nil || caps.Elicitation.URL == nil // {} means form
 }
 
 // record appends the call's audit line, if there is an audit log.

@@ -457,7 +457,25 @@ func deleteProvider(d *Deps) Tool {
 
 type createAPIKeyInput struct {
 	tcb.CreateApiKeyRequest
-	DeliverTo // optional: the key goes to a file for the user, never into the result
+	DeliverTo // required for an api_key: the key goes to a file for the user, never into the result
+}
+
+// JSONSchemaExtend states in the schema that an api_key needs deliverTo: its
+// value is shown once, and never in this conversation.
+func (createAPIKeyInput) JSONSchemaExtend(s *jsonschema.Schema) {
+	tcb.CreateApiKeyRequest{}.JSONSchemaExtend(s)
+	s.If = &jsonschema.Schema{Properties: jsonschema.NewProperties(), Required: []string{"KeyType"}}
+	s.If.Properties.Set("KeyType", &jsonschema.Schema{Const: "api_key"})
+	s.Then = &jsonschema.Schema{Required: []string{"deliverTo"}}
+}
+
+// revealedAPIKeyInput is the input under --reveal-secrets, where a new key
+// may be shown once in the result: deliverTo is optional there.
+type revealedAPIKeyInput struct{ createAPIKeyInput }
+
+// JSONSchemaExtend keeps the request's own rules, without requiring deliverTo.
+func (revealedAPIKeyInput) JSONSchemaExtend(s *jsonschema.Schema) {
+	tcb.CreateApiKeyRequest{}.JSONSchemaExtend(s)
 }
 
 func (in *createAPIKeyInput) Validate() error {
@@ -477,35 +495,65 @@ type createdAPIKey struct {
 }
 
 func createAPIKey(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_create_api_key", Title: "Create API key", Toolset: ToolsetCloudBaseAuth,
+	spec := Spec{Name: "cloudbase_create_api_key", Title: "Create API key", Toolset: ToolsetCloudBaseAuth,
 		Description: "Create an API key (api_key: server admin, max 5, ExpireIn 0 or >= 7200 s; publish_key: frontend, one per env). " +
-			"The token is returned once and withheld from this conversation: an api_key needs deliverTo, the file the user gets it in.",
-		CheckWith: "cloudbase_describe_api_key_list"},
-		func(ctx context.Context, in *createAPIKeyInput) (*createdAPIKey, error) {
-			if in.KeyType == "api_key" && in.DeliverTo.DeliverTo == "" && !d.redactor(ctx).Reveal() {
-				// The token is shown once and withheld here: without a file nobody would ever see it,
-				// and it would hold one of the five slots.
-				return nil, Invalid("deliverTo: required for an api_key: its value is shown only once and never in this conversation; "+
-					"call again with a file name for the user, e.g. \"deliverTo\": %q", keyFileName(in.KeyName))
-			}
-			k, del, err := Deliver(ctx, d, in.DeliverTo.DeliverTo,
-				func(ctx context.Context) (*tcb.ApiKey, error) {
-					return d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
-				},
-				func(k *tcb.ApiKey) (*string, string) { return &k.ApiKey, k.KeyId })
-			if err != nil {
-				return nil, err
-			}
-			out := &createdAPIKey{ApiKey: *k, Delivered: del}
-			switch {
-			case del != nil:
-				out.Note = "The key value was written to " + del.Path + " (mode 0600) for the user; it is not shown here."
-			case !d.Redactor.Reveal():
-				out.Note = "The key value is returned only once and was withheld from this conversation. To hand it to the user, " +
-					"delete this key and create a new one with deliverTo (a file name), or an operator restarts the server with --reveal-secrets."
-			}
-			return out, nil
+			"The token is returned once and withheld from this conversation: an api_key needs deliverTo, the file the user gets it in " +
+			"(the user is asked for one when it is missing and the client supports elicitation).",
+		CheckWith: "cloudbase_describe_api_key_list"}
+	create := func(ctx context.Context, in *createAPIKeyInput) (*createdAPIKey, error) {
+		if in.KeyType == "api_key" && in.DeliverTo.DeliverTo == "" && !d.redactor(ctx).Reveal() {
+			// The token is shown once and withheld here: without a file nobody would ever see it,
+			// and it would hold one of the five slots.
+			return nil, deliverToRequired(in.KeyName)
+		}
+		k, del, err := Deliver(ctx, d, in.DeliverTo.DeliverTo,
+			func(ctx context.Context) (*tcb.ApiKey, error) {
+				return d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
+			},
+			func(k *tcb.ApiKey) (*string, string) { return &k.ApiKey, k.KeyId })
+		if err != nil {
+			return nil, err
+		}
+		out := &createdAPIKey{ApiKey: *k, Delivered: del}
+		switch {
+		case del != nil:
+			out.Note = "The key value was written to " + del.Path + " (mode 0600) for the user; it is not shown here."
+		case !d.Redactor.Reveal():
+			out.Note = "The key value is returned only once and was withheld from this conversation. To hand it to the user, " +
+				"delete this key and create a new one with deliverTo (a file name), or an operator restarts the server with --reveal-secrets."
+		}
+		return out, nil
+	}
+	if d.Redactor != nil && d.Redactor.Reveal() {
+		return Define(d, spec, func(ctx context.Context, in *revealedAPIKeyInput) (*createdAPIKey, error) {
+			return create(ctx, &in.createAPIKeyInput)
 		})
+	}
+	spec.Ask = func(ctx context.Context, args map[string]any) *Question {
+		if args["KeyType"] != "api_key" || args["deliverTo"] != nil && args["deliverTo"] != "" {
+			return nil
+		}
+		name, _ := args["KeyName"].(string)
+		where := "the server's secrets folder"
+		if d.Secrets != nil {
+			where = d.Secrets.Path()
+		}
+		return &Question{Field: "deliverTo",
+			Message: "A new API key is shown only once and never in this conversation. Which file in " + where +
+				" should it be written to for you (mode 0600, never overwritten)?",
+			Title:       "File for the new API key",
+			Description: "A file name (letters, digits, . _ -), created in " + where,
+			Default:     keyFileName(name),
+			Declined:    "no API key was created",
+			Refusal:     deliverToRequired(name)}
+	}
+	return Define(d, spec, create)
+}
+
+// deliverToRequired is the one-line fix for an api_key without deliverTo.
+func deliverToRequired(keyName string) error {
+	return Invalid("deliverTo: required for an api_key: its value is shown only once and never in this conversation; "+
+		"call again with a file name for the user, e.g. \"deliverTo\": %q", keyFileName(keyName))
 }
 
 func describeAPIKeyList(d *Deps) Tool {

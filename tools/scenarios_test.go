@@ -27,6 +27,8 @@ type agent struct {
 	mu        sync.Mutex
 	calls     int
 	questions []string
+	// files answers a question for a file name (deliverTo); "" declines it.
+	files string
 }
 
 func newAgent(t *testing.T) *agent {
@@ -36,7 +38,15 @@ func newAgent(t *testing.T) *agent {
 	a.env, _ = base.Connect(testenv.ClientOptions{Name: "agent", Elicit: func(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 		a.mu.Lock()
 		a.questions = append(a.questions, r.Params.Message)
+		file := a.files
 		a.mu.Unlock()
+		if props, _ := r.Params.RequestedSchema.(map[string]any)["properties"].(map[string]any); props["deliverTo"] != nil {
+			if file == "" {
+				return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
+			}
+			return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
+				Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"deliverTo": file}}}, nil
+		}
 		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
 			Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"confirm": true}}}, nil
 	}})
@@ -212,26 +222,49 @@ func providerSecretMask(t *testing.T, out map[string]any, id string) string {
 	return ""
 }
 
-// "Mint a server key": without deliverTo the call is refused with the fix;
-// the second call delivers it to a file. No key is spent on the refusal.
+// "Mint a server key": the agent leaves out deliverTo; the user is asked
+// which file gets the key, and the key goes there. Then revoke it by name.
 func TestScenarioMintKey(t *testing.T) {
 	a := newAgent(t)
-	msg := a.fails("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy"}, "deliverTo: required", `"ci-deploy.key"`)
-	if a.env.App.Sandbox.Count("CreateApiKey") != 0 {
-		t.Fatalf("a key was minted for the refused call: %s", msg)
-	}
-	res := a.ok("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy", "deliverTo": "ci-deploy.key"})
+	a.files = "ci-deploy.key"
+	res := a.ok("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy"})
 	del, _ := res["Delivered"].(map[string]any)
-	if del == nil || del["path"] == nil || del["fingerprint"] == nil {
+	if del == nil || !strings.HasSuffix(del["path"].(string), "ci-deploy.key") || del["fingerprint"] == nil {
 		t.Fatalf("delivered: %v", res)
 	}
 	// Revoke it by name: one question naming the key.
 	a.ok("cloudbase_delete_api_key", map[string]any{"KeyName": "ci deploy"})
-	q := a.done(3, 1)
-	if len(q) == 1 && !strings.Contains(q[0], `Revoke API key "ci deploy"`) {
-		t.Fatalf("question: %q", q[0])
+	q := a.done(2, 2)
+	if len(q) == 2 && (!strings.Contains(q[0], "shown only once") || !strings.Contains(q[1], `Revoke API key "ci deploy"`)) {
+		t.Fatalf("questions: %q", q)
 	}
 	a.fails("cloudbase_delete_api_key", map[string]any{"KeyName": "ci deploy"}, `no API key "ci deploy"`)
+}
+
+// The user declines to choose a file: no key is minted, and the result says so.
+func TestScenarioMintKeyDeclined(t *testing.T) {
+	a := newAgent(t)
+	res := a.ok("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy"})
+	if res["declined"] != true || !strings.Contains(res["declinedChange"].(string), "no API key was created") {
+		t.Fatalf("declined: %v", res)
+	}
+	if n := a.env.App.Sandbox.Count("CreateApiKey"); n != 0 {
+		t.Fatalf("a key was minted nobody can see (%d)", n)
+	}
+	a.done(1, 1)
+}
+
+// A client that cannot be asked gets the one-line fix, and no key is spent.
+func TestScenarioMintKeyWithoutElicitation(t *testing.T) {
+	e := testenv.New(t)
+	msg := e.Err("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy"})
+	if !strings.Contains(msg, "deliverTo: required") || !strings.Contains(msg, `"ci-deploy.key"`) || e.App.Sandbox.Count("CreateApiKey") != 0 {
+		t.Fatalf("refusal: %s (%d keys minted)", msg, e.App.Sandbox.Count("CreateApiKey"))
+	}
+	res := e.OK("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci deploy", "deliverTo": "ci-deploy.key"})
+	if res["Delivered"] == nil {
+		t.Fatalf("with the fix: %v", res)
+	}
 }
 
 // Out-of-range values are refused naming the field, the rule and the value.

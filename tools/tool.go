@@ -70,6 +70,9 @@ type Spec struct {
 	// password): it returns args with them masked, and their values. Nil
 	// means the schema's writeOnly fields are all (see secrets.go).
 	WithholdSecrets func(ctx context.Context, args map[string]any) (withheld map[string]any, values []string)
+	// Ask names an argument the call lacks that the user must choose (see
+	// ask.go); nil when nothing is missing.
+	Ask func(ctx context.Context, args map[string]any) *Question
 }
 
 // Tool is a registrable tool with its metadata.
@@ -120,12 +123,35 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	secrets := secretTree(inRaw)
 	// Found on first use: start-up time matters more than a call's.
 	refPaths := sync.OnceValue(func() [][]string { return secretRefPaths(mustMap(inRaw), nil, nil) })
+	check := func(args any) error {
+		args, _, err := findRefs(args, refPaths())
+		if err == nil {
+			_, err = decodeArgs[In](args, val)
+		}
+		return err
+	}
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		// The call's own secrets are masked in whatever it returns, for this
 		// call only: they never join the shared list. Secrets taken in by
 		// reference join the scope as they are resolved.
 		args, _ := req.Params.Arguments.(map[string]any)
 		ctx = d.withCallScope(ctx, nil)
+		if s.Ask != nil {
+			if q := s.Ask(ctx, args); q != nil {
+				// The other arguments are checked first: nothing is asked for a call that would be refused.
+				if err := check(withField(args, q.Field, q.Default)); err != nil {
+					return errorResult(d.redactor(ctx), s, err), nil
+				}
+				filled, res, err := askMissing(ctx, req, q, args)
+				if err != nil {
+					return errorResult(d.redactor(ctx), s, err), nil
+				}
+				if res != nil {
+					return res, nil
+				}
+				args, req.Params.Arguments = filled, filled
+			}
+		}
 		in, err := decodeWithRefs[In](ctx, d, s, req.Params.Arguments, val, refPaths())
 		ctx = d.withCallScope(ctx, d.secretsOf(ctx, s, secrets, args, err == nil).Values)
 		red := d.redactor(ctx)
@@ -144,13 +170,6 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 			return errorResult(red, s, err), nil
 		}
 		return result(red, out)
-	}
-	check := func(args any) error {
-		args, _, err := findRefs(args, refPaths())
-		if err == nil {
-			_, err = decodeArgs[In](args, val)
-		}
-		return err
 	}
 	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, secrets: secrets}
 }
