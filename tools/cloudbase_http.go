@@ -39,13 +39,13 @@ func cloudbaseHTTPToolset(d *Deps) *Toolset {
 
 type queryRecordsInput struct {
 	Datasource string `json:"datasource" jsonschema:"pattern=^[A-Za-z][A-Za-z0-9_]{0\\,63}$" jsonschema_description:"Data model name (cloudbase_list_data_models lists them), e.g. sys_user"`
-	EnvType    string `json:"envType,omitempty" jsonschema:"enum=prod,enum=pre,default=prod" jsonschema_description:"prod (live data) or pre (preview data)"`
+	EnvType    string `json:"envType,omitempty" jsonschema:"enum=prod,enum=pre,default=prod" jsonschema_description:"Prod (live data) or pre (preview data)"`
 	Filter     string `json:"filter,omitempty" jsonschema:"maxLength=2000" jsonschema_description:"OData $filter: eq ne gt ge lt le and or not contains(f,'x'); strings in single quotes"`
 	Select     string `json:"select,omitempty" jsonschema:"maxLength=1000" jsonschema_description:"Comma-separated fields to return; _id is always included"`
 	OrderBy    string `json:"orderby,omitempty" jsonschema:"maxLength=500" jsonschema_description:"OData $orderby, e.g. priority asc, createdAt desc"`
 	Top        *int   `json:"top,omitempty" jsonschema:"minimum=1,maximum=100,default=20" jsonschema_description:"Page size"`
-	Skip       int    `json:"skip,omitempty" jsonschema:"minimum=0,maximum=1000000" jsonschema_description:"Records to skip (paging)"`
-	Count      bool   `json:"count,omitempty" jsonschema_description:"Also return the total number of matching records"`
+	Skip       int    `json:"skip,omitempty" jsonschema:"minimum=0,maximum=1000000" jsonschema_description:"Records to skip"`
+	Count      bool   `json:"count,omitempty" jsonschema_description:"Also return the total"`
 }
 
 func (in *queryRecordsInput) Validate() error {
@@ -66,7 +66,7 @@ type queryRecordsOutput struct {
 	Records  []map[string]any `json:"records" jsonschema_description:"Matching records"`
 	Returned int              `json:"returned" jsonschema_description:"Number of records in this result"`
 	Total    *int             `json:"total,omitempty" jsonschema_description:"All records matching the filter (count=true)"`
-	NextSkip *int             `json:"nextSkip,omitempty" jsonschema_description:"skip value for the next page; absent when this is the last"`
+	NextSkip *int             `json:"nextSkip,omitempty" jsonschema_description:"Skip value for the next page; absent when this is the last"`
 	Note     string           `json:"note,omitempty"`
 	// RequestId is the cloud's id for this request, when it sent one.
 	RequestId string `json:"requestId,omitempty"`

@@ -61,6 +61,47 @@ func shapeOnly(m map[string]any) {
 	}
 }
 
+// outline cuts an output schema to the result's outline: its own fields and
+// the fields of the objects it lists, each with its JSON type. Objects nested
+// deeper are typed "object" only: their fields are the ones the read tool's
+// result shows (or a change tool's input declares), and spelling them out in
+// every change tool's Before and After made up a third of tools/list.
+func outline(m map[string]any) {
+	props, _ := m["properties"].(map[string]any)
+	for name, p := range props {
+		pm, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		if items, ok := pm["items"].(map[string]any); ok && pm["type"] == "array" {
+			if ip, ok := items["properties"].(map[string]any); ok {
+				for n, f := range ip {
+					if fm, ok := f.(map[string]any); ok {
+						ip[n] = typeOnly(fm)
+					}
+				}
+				continue
+			}
+		}
+		props[name] = typeOnly(pm)
+	}
+}
+
+// typeOnly keeps a schema's type, and an array's item type when that is a
+// scalar.
+func typeOnly(m map[string]any) map[string]any {
+	out := map[string]any{}
+	if t, ok := m["type"]; ok {
+		out["type"] = t
+	}
+	if items, ok := m["items"].(map[string]any); ok {
+		if _, nested := items["properties"]; !nested {
+			out["items"] = typeOnly(items)
+		}
+	}
+	return out
+}
+
 // schemaAt walks a reflected schema to the node describing the instance at path.
 func schemaAt(root map[string]any, path []string) map[string]any {
 	node := root

@@ -21,7 +21,7 @@ import (
 // branch of the field's anyOf.
 
 // refNote ends the description of every field that takes a reference.
-const refNote = `; better than the value, a secret reference: {"ask":true}, {"file":"NAME"} or {"env":"VAR"}`
+const refNote = `; or a secret reference, e.g. {"ask":true}`
 
 // acceptSecretRefs rewrites, in a reflected input schema, each writeOnly
 // string field into anyOf [the field's own schema, a reference], and
@@ -38,7 +38,12 @@ func acceptSecretRefs(node map[string]any) (changed bool) {
 			delete(own, "writeOnly")
 			delete(own, "description")
 			desc, _ := p["description"].(string)
-			props[k] = map[string]any{"writeOnly": true, "description": desc + refNote, "anyOf": []any{own, secretin.Schema()}}
+			if desc == "" {
+				desc = "The value" + refNote
+			} else {
+				desc += refNote
+			}
+			props[k] = map[string]any{"writeOnly": true, "description": desc, "anyOf": []any{own, secretin.Schema()}}
 			changed = true
 			continue
 		}

@@ -81,9 +81,9 @@ func reportProgress(ctx context.Context, progress, total int, message string) {
 
 // Paging is the list tools' shared input.
 type Paging struct {
-	PageNumber int  `json:"page_number,omitempty" jsonschema:"minimum=1,maximum=100000" jsonschema_description:"Page to read, from 1 (default 1)"`
-	PageSize   int  `json:"page_size,omitempty" jsonschema:"minimum=1,maximum=250" jsonschema_description:"Records per page (default 20, or 250 with all)"`
-	All        bool `json:"all,omitempty" jsonschema_description:"Read every page from page_number on, at most 1000 records; progress is reported"`
+	PageNumber int  `json:"page_number,omitempty" jsonschema:"minimum=1,maximum=100000" jsonschema_description:"Default 1"`
+	PageSize   int  `json:"page_size,omitempty" jsonschema:"minimum=1,maximum=250" jsonschema_description:"Default 20, or 250 with all"`
+	All        bool `json:"all,omitempty" jsonschema_description:"Read pages from page_number on, up to 1000 records"`
 }
 
 // listResult is a list tool's answer.
@@ -92,7 +92,7 @@ type listResult[T any] struct {
 	Meta telnyx.PageMeta `json:"meta" jsonschema_description:"Meta of the last page read"`
 	// PagesRead, Truncated and NextPageNumber tell the model how to go on.
 	PagesRead      int  `json:"pages_read"`
-	Truncated      bool `json:"truncated,omitempty" jsonschema_description:"all stopped at 1000 records; more remain"`
+	Truncated      bool `json:"truncated,omitempty" jsonschema_description:"All stopped at 1000 records; more remain"`
 	NextPageNumber int  `json:"next_page_number,omitempty" jsonschema_description:"Page to read next, when more remain"`
 }
 
@@ -138,7 +138,7 @@ type idInput struct {
 
 // uuidInput names one record whose id is a UUID.
 type uuidInput struct {
-	ID string `json:"id" jsonschema:"format=uuid" jsonschema_description:"Record id (UUID)"`
+	ID string `json:"id" jsonschema:"format=uuid" jsonschema_description:"Record id"`
 }
 
 // argID is the id argument of a call being confirmed.

@@ -186,8 +186,8 @@ func toolSchemas[In, Out any](s Spec) (in, out json.RawMessage, fp string) {
 	return in, out, fp
 }
 
-// reflectToolSchemas reflects In and Out; output schemas keep only the shape
-// and, for mutating tools, admit the dry-run and declined results.
+// reflectToolSchemas reflects In and Out; output schemas keep only the
+// outline of the shape and, for mutating tools, admit the dry-run and declined results.
 func reflectToolSchemas[In, Out any](s Spec) (in, out json.RawMessage) {
 	in, inMap := reflectSchema[In]()
 	var err error
@@ -198,6 +198,7 @@ func reflectToolSchemas[In, Out any](s Spec) (in, out json.RawMessage) {
 	}
 	_, outMap := reflectSchema[Out]()
 	shapeOnly(outMap)
+	outline(outMap)
 	if !s.ReadOnly {
 		addDryRunShape(outMap)
 	}

@@ -12,26 +12,26 @@ import (
 
 // SmsVerificationConfig is the SMS verification-code channel.
 type SmsVerificationConfig struct {
-	Type        string `json:"Type,omitempty" jsonschema_description:"SMS channel type, e.g. default"`
-	Name        string `json:"Name,omitempty" jsonschema_description:"Custom API data source name"`
-	Method      string `json:"Method,omitempty" jsonschema_description:"Invocation method"`
+	Type        string `json:"Type,omitempty" jsonschema_description:"e.g. default"`
+	Name        string `json:"Name,omitempty"`
+	Method      string `json:"Method,omitempty"`
 	SmsDayLimit *int   `json:"SmsDayLimit,omitempty" jsonschema:"minimum=-1" jsonschema_description:"Daily sending limit; -1 = unlimited"`
 }
 
 // MfaConfig is the multi-factor login configuration.
 type MfaConfig struct {
-	On                string `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"MFA on"`
-	Sms               string `json:"Sms,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"SMS factor"`
-	Email             string `json:"Email,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"Email factor"`
-	RequiredBindPhone string `json:"RequiredBindPhone,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"Force phone binding"`
+	On                string `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE"`
+	Sms               string `json:"Sms,omitempty" jsonschema:"enum=TRUE,enum=FALSE"`
+	Email             string `json:"Email,omitempty" jsonschema:"enum=TRUE,enum=FALSE"`
+	RequiredBindPhone string `json:"RequiredBindPhone,omitempty" jsonschema:"enum=TRUE,enum=FALSE"`
 }
 
 // PwdUpdateStrategy is the password rotation policy.
 type PwdUpdateStrategy struct {
-	FirstLoginUpdate *bool  `json:"FirstLoginUpdate,omitempty" jsonschema_description:"Force a password change at first login"`
-	PeriodUpdate     *bool  `json:"PeriodUpdate,omitempty" jsonschema_description:"Force periodic password changes"`
-	PeriodValue      *int   `json:"PeriodValue,omitempty" jsonschema:"minimum=1" jsonschema_description:"Period length, in PeriodType units"`
-	PeriodType       string `json:"PeriodType,omitempty" jsonschema:"enum=YEAR,enum=MONTH,enum=WEEK,enum=DAY" jsonschema_description:"Period unit"`
+	FirstLoginUpdate *bool  `json:"FirstLoginUpdate,omitempty"`
+	PeriodUpdate     *bool  `json:"PeriodUpdate,omitempty"`
+	PeriodValue      *int   `json:"PeriodValue,omitempty" jsonschema:"minimum=1" jsonschema_description:"In PeriodType units"`
+	PeriodType       string `json:"PeriodType,omitempty" jsonschema:"enum=YEAR,enum=MONTH,enum=WEEK,enum=DAY"`
 }
 
 // LoginConfig is DescribeLoginConfig's answer and ModifyLoginConfig's full request.
@@ -78,7 +78,7 @@ type ClientConfig struct {
 
 // DescribeClientRequest names the client to read.
 type DescribeClientRequest struct {
-	Id string `json:"Id,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Client ID; default: the env id (the default client)"`
+	Id string `json:"Id,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Default: the env id"`
 }
 
 // DescribeClient reads one client.
@@ -89,9 +89,9 @@ func (c *Client) DescribeClient(ctx context.Context, in *DescribeClientRequest) 
 
 // ModifyClientRequest changes only the fields it sets.
 type ModifyClientRequest struct {
-	Id                    string `json:"Id,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Client ID; default: the env id (the default client, created if missing)"`
-	RefreshTokenExpiresIn *int   `json:"RefreshTokenExpiresIn,omitempty" jsonschema:"minimum=1800,maximum=2592000" jsonschema_description:"Refresh token lifetime, s (default 2592000)"`
-	AccessTokenExpiresIn  *int   `json:"AccessTokenExpiresIn,omitempty" jsonschema:"minimum=1800" jsonschema_description:"Access token lifetime, s; must be < RefreshTokenExpiresIn (default 7200)"`
+	Id                    string `json:"Id,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Default: the env id (created if missing)"`
+	RefreshTokenExpiresIn *int   `json:"RefreshTokenExpiresIn,omitempty" jsonschema:"minimum=1800,maximum=2592000" jsonschema_description:"Seconds (default 2592000)"`
+	AccessTokenExpiresIn  *int   `json:"AccessTokenExpiresIn,omitempty" jsonschema:"minimum=1800" jsonschema_description:"Seconds, < RefreshTokenExpiresIn (default 7200)"`
 	MaxDevice             *int   `json:"MaxDevice,omitempty" jsonschema:"minimum=-1,maximum=50" jsonschema_description:"Sessions per user: -1 unlimited, 0 per User-Agent, 1..50 exact"`
 }
 
@@ -103,88 +103,88 @@ func (c *Client) ModifyClient(ctx context.Context, in *ModifyClientRequest) (*Re
 
 // LocalizedMessage is a display text with per-language variants.
 type LocalizedMessage struct {
-	Message   string             `json:"Message" jsonschema:"minLength=1,maxLength=256" jsonschema_description:"Default text"`
-	Localized []MessageLocalized `json:"Localized,omitempty" jsonschema:"maxItems=32" jsonschema_description:"Per-language texts"`
+	Message   string             `json:"Message" jsonschema:"minLength=1,maxLength=256"`
+	Localized []MessageLocalized `json:"Localized,omitempty" jsonschema:"maxItems=32"`
 }
 
 // MessageLocalized is one language's text.
 type MessageLocalized struct {
-	Message string `json:"Message" jsonschema:"minLength=1,maxLength=256" jsonschema_description:"Text"`
-	Locale  string `json:"Locale" jsonschema:"minLength=2,maxLength=16" jsonschema_description:"Language, e.g. en, zh-CN"`
+	Message string `json:"Message" jsonschema:"minLength=1,maxLength=256"`
+	Locale  string `json:"Locale" jsonschema:"minLength=2,maxLength=16" jsonschema_description:"e.g. en, zh-CN"`
 }
 
 // RequestParametersMap maps OAuth request parameters for non-standard IdPs (WeChat, WeCom).
 type RequestParametersMap struct {
-	ClientId                string `json:"ClientId,omitempty" jsonschema_description:"Name used for client_id, e.g. appid"`
-	ClientSecret            string `json:"ClientSecret,omitempty" jsonschema_description:"Name used for client_secret (a field name, not the secret)"`
-	RedirectUri             string `json:"RedirectUri,omitempty" jsonschema_description:"Name used for redirect_uri"`
-	GrantType               string `json:"GrantType,omitempty" jsonschema_description:"Name of the grant type parameter"`
-	ClientCredentials       string `json:"ClientCredentials,omitempty" jsonschema_description:"Grant type value, e.g. authorization_code"`
-	AccessToken             string `json:"AccessToken,omitempty" jsonschema_description:"Name of access_token in the answer"`
-	ExpiresIn               string `json:"ExpiresIn,omitempty" jsonschema_description:"Name of expires_in in the answer"`
-	AuthPosition            string `json:"AuthPosition,omitempty" jsonschema:"enum=URL,enum=Headers,enum=Body" jsonschema_description:"Where credentials go when fetching the token"`
-	RegisterUserRoleId      string `json:"RegisterUserRoleId,omitempty" jsonschema_description:"Role bound to users registered through this source"`
-	RegisterUserAutoLicense string `json:"RegisterUserAutoLicense,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"Grant a license at registration"`
-	RegisterUserType        string `json:"RegisterUserType,omitempty" jsonschema:"enum=externalUser,enum=internalUser" jsonschema_description:"User type at registration"`
+	ClientId                string `json:"ClientId,omitempty" jsonschema_description:"e.g. appid"`
+	ClientSecret            string `json:"ClientSecret,omitempty" jsonschema_description:"A parameter name, not the secret"`
+	RedirectUri             string `json:"RedirectUri,omitempty"`
+	GrantType               string `json:"GrantType,omitempty"`
+	ClientCredentials       string `json:"ClientCredentials,omitempty" jsonschema_description:"e.g. authorization_code"`
+	AccessToken             string `json:"AccessToken,omitempty"`
+	ExpiresIn               string `json:"ExpiresIn,omitempty"`
+	AuthPosition            string `json:"AuthPosition,omitempty" jsonschema:"enum=URL,enum=Headers,enum=Body" jsonschema_description:"Where the token request carries credentials"`
+	RegisterUserRoleId      string `json:"RegisterUserRoleId,omitempty" jsonschema_description:"Role given to users it registers"`
+	RegisterUserAutoLicense string `json:"RegisterUserAutoLicense,omitempty" jsonschema:"enum=TRUE,enum=FALSE"`
+	RegisterUserType        string `json:"RegisterUserType,omitempty" jsonschema:"enum=externalUser,enum=internalUser"`
 }
 
 // ResponseParametersMap maps IdP answer fields to standard claims.
 type ResponseParametersMap struct {
-	Sub         string `json:"Sub,omitempty" jsonschema_description:"Field for sub"`
-	Name        string `json:"Name,omitempty" jsonschema_description:"Field for name"`
-	Picture     string `json:"Picture,omitempty" jsonschema_description:"Field for picture"`
-	Username    string `json:"Username,omitempty" jsonschema_description:"Field for preferred_username"`
-	Email       string `json:"Email,omitempty" jsonschema_description:"Field for email"`
-	PhoneNumber string `json:"PhoneNumber,omitempty" jsonschema_description:"Field for phone_number"`
-	Groups      string `json:"Groups,omitempty" jsonschema_description:"Field for groups"`
+	Sub         string `json:"Sub,omitempty"`
+	Name        string `json:"Name,omitempty"`
+	Picture     string `json:"Picture,omitempty"`
+	Username    string `json:"Username,omitempty"`
+	Email       string `json:"Email,omitempty"`
+	PhoneNumber string `json:"PhoneNumber,omitempty"`
+	Groups      string `json:"Groups,omitempty"`
 }
 
 // ProviderConfig is an identity source's protocol settings.
 type ProviderConfig struct {
-	Issuer                  string                 `json:"Issuer,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC issuer URL; endpoints are discovered from it"`
-	JwksUri                 string                 `json:"JwksUri,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC JWKS URL (discovered with Issuer)"`
-	ClientId                string                 `json:"ClientId,omitempty" jsonschema_description:"Client ID at the IdP (OIDC/OAUTH)"`
-	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"Client secret at the IdP (OIDC/OAUTH); write-only, never shown"`
-	RedirectUri             string                 `json:"RedirectUri,omitempty" jsonschema:"format=uri" jsonschema_description:"Callback URL registered at the IdP (OIDC/OAUTH)"`
-	Scope                   string                 `json:"Scope,omitempty" jsonschema_description:"Space-separated scopes; OIDC needs openid"`
-	AuthorizationEndpoint   string                 `json:"AuthorizationEndpoint,omitempty" jsonschema:"format=uri" jsonschema_description:"Authorization URL (OIDC/OAUTH)"`
-	TokenEndpoint           string                 `json:"TokenEndpoint,omitempty" jsonschema:"format=uri" jsonschema_description:"Token URL (OIDC/OAUTH)"`
-	UserinfoEndpoint        string                 `json:"UserinfoEndpoint,omitempty" jsonschema:"format=uri" jsonschema_description:"Userinfo URL"`
-	ResponseType            string                 `json:"ResponseType,omitempty" jsonschema:"enum=code,enum=token,enum=id_token" jsonschema_description:"Authorization response type"`
-	SignoutEndpoint         string                 `json:"SignoutEndpoint,omitempty" jsonschema:"format=uri" jsonschema_description:"Single sign-out URL"`
-	TokenEndpointAuthMethod string                 `json:"TokenEndpointAuthMethod,omitempty" jsonschema:"enum=CLIENT_SECRET_POST,enum=CLIENT_SECRET_BASIC" jsonschema_description:"Client auth at the token endpoint"`
-	SamlMetadata            string                 `json:"SamlMetadata,omitempty" jsonschema:"maxLength=10240" jsonschema_description:"SAML IdP metadata XML (SAML), at most 10 KB"`
-	RequestParametersMap    *RequestParametersMap  `json:"RequestParametersMap,omitempty" jsonschema_description:"Request parameter renames for non-standard OAuth"`
-	ResponseParametersMap   *ResponseParametersMap `json:"ResponseParametersMap,omitempty" jsonschema_description:"Answer field renames for non-standard OAuth"`
+	Issuer                  string                 `json:"Issuer,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC: endpoints are discovered from it"`
+	JwksUri                 string                 `json:"JwksUri,omitempty" jsonschema:"format=uri"`
+	ClientId                string                 `json:"ClientId,omitempty" jsonschema_description:"At the IdP"`
+	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"At the IdP"`
+	RedirectUri             string                 `json:"RedirectUri,omitempty" jsonschema:"format=uri" jsonschema_description:"Callback registered at the IdP"`
+	Scope                   string                 `json:"Scope,omitempty" jsonschema_description:"Space-separated; OIDC needs openid"`
+	AuthorizationEndpoint   string                 `json:"AuthorizationEndpoint,omitempty" jsonschema:"format=uri"`
+	TokenEndpoint           string                 `json:"TokenEndpoint,omitempty" jsonschema:"format=uri"`
+	UserinfoEndpoint        string                 `json:"UserinfoEndpoint,omitempty" jsonschema:"format=uri"`
+	ResponseType            string                 `json:"ResponseType,omitempty" jsonschema:"enum=code,enum=token,enum=id_token"`
+	SignoutEndpoint         string                 `json:"SignoutEndpoint,omitempty" jsonschema:"format=uri"`
+	TokenEndpointAuthMethod string                 `json:"TokenEndpointAuthMethod,omitempty" jsonschema:"enum=CLIENT_SECRET_POST,enum=CLIENT_SECRET_BASIC"`
+	SamlMetadata            string                 `json:"SamlMetadata,omitempty" jsonschema:"maxLength=10240" jsonschema_description:"IdP metadata XML"`
+	RequestParametersMap    *RequestParametersMap  `json:"RequestParametersMap,omitempty" jsonschema_description:"Parameter names of a non-standard OAuth"`
+	ResponseParametersMap   *ResponseParametersMap `json:"ResponseParametersMap,omitempty" jsonschema_description:"User info field names of a non-standard OAuth"`
 }
 
 // SmtpConfig is a custom mail server.
 type SmtpConfig struct {
-	SenderAddress   string `json:"SenderAddress" jsonschema:"format=email" jsonschema_description:"From address"`
-	ServerHost      string `json:"ServerHost" jsonschema:"minLength=1,maxLength=253" jsonschema_description:"SMTP host"`
-	ServerPort      int    `json:"ServerPort" jsonschema:"minimum=1,maximum=65535" jsonschema_description:"SMTP port: 465 SSL, 587 STARTTLS, 25"`
-	AccountUsername string `json:"AccountUsername" jsonschema:"minLength=1" jsonschema_description:"SMTP login"`
-	AccountPassword string `json:"AccountPassword" jsonschema:"minLength=1,writeOnly=true" jsonschema_description:"SMTP password; write-only, never shown"`
-	SecurityMode    string `json:"SecurityMode,omitempty" jsonschema:"enum=AUTO,enum=SSL,enum=STARTSSL,enum=NO_SSL" jsonschema_description:"Encryption (default AUTO)"`
+	SenderAddress   string `json:"SenderAddress" jsonschema:"format=email"`
+	ServerHost      string `json:"ServerHost" jsonschema:"minLength=1,maxLength=253"`
+	ServerPort      int    `json:"ServerPort" jsonschema:"minimum=1,maximum=65535" jsonschema_description:"465 SSL, 587 STARTTLS, 25"`
+	AccountUsername string `json:"AccountUsername" jsonschema:"minLength=1"`
+	AccountPassword string `json:"AccountPassword" jsonschema:"minLength=1,writeOnly=true"`
+	SecurityMode    string `json:"SecurityMode,omitempty" jsonschema:"enum=AUTO,enum=SSL,enum=STARTSSL,enum=NO_SSL" jsonschema_description:"Default AUTO"`
 }
 
 // LocalizedTemplate is an HTML email template per language.
 type LocalizedTemplate struct {
-	ZhCN string `json:"ZhCN,omitempty" jsonschema:"maxLength=65536" jsonschema_description:"Chinese HTML; must contain {{.VerificationCode}}"`
-	EnUS string `json:"EnUS,omitempty" jsonschema:"maxLength=65536" jsonschema_description:"English HTML; must contain {{.VerificationCode}}"`
+	ZhCN string `json:"ZhCN,omitempty" jsonschema:"maxLength=65536" jsonschema_description:"HTML with {{.VerificationCode}}"`
+	EnUS string `json:"EnUS,omitempty" jsonschema:"maxLength=65536" jsonschema_description:"HTML with {{.VerificationCode}}"`
 }
 
 // EmailTemplateConfig holds the verification email templates.
 type EmailTemplateConfig struct {
-	RegisterSignIn *LocalizedTemplate `json:"RegisterSignIn,omitempty" jsonschema_description:"Registration/sign-in template"`
-	DefaultTpl     *LocalizedTemplate `json:"DefaultTpl,omitempty" jsonschema_description:"Default template"`
+	RegisterSignIn *LocalizedTemplate `json:"RegisterSignIn,omitempty"`
+	DefaultTpl     *LocalizedTemplate `json:"DefaultTpl,omitempty"`
 }
 
 // EmailConfig is the EMAIL provider's sending configuration.
 type EmailConfig struct {
-	On             string               `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"Use the platform's default sender"`
-	SmtpConfig     *SmtpConfig          `json:"SmtpConfig,omitempty" jsonschema_description:"Custom SMTP server"`
-	TemplateConfig *EmailTemplateConfig `json:"TemplateConfig,omitempty" jsonschema_description:"Email templates"`
+	On             string               `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"Platform's default sender"`
+	SmtpConfig     *SmtpConfig          `json:"SmtpConfig,omitempty"`
+	TemplateConfig *EmailTemplateConfig `json:"TemplateConfig,omitempty"`
 }
 
 // Provider is an identity source as GetProviders returns it.
@@ -230,13 +230,13 @@ type AddProviderRequest struct {
 	Name                           LocalizedMessage  `json:"Name" jsonschema_description:"Display name"`
 	ProviderType                   string            `json:"ProviderType" jsonschema_description:"Protocol type"`
 	Id                             string            `json:"Id,omitempty" jsonschema_description:"2-32 lowercase letters/digits; generated if omitted"`
-	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"Icon URL (64x64 SVG)"`
-	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage URL"`
+	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"64x64 SVG"`
+	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage"`
 	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Protocol settings; OIDC: Issuer or endpoints+JwksUri; OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata"`
-	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Transparent mode (default FALSE)"`
-	On                             string            `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Enabled (default TRUE)"`
+	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Default FALSE"`
+	On                             string            `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Default TRUE"`
 	Description                    *LocalizedMessage `json:"Description,omitempty" jsonschema_description:"Description"`
-	ReuseUserId                    string            `json:"ReuseUserId,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Reuse the IdP user id as user id"`
+	ReuseUserId                    string            `json:"ReuseUserId,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Use the IdP user id"`
 	AutoSignInWhenEmailMatch       string            `json:"AutoSignInWhenEmailMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by email (default FALSE)"`
 	AutoSignInWhenPhoneNumberMatch string            `json:"AutoSignInWhenPhoneNumberMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by phone (default TRUE)"`
 }
@@ -275,15 +275,15 @@ type ModifyProviderRequest struct {
 	Id                             string            `json:"Id" jsonschema_description:"Identity source id"`
 	Name                           *LocalizedMessage `json:"Name,omitempty" jsonschema_description:"Display name"`
 	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"Icon URL"`
-	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage URL"`
+	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage"`
 	ProviderType                   string            `json:"ProviderType,omitempty" jsonschema_description:"Protocol type"`
-	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Protocol settings (fields given replace stored ones)"`
+	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Fields given replace stored ones"`
 	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Transparent mode; TRUE forces ReuseUserId TRUE and AutoSignUpWithProviderUser FALSE"`
 	On                             string            `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Enabled"`
 	Description                    *LocalizedMessage `json:"Description,omitempty" jsonschema_description:"Description"`
-	ReuseUserId                    string            `json:"ReuseUserId,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Reuse the IdP user id"`
-	AutoSignUpWithProviderUser     string            `json:"AutoSignUpWithProviderUser,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Auto-register users"`
-	EmailConfig                    *EmailConfig      `json:"EmailConfig,omitempty" jsonschema_description:"EMAIL providers only: sender and templates"`
+	ReuseUserId                    string            `json:"ReuseUserId,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Use the IdP user id"`
+	AutoSignUpWithProviderUser     string            `json:"AutoSignUpWithProviderUser,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Register unknown users"`
+	EmailConfig                    *EmailConfig      `json:"EmailConfig,omitempty" jsonschema_description:"EMAIL providers only"`
 	AutoSignInWhenEmailMatch       string            `json:"AutoSignInWhenEmailMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by email"`
 	AutoSignInWhenPhoneNumberMatch string            `json:"AutoSignInWhenPhoneNumberMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by phone"`
 }
@@ -307,8 +307,8 @@ func (c *Client) DeleteProvider(ctx context.Context, in *DeleteProviderRequest) 
 
 // CreateApiKeyRequest creates an access key.
 type CreateApiKeyRequest struct {
-	KeyType  string `json:"KeyType" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"api_key: server admin key (max 5); publish_key: frontend key (one)"`
-	KeyName  string `json:"KeyName,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Name, e.g. server-prod"`
+	KeyType  string `json:"KeyType" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"Api_key: server admin key (max 5); publish_key: frontend key (one)"`
+	KeyName  string `json:"KeyName,omitempty" jsonschema:"maxLength=64" jsonschema_description:"e.g. server-prod"`
 	ExpireIn *int   `json:"ExpireIn,omitempty" jsonschema_description:"Lifetime in s: 0 (never expires) or >= 7200"`
 }
 
@@ -337,8 +337,8 @@ func (c *Client) CreateApiKey(ctx context.Context, in *CreateApiKeyRequest) (*Ap
 
 // DescribeApiKeyListRequest pages through keys of one type.
 type DescribeApiKeyListRequest struct {
-	KeyType    string `json:"KeyType,omitempty" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"Type filter (default api_key)"`
-	PageNumber int    `json:"PageNumber,omitempty" jsonschema:"minimum=1" jsonschema_description:"Page, from 1 (default 1)"`
+	KeyType    string `json:"KeyType,omitempty" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"Default api_key"`
+	PageNumber int    `json:"PageNumber,omitempty" jsonschema:"minimum=1" jsonschema_description:"Default 1"`
 	PageSize   int    `json:"PageSize,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Items per page"`
 }
 
@@ -357,7 +357,7 @@ func (c *Client) DescribeApiKeyList(ctx context.Context, in *DescribeApiKeyListR
 
 // DeleteApiKeyRequest names the key to delete.
 type DeleteApiKeyRequest struct {
-	KeyId string `json:"KeyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Key id from the key list"`
+	KeyId string `json:"KeyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"From cloudbase_describe_api_key_list"`
 }
 
 // DeleteApiKey revokes a key; deleting a missing key succeeds (idempotent).

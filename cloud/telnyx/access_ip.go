@@ -24,13 +24,13 @@ type AccessIPAddress struct {
 
 // AccessIPAddressFilter narrows the list.
 type AccessIPAddressFilter struct {
-	IPAddress    string `json:"ip_address,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Only this IP address"`
-	IPSource     string `json:"ip_source,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Only entries from this source"`
-	CreatedAt    string `json:"created_at,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created exactly at (RFC 3339)"`
-	CreatedAtGT  string `json:"created_at_gt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created after (RFC 3339)"`
-	CreatedAtGTE string `json:"created_at_gte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or after (RFC 3339)"`
-	CreatedAtLT  string `json:"created_at_lt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created before (RFC 3339)"`
-	CreatedAtLTE string `json:"created_at_lte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or before (RFC 3339)"`
+	IPAddress    string `json:"ip_address,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Exact IP"`
+	IPSource     string `json:"ip_source,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Exact source"`
+	CreatedAt    string `json:"created_at,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at"`
+	CreatedAtGT  string `json:"created_at_gt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created after"`
+	CreatedAtGTE string `json:"created_at_gte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or after"`
+	CreatedAtLT  string `json:"created_at_lt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created before"`
+	CreatedAtLTE string `json:"created_at_lte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or before"`
 }
 
 func (f *AccessIPAddressFilter) query() url.Values {
@@ -50,8 +50,8 @@ func (f *AccessIPAddressFilter) query() url.Values {
 
 // CreateAccessIPAddressParams is the create body.
 type CreateAccessIPAddressParams struct {
-	IPAddress   string `json:"ip_address" jsonschema_description:"IPv4 or IPv6 address to allow"`
-	Description string `json:"description,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Note shown in the portal"`
+	IPAddress   string `json:"ip_address" jsonschema_description:"IPv4 or IPv6"`
+	Description string `json:"description,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Shown in the portal"`
 }
 
 // JSONSchemaExtend states the IP format: either family.

@@ -35,13 +35,13 @@ type Address struct {
 
 // AddressFilter narrows and orders the list.
 type AddressFilter struct {
-	CustomerReference     string `json:"customer_reference,omitempty" jsonschema:"maxLength=255" jsonschema_description:"customer_reference contains this (case-insensitive)"`
-	CustomerReferenceEq   string `json:"customer_reference_eq,omitempty" jsonschema:"maxLength=255" jsonschema_description:"customer_reference equals this"`
-	CustomerRefContains   string `json:"customer_reference_contains,omitempty" jsonschema:"maxLength=255" jsonschema_description:"customer_reference contains this (case-insensitive; the explicit form of customer_reference)"`
-	StreetAddressContains string `json:"street_address_contains,omitempty" jsonschema:"minLength=3,maxLength=255" jsonschema_description:"street_address contains this (case-insensitive)"`
-	UsedAsEmergency       *bool  `json:"used_as_emergency,omitempty" jsonschema_description:"true: only addresses that are some active number's emergency address; false: the others"`
-	AddressBook           *bool  `json:"address_book,omitempty" jsonschema_description:"Only addresses with this address_book flag"`
-	Sort                  string `json:"sort,omitempty" jsonschema:"enum=created_at,enum=-created_at,enum=first_name,enum=-first_name,enum=last_name,enum=-last_name,enum=business_name,enum=-business_name,enum=street_address,enum=-street_address" jsonschema_description:"Order; - prefix = descending (default -created_at)"`
+	CustomerReference     string `json:"customer_reference,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Contains, case-insensitive"`
+	CustomerReferenceEq   string `json:"customer_reference_eq,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Equals"`
+	CustomerRefContains   string `json:"customer_reference_contains,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Contains, case-insensitive"`
+	StreetAddressContains string `json:"street_address_contains,omitempty" jsonschema:"minLength=3,maxLength=255" jsonschema_description:"Contains, case-insensitive"`
+	UsedAsEmergency       *bool  `json:"used_as_emergency,omitempty" jsonschema_description:"emergency address of an active number"`
+	AddressBook           *bool  `json:"address_book,omitempty" jsonschema_description:"Address book flag"`
+	Sort                  string `json:"sort,omitempty" jsonschema:"enum=created_at,enum=-created_at,enum=first_name,enum=-first_name,enum=last_name,enum=-last_name,enum=business_name,enum=-business_name,enum=street_address,enum=-street_address" jsonschema_description:"- prefix: descending"`
 }
 
 func (f *AddressFilter) query() url.Values {
@@ -70,23 +70,23 @@ type CreateAddressParams struct {
 	BusinessName       string `json:"business_name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Business name"`
 	StreetAddress      string `json:"street_address" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Street and number"`
 	Locality           string `json:"locality" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"City"`
-	CountryCode        string `json:"country_code" jsonschema:"pattern=^[A-Z]{2}$" jsonschema_description:"ISO 3166-1 alpha-2 country code, e.g. US"`
+	CountryCode        string `json:"country_code" jsonschema:"pattern=^[A-Z]{2}$" jsonschema_description:"ISO 3166-1 alpha-2"`
 	ExtendedAddress    string `json:"extended_address,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Unit, suite or apartment"`
-	AdministrativeArea string `json:"administrative_area,omitempty" jsonschema:"maxLength=255" jsonschema_description:"State or province (US: state)"`
+	AdministrativeArea string `json:"administrative_area,omitempty" jsonschema:"maxLength=255" jsonschema_description:"State or province"`
 	PostalCode         string `json:"postal_code,omitempty" jsonschema:"maxLength=32" jsonschema_description:"Postal code"`
-	Neighborhood       string `json:"neighborhood,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Neighborhood (not used in the US)"`
-	Borough            string `json:"borough,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Borough (not used in the US)"`
-	PhoneNumber        string `json:"phone_number,omitempty" jsonschema:"maxLength=32" jsonschema_description:"Phone number, E.164 (e.g. +15125550100)"`
-	CustomerReference  string `json:"customer_reference,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Your own reference for look-ups"`
-	AddressBook        *bool  `json:"address_book,omitempty" jsonschema_description:"List it among your regular addresses"`
-	ValidateAddress    *bool  `json:"validate_address,omitempty" jsonschema_description:"Validate for emergency use on creation (default true)"`
+	Neighborhood       string `json:"neighborhood,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Not used in the US"`
+	Borough            string `json:"borough,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Not used in the US"`
+	PhoneNumber        string `json:"phone_number,omitempty" jsonschema:"maxLength=32" jsonschema_description:"E.164"`
+	CustomerReference  string `json:"customer_reference,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Your own reference"`
+	AddressBook        *bool  `json:"address_book,omitempty" jsonschema_description:"Show among regular addresses"`
+	ValidateAddress    *bool  `json:"validate_address,omitempty" jsonschema_description:"For emergency use (default true)"`
 }
 
 // ValidateAddressParams is the validate body.
 type ValidateAddressParams struct {
 	StreetAddress      string `json:"street_address" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Street and number"`
 	PostalCode         string `json:"postal_code" jsonschema:"minLength=1,maxLength=32" jsonschema_description:"Postal code"`
-	CountryCode        string `json:"country_code" jsonschema:"pattern=^[A-Z]{2}$" jsonschema_description:"ISO 3166-1 alpha-2 country code, e.g. US"`
+	CountryCode        string `json:"country_code" jsonschema:"pattern=^[A-Z]{2}$" jsonschema_description:"ISO 3166-1 alpha-2"`
 	ExtendedAddress    string `json:"extended_address,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Unit, suite or apartment"`
 	Locality           string `json:"locality,omitempty" jsonschema:"maxLength=255" jsonschema_description:"City"`
 	AdministrativeArea string `json:"administrative_area,omitempty" jsonschema:"maxLength=255" jsonschema_description:"State or province"`

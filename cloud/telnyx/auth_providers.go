@@ -41,15 +41,15 @@ type ProviderSettings struct {
 
 // ProviderSettingsInput is the settings object of create and update.
 type ProviderSettingsInput struct {
-	IdpEntityID                 string `json:"idp_entity_id" jsonschema:"minLength=1,maxLength=1024" jsonschema_description:"IdP entity ID"`
-	IdpSSOTargetURL             string `json:"idp_sso_target_url" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"IdP SSO URL (HTTP-POST binding)"`
-	IdpCertFingerprint          string `json:"idp_cert_fingerprint" jsonschema:"minLength=1,maxLength=256" jsonschema_description:"IdP certificate fingerprint, e.g. 13:38:C7:…"`
-	IdpCertFingerprintAlgorithm string `json:"idp_cert_fingerprint_algorithm,omitempty" jsonschema:"enum=sha1,enum=sha256,enum=sha384,enum=sha512" jsonschema_description:"Fingerprint algorithm (default sha1)"`
+	IdpEntityID                 string `json:"idp_entity_id" jsonschema:"minLength=1,maxLength=1024"`
+	IdpSSOTargetURL             string `json:"idp_sso_target_url" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"HTTP-POST binding"`
+	IdpCertFingerprint          string `json:"idp_cert_fingerprint" jsonschema:"minLength=1,maxLength=256" jsonschema_description:"E.g. 13:38:C7:…"`
+	IdpCertFingerprintAlgorithm string `json:"idp_cert_fingerprint_algorithm,omitempty" jsonschema:"enum=sha1,enum=sha256,enum=sha384,enum=sha512" jsonschema_description:"Default sha1"`
 }
 
 // AuthenticationProviderFilter orders the list.
 type AuthenticationProviderFilter struct {
-	Sort string `json:"sort,omitempty" jsonschema:"enum=name,enum=-name,enum=short_name,enum=-short_name,enum=active,enum=-active,enum=created_at,enum=-created_at,enum=updated_at,enum=-updated_at" jsonschema_description:"Order; - prefix = descending (default -created_at)"`
+	Sort string `json:"sort,omitempty" jsonschema:"enum=name,enum=-name,enum=short_name,enum=-short_name,enum=active,enum=-active,enum=created_at,enum=-created_at,enum=updated_at,enum=-updated_at" jsonschema_description:"- prefix: descending"`
 }
 
 func (f *AuthenticationProviderFilter) query() url.Values {
@@ -62,20 +62,20 @@ func (f *AuthenticationProviderFilter) query() url.Values {
 
 // CreateAuthenticationProviderParams is the create body.
 type CreateAuthenticationProviderParams struct {
-	Name        string                `json:"name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Display name, e.g. Okta"`
-	ShortName   string                `json:"short_name" jsonschema:"pattern=^[A-Za-z0-9_-]+$,maxLength=64" jsonschema_description:"Unique URL-friendly name; part of the login URL"`
-	Settings    ProviderSettingsInput `json:"settings" jsonschema_description:"SAML settings of the IdP"`
-	Active      *bool                 `json:"active,omitempty" jsonschema_description:"Enable SSO through it now"`
-	SettingsURL string                `json:"settings_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"IdP metadata URL to fill settings from (settings wins)"`
+	Name        string                `json:"name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"e.g. Okta"`
+	ShortName   string                `json:"short_name" jsonschema:"pattern=^[A-Za-z0-9_-]+$,maxLength=64" jsonschema_description:"Unique; part of the login URL"`
+	Settings    ProviderSettingsInput `json:"settings" jsonschema_description:"SAML settings"`
+	Active      *bool                 `json:"active,omitempty" jsonschema_description:"Enable SSO now"`
+	SettingsURL string                `json:"settings_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Fills settings (settings wins)"`
 }
 
 // UpdateAuthenticationProviderParams is the update body: only what is set changes.
 type UpdateAuthenticationProviderParams struct {
 	Name        *string                `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Display name"`
-	ShortName   *string                `json:"short_name,omitempty" jsonschema:"pattern=^[A-Za-z0-9_-]+$,maxLength=64" jsonschema_description:"Unique URL-friendly name; changes the login URL"`
-	Active      *bool                  `json:"active,omitempty" jsonschema_description:"Enable or disable SSO through it"`
-	Settings    *ProviderSettingsInput `json:"settings,omitempty" jsonschema_description:"Replacement SAML settings"`
-	SettingsURL *string                `json:"settings_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"IdP metadata URL to fill settings from"`
+	ShortName   *string                `json:"short_name,omitempty" jsonschema:"pattern=^[A-Za-z0-9_-]+$,maxLength=64" jsonschema_description:"Unique; changes the login URL"`
+	Active      *bool                  `json:"active,omitempty" jsonschema_description:"Enable or disable SSO"`
+	Settings    *ProviderSettingsInput `json:"settings,omitempty" jsonschema_description:"Replaces the settings"`
+	SettingsURL *string                `json:"settings_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Fills settings"`
 }
 
 // Empty reports whether the update would change nothing.

@@ -20,7 +20,7 @@ type IntegrationSecret struct {
 
 // IntegrationSecretFilter narrows the list.
 type IntegrationSecretFilter struct {
-	Type string `json:"type,omitempty" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"Only secrets of this type"`
+	Type string `json:"type,omitempty" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"Type"`
 }
 
 func (f *IntegrationSecretFilter) query() url.Values {
@@ -34,11 +34,11 @@ func (f *IntegrationSecretFilter) query() url.Values {
 // CreateIntegrationSecretParams is the create body. Token, Username and
 // Password are write-only.
 type CreateIntegrationSecretParams struct {
-	Identifier string `json:"identifier" jsonschema:"pattern=^[A-Za-z0-9_.-]+$,maxLength=255" jsonschema_description:"Unique name other settings refer to the secret by"`
-	Type       string `json:"type" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"bearer: needs token; basic: needs username and password"`
-	Token      string `json:"token,omitempty" jsonschema:"maxLength=4096,writeOnly=true" jsonschema_description:"Bearer token (write-only, never shown again)"`
+	Identifier string `json:"identifier" jsonschema:"pattern=^[A-Za-z0-9_.-]+$,maxLength=255" jsonschema_description:"Unique; settings refer to the secret by it"`
+	Type       string `json:"type" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"Bearer: token; basic: username and password"`
+	Token      string `json:"token,omitempty" jsonschema:"maxLength=4096,writeOnly=true"`
 	Username   string `json:"username,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Basic auth username"`
-	Password   string `json:"password,omitempty" jsonschema:"maxLength=1024,writeOnly=true" jsonschema_description:"Basic auth password (write-only, never shown again)"`
+	Password   string `json:"password,omitempty" jsonschema:"maxLength=1024,writeOnly=true"`
 }
 
 // writeOnlySecretFields are masked in dry-run previews.

@@ -17,7 +17,7 @@ type TelephonyCredential struct {
 	Tag         string `json:"tag,omitempty"`
 	Expired     bool   `json:"expired"`
 	ExpiresAt   string `json:"expires_at,omitempty"`
-	ResourceID  string `json:"resource_id,omitempty" jsonschema_description:"The connection the credential belongs to, e.g. connection:804252963366242252"`
+	ResourceID  string `json:"resource_id,omitempty" jsonschema_description:"e.g. connection:804252963366242252"`
 	SipUsername string `json:"sip_username,omitempty"`
 	UserID      string `json:"user_id,omitempty"`
 	CreatedAt   string `json:"created_at,omitempty"`
@@ -26,9 +26,9 @@ type TelephonyCredential struct {
 
 // TelephonyCredentialFilter narrows the list.
 type TelephonyCredentialFilter struct {
-	Name        string `json:"name,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Only credentials with this name"`
-	Status      string `json:"status,omitempty" jsonschema:"enum=active,enum=expired" jsonschema_description:"Only active or only expired credentials"`
-	SipUsername string `json:"sip_username,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Only the credential with this SIP user name"`
+	Name        string `json:"name,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Exact name"`
+	Status      string `json:"status,omitempty" jsonschema:"enum=active,enum=expired" jsonschema_description:"Active or expired"`
+	SipUsername string `json:"sip_username,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Exact SIP user name"`
 }
 
 func (f *TelephonyCredentialFilter) query() url.Values {

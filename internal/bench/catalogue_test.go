@@ -13,9 +13,9 @@ import (
 
 // catalogueBudget bounds tools/list with every toolset enabled, as a client
 // receives it. It is a ceiling against growth, set a little above today's
-// size; issue 18's goal is 40 KB (see BENCHMARKS.md for the current figure).
-// Lower it whenever the catalogue shrinks.
-const catalogueBudget = 84 << 10
+// 65.6 KB; issue 18's goal is 40 KB (see BENCHMARKS.md for why it is not
+// reached without $ref). Lower it whenever the catalogue shrinks.
+const catalogueBudget = 66 << 10
 
 func TestCatalogueBudget(t *testing.T) {
 	cfg, err := config.Parse([]string{"--sandbox"}, func(string) string { return "" }, &bytes.Buffer{})
