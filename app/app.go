@@ -17,8 +17,8 @@ import (
 	"github.com/rs/zerolog"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/metrics"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
@@ -45,12 +45,11 @@ type App struct {
 
 	safety       *safety // the operator's guards (safety.go)
 	mintedTokens *mintedTokens
-	credentials  tcb.CredentialProvider // the server's own Tencent Cloud key pair (credentials.go)
-	writeScope   string                 // the OAuth scope mutating tools need (oauth.go)
-	secretIn     *secretInput           // secrets taken in by reference (secret_input.go)
-	replicas     *replicaLink           // peers sharing --state-key-file (replicas.go)
-	metrics      *metrics.Metrics       // nil unless --metrics-addr (metrics.go)
-	tracer       trace.Tracer           // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
+	writeScope   string           // the OAuth scope mutating tools need (oauth.go)
+	secretIn     *secretInput     // secrets taken in by reference (secret_input.go)
+	replicas     *replicaLink     // peers sharing --state-key-file (replicas.go)
+	metrics      *metrics.Metrics // nil unless --metrics-addr (metrics.go)
+	tracer       trace.Tracer     // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string
 	stop       []func()
@@ -72,32 +71,15 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 			return nil, err
 		}
 	}
-	a.Redactor.AddSecret(cfg.SecretKey, cfg.SessionToken, cfg.TelnyxAPIKey, cfg.HTTPToken)
-	if !cfg.Sandbox {
-		if err := a.resolveCredentials(ctx); err != nil {
-			return nil, err
-		}
-	}
-
-	tcbClient, err := tcb.New(tcb.Config{
-		Credential:  tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
-		Credentials: a.credentials,
-		EnvID:       cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
-		OnRetry:   a.onRetry, // log + client warning (safety_notify.go)
-		Transport: a.cloudTransport("tencentcloud", nil),
-	})
-	if err != nil {
-		return nil, err
-	}
-	a.Deps = &tools.Deps{TCB: tcbClient, Redactor: a.Redactor, Log: a.Log, ReadOnly: cfg.ReadOnly, Secrets: secretsDir(cfg.SecretsDir)}
+	a.Redactor.AddSecret(cfg.HTTPToken) // each provider adds the credentials it uses
+	a.Deps = &tools.Deps{Clients: &cloud.Clients{}, Scope: a.scope,
+		Redactor: a.Redactor, Log: a.Log, ReadOnly: cfg.ReadOnly, Secrets: secretsDir(cfg.SecretsDir)}
 	a.buildSecretInput()
-	if err := a.buildHTTPAPI(); err != nil {
-		return nil, err
-	}
-	if err := a.buildTelnyx(); err != nil {
+	if err := a.openClients(ctx, cloud.RetryPolicy{}); err != nil {
 		return nil, err
 	}
 	a.Toolsets = tools.Toolsets(a.Deps)
+	var err error
 	var all []tools.Tool
 	for _, ts := range a.Toolsets {
 		all = append(all, ts.Tools...)
@@ -128,8 +110,7 @@ func (a *App) startSandbox(ctx context.Context) error {
 	a.stop = append(a.stop, func() { cancel(); <-done })
 	a.Sandbox, a.SandboxURL = sb, url
 	cfg.SecretID, cfg.SecretKey, cfg.SessionToken, cfg.EnvID = acct.SecretID, acct.SecretKey, "", acct.EnvID
-	cfg.TCBEndpoint, cfg.HTTPEndpoint, cfg.TelnyxEndpoint = url, url, url
-	cfg.TelnyxAPIKey = sb.Config().TelnyxAPIKey
+	cfg.TCBEndpoint, cfg.HTTPEndpoint = url, url
 	a.Log.Info().Str("endpoint", url).Str("env_id", acct.EnvID).Str("secret_id", acct.SecretID).Msg("sandbox running (offline emulator; no real cloud is called)")
 	return nil
 }

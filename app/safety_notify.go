@@ -7,6 +7,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
@@ -28,14 +29,18 @@ func (a *App) warnClient(ctx context.Context, msg string, fields map[string]any)
 	}
 }
 
-// onRetry is the CloudBase clients' retry hook (management and HTTP API): a
-// log line and a client warning. The Telnyx client only logs its retries
-// (clients.go).
-func (a *App) onRetry(ctx context.Context, action string, attempt int, wait time.Duration, err error) {
-	a.metrics.Retry("tencentcloud")
-	a.Log.Warn().Str("action", action).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", err.Error()).Msg("retrying")
-	a.warnClient(ctx, fmt.Sprintf("%s was rejected before it ran (%v); retrying in %s", action, err, wait.Round(time.Millisecond)),
-		map[string]any{"action": action, "attempt": attempt})
+// retryHook is a client's retry hook (cloud.Env.OnRetry): a count, a log
+// line naming the operation under n.LogKey and, when n.WarnClient, a warning
+// to the calling client.
+func (a *App) retryHook(n cloud.RetryNotice) cloud.RetryHook {
+	return func(ctx context.Context, what string, attempt int, wait time.Duration, err error) {
+		a.metrics.Retry(n.Service)
+		a.Log.Warn().Str(n.LogKey, what).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", err.Error()).Msg("retrying")
+		if n.WarnClient {
+			a.warnClient(ctx, fmt.Sprintf("%s was rejected before it ran (%v); retrying in %s", what, err, wait.Round(time.Millisecond)),
+				map[string]any{"action": what, "attempt": attempt})
+		}
+	}
 }
 
 // openAudit opens --audit-log. Its lines get the process's redaction and,

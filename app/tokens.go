@@ -46,7 +46,7 @@ func (m *mintedTokens) add(token string) {
 func (a *App) nonSecrets(all []tools.Tool) []string {
 	cfg := a.Config
 	out := []string{cfg.EnvID, cfg.Region}
-	for _, e := range []string{cfg.TCBEndpoint, cfg.HTTPEndpoint, cfg.TelnyxEndpoint, a.SandboxURL} {
+	for _, e := range []string{cfg.TCBEndpoint, cfg.HTTPEndpoint, a.SandboxURL} {
 		if u, err := url.Parse(e); err == nil && u.Host != "" {
 			out = append(out, u.Host, u.Hostname())
 		}

@@ -1,18 +1,19 @@
-// Package cloud holds what the cloud clients share: the per-call credential
-// overrides that HTTP transports attach to a session's context.
+// Package cloud holds what the cloud clients share: the provider registration
+// (provider.go), the typed client set tools read their clients from
+// (clients.go), the per-request credential overrides that HTTP transports
+// attach to a call's context, errors, retries and transports.
 package cloud
 
 import "context"
 
 // Overrides are credentials a client sent for its own session (HTTP transports
-// read them from request headers). Empty fields fall back to the server's own.
-type Overrides struct {
-	SecretID     string
-	SecretKey    string
-	SessionToken string
-	EnvID        string
-	TelnyxAPIKey string
-}
+// read them from request headers), keyed by header name as the provider
+// declared it (Provider.Headers); each provider reads only its own. An absent
+// value falls back to the server's own.
+type Overrides map[string]string
+
+// Get is the value sent in header name ("" when none).
+func (o Overrides) Get(name string) string { return o[name] }
 
 type overridesKey struct{}
 

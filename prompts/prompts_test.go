@@ -67,7 +67,7 @@ func plantedSecrets(t *testing.T, e *testenv.Env) []string {
 	t.Helper()
 	ctx := context.Background()
 	var out []string
-	list, err := e.App.Deps.TCB.GetProviders(ctx)
+	list, err := tcb.ClientKey.Get(e.App.Deps.Clients).GetProviders(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func plantedSecrets(t *testing.T, e *testenv.Env) []string {
 			out = append(out, p.Config.ClientSecret)
 		}
 	}
-	k, err := e.App.Deps.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: "wxpay-main", NeedPwd: true})
+	k, err := tcb.ClientKey.Get(e.App.Deps.Clients).GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: "wxpay-main", NeedPwd: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestTemplateResources(t *testing.T) {
 		t.Fatalf("instances: %s", text)
 	}
 	// The instance's Ext (ciphertext) is not part of the template resource.
-	stored, err := e.App.Deps.TCB.GetOneUserKey(context.Background(), tcbKey("wxpay-main"))
+	stored, err := tcb.ClientKey.Get(e.App.Deps.Clients).GetOneUserKey(context.Background(), tcbKey("wxpay-main"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestTemplateResources(t *testing.T) {
 
 func TestProviderResourcesAreRedacted(t *testing.T) {
 	e := testenv.New(t)
-	list, err := e.App.Deps.TCB.GetProviders(context.Background())
+	list, err := tcb.ClientKey.Get(e.App.Deps.Clients).GetProviders(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 	"github.com/cloudops-mcp/cloudops-mcp/prompts"
@@ -16,16 +17,19 @@ import (
 )
 
 // ToolsetCloudBaseAuth holds the login/auth configuration tools.
-const ToolsetCloudBaseAuth = "cloudbase_auth"
+const ToolsetCloudBaseAuth = cloudbase.ToolsetAuth
+
+// tcb is the CloudBase management API client the provider opened (nil when
+// none): read at call time, so a client a test swaps in is the one used.
+func (d *Deps) tcb() *tcb.Client { return tcb.ClientKey.Get(d.Clients) }
 
 func cloudbaseAuthToolset(d *Deps) *Toolset {
-	tcbClient := func() *tcb.Client { return d.TCB } // a getter: tests swap the client
 	return NewToolset(ToolsetCloudBaseAuth, "CloudBase login methods and policy, application clients, identity providers, API keys").
 		AddTools(getLoginConfig(d), modifyLoginConfig(d), describeClient(d), modifyClient(d),
 			getProviders(d), addProvider(d), modifyProvider(d), deleteProvider(d),
 			createAPIKey(d), describeAPIKeyList(d), deleteAPIKey(d)).
-		AddResources(resources.CloudBaseProviders(tcbClient, d.Redactor)).
-		AddPrompts(prompts.CloudBaseAuth(tcbClient, d.Redactor))
+		AddResources(resources.CloudBaseProviders(d.tcb, d.Redactor)).
+		AddPrompts(prompts.CloudBaseAuth(d.tcb, d.Redactor))
 }
 
 type noInput struct{}
@@ -34,7 +38,9 @@ func getLoginConfig(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_get_login_config", Title: "Get login configuration", Toolset: ToolsetCloudBaseAuth,
 		Description: "Read the environment's login policy: which login methods are on (phone SMS, email, username/password, anonymous), SMS channel, MFA and password rotation.",
 		ReadOnly:    true},
-		func(ctx context.Context, _ *noInput) (*tcb.LoginConfig, error) { return d.TCB.DescribeLoginConfig(ctx) })
+		func(ctx context.Context, _ *noInput) (*tcb.LoginConfig, error) {
+			return d.tcb().DescribeLoginConfig(ctx)
+		})
 }
 
 type modifyLoginConfigInput struct {
@@ -155,7 +161,7 @@ func modifyLoginConfig(d *Deps) Tool {
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_login_config",
 		Summarize: summarizeLoginConfig(d)},
 		func(ctx context.Context, in *modifyLoginConfigInput) (*loginConfigChange, error) {
-			before, err := d.TCB.DescribeLoginConfig(ctx)
+			before, err := d.tcb().DescribeLoginConfig(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -170,11 +176,11 @@ func modifyLoginConfig(d *Deps) Tool {
 			if err := unaskedChange(ctx, "The login configuration"); err != nil {
 				return nil, err
 			}
-			res, err := d.TCB.ModifyLoginConfig(ctx, &next)
+			res, err := d.tcb().ModifyLoginConfig(ctx, &next)
 			if err != nil {
 				return nil, err
 			}
-			after, err := d.TCB.DescribeLoginConfig(ctx)
+			after, err := d.tcb().DescribeLoginConfig(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
 			}
@@ -188,8 +194,8 @@ func describeClient(d *Deps) Tool {
 		Description: "Read a client's token lifetimes and session limit; without Id, the environment's default client (Id = env id).",
 		ReadOnly:    true},
 		func(ctx context.Context, in *tcb.DescribeClientRequest) (*tcb.ClientConfig, error) {
-			in.Id = or(in.Id, d.TCB.EnvID(ctx))
-			return d.TCB.DescribeClient(ctx, in)
+			in.Id = or(in.Id, d.tcb().EnvID(ctx))
+			return d.tcb().DescribeClient(ctx, in)
 		})
 }
 
@@ -218,8 +224,8 @@ func modifyClient(d *Deps) Tool {
 		Description: "Change a client's token lifetimes or session limit; only the fields given change. Without Id, the default client (Id = env id). Returns before/after.",
 		Idempotent:  true, CheckWith: "cloudbase_describe_client"},
 		func(ctx context.Context, in *modifyClientInput) (*clientChange, error) {
-			in.Id = or(in.Id, d.TCB.EnvID(ctx))
-			cur, err := d.TCB.DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
+			in.Id = or(in.Id, d.tcb().EnvID(ctx))
+			cur, err := d.tcb().DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
 			if err != nil {
 				return nil, err
 			}
@@ -237,11 +243,11 @@ func modifyClient(d *Deps) Tool {
 					return nil, Invalid("AccessTokenExpiresIn: must be less than RefreshTokenExpiresIn (would be %d >= %d)", *a, *r)
 				}
 			}
-			res, err := d.TCB.ModifyClient(ctx, &in.ModifyClientRequest)
+			res, err := d.tcb().ModifyClient(ctx, &in.ModifyClientRequest)
 			if err != nil {
 				return nil, err
 			}
-			after, err := d.TCB.DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
+			after, err := d.tcb().DescribeClient(ctx, &tcb.DescribeClientRequest{Id: in.Id})
 			if err != nil {
 				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
 			}
@@ -254,7 +260,7 @@ func getProviders(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_get_providers", Title: "List identity providers", Toolset: ToolsetCloudBaseAuth,
 		Description: "List identity sources (OAuth, OIDC, SAML, WeChat, custom, email). Client secrets are redacted.",
 		ReadOnly:    true},
-		func(ctx context.Context, _ *noInput) (*tcb.ProviderList, error) { return d.TCB.GetProviders(ctx) })
+		func(ctx context.Context, _ *noInput) (*tcb.ProviderList, error) { return d.tcb().GetProviders(ctx) })
 }
 
 type addProviderInput struct{ tcb.AddProviderRequest }
@@ -316,7 +322,7 @@ type providerView tcb.Provider
 func (providerView) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
 
 func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error) {
-	list, err := d.TCB.GetProviders(ctx)
+	list, err := d.tcb().GetProviders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +345,7 @@ func addProvider(d *Deps) Tool {
 			// one is the provider that was not listed before the call.
 			var known map[string]bool
 			if in.Id == "" {
-				list, err := d.TCB.GetProviders(ctx)
+				list, err := d.tcb().GetProviders(ctx)
 				if err != nil {
 					return nil, err
 				}
@@ -348,7 +354,7 @@ func addProvider(d *Deps) Tool {
 					known[p.Id] = true
 				}
 			}
-			res, err := d.TCB.AddProvider(ctx, &in.AddProviderRequest)
+			res, err := d.tcb().AddProvider(ctx, &in.AddProviderRequest)
 			if err != nil {
 				return nil, addProviderAdvice(in.Id, err)
 			}
@@ -368,7 +374,7 @@ func addProvider(d *Deps) Tool {
 // newProviderID finds the provider of type typ that known lacks; "" when the
 // list cannot say (read failed, or another caller added one of that type meanwhile).
 func newProviderID(ctx context.Context, d *Deps, known map[string]bool, typ string) string {
-	list, err := d.TCB.GetProviders(ctx)
+	list, err := d.tcb().GetProviders(ctx)
 	if err != nil {
 		return ""
 	}
@@ -419,7 +425,7 @@ func modifyProvider(d *Deps) Tool {
 			if err := unaskedChange(ctx, "Provider "+in.Id); err != nil {
 				return nil, err
 			}
-			res, err := d.TCB.ModifyProvider(ctx, &in.ModifyProviderRequest)
+			res, err := d.tcb().ModifyProvider(ctx, &in.ModifyProviderRequest)
 			if err != nil {
 				return nil, err
 			}
@@ -446,7 +452,7 @@ func deleteProvider(d *Deps) Tool {
 			if err := unaskedChange(ctx, "Provider "+in.Id); err != nil {
 				return nil, err
 			}
-			res, err := d.TCB.DeleteProvider(ctx, in)
+			res, err := d.tcb().DeleteProvider(ctx, in)
 			if err != nil {
 				return nil, err
 			}
@@ -508,7 +514,7 @@ func createAPIKey(d *Deps) Tool {
 		}
 		k, del, err := Deliver(ctx, d, in.DeliverTo.DeliverTo,
 			func(ctx context.Context) (*tcb.ApiKey, error) {
-				return d.TCB.CreateApiKey(ctx, &in.CreateApiKeyRequest)
+				return d.tcb().CreateApiKey(ctx, &in.CreateApiKeyRequest)
 			},
 			func(k *tcb.ApiKey) (*string, string) { return &k.ApiKey, k.KeyId })
 		if err != nil {
@@ -561,7 +567,7 @@ func describeAPIKeyList(d *Deps) Tool {
 		Description: "List API keys of one type (default api_key), paged. Token values are redacted.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *tcb.DescribeApiKeyListRequest) (*tcb.ApiKeyList, error) {
-			return d.TCB.DescribeApiKeyList(ctx, in)
+			return d.tcb().DescribeApiKeyList(ctx, in)
 		})
 }
 
@@ -578,7 +584,7 @@ func deleteAPIKey(d *Deps) Tool {
 			if err := unaskedChange(ctx, "API key "+k.KeyId); err != nil {
 				return nil, err
 			}
-			res, err := d.TCB.DeleteApiKey(ctx, &tcb.DeleteApiKeyRequest{KeyId: k.KeyId})
+			res, err := d.tcb().DeleteApiKey(ctx, &tcb.DeleteApiKeyRequest{KeyId: k.KeyId})
 			if err != nil {
 				return nil, err
 			}
@@ -595,7 +601,7 @@ var loginMethods = []struct{ field, label string }{
 
 func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		cur, err := d.TCB.DescribeLoginConfig(ctx)
+		cur, err := d.tcb().DescribeLoginConfig(ctx)
 		if err != nil {
 			return "", err
 		}
@@ -630,7 +636,7 @@ func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string
 		if len(changes) == 0 {
 			return "", nil // no-op: answered with Changed false, nothing asked
 		}
-		line := capitalize(strings.Join(changes, ", ")) + " for env " + d.TCB.EnvID(ctx) + "; "
+		line := capitalize(strings.Join(changes, ", ")) + " for env " + d.tcb().EnvID(ctx) + "; "
 		switch {
 		case len(on) == 0:
 			line += "no login method remains on: nobody can sign in"
@@ -646,11 +652,11 @@ func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string
 func summarizeDeleteProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
 		id, _ := args["Id"].(string)
-		list, err := d.TCB.GetProviders(ctx)
+		list, err := d.tcb().GetProviders(ctx)
 		if err != nil {
 			return "", err
 		}
-		env := d.TCB.EnvID(ctx)
+		env := d.tcb().EnvID(ctx)
 		others := 0
 		var desc string
 		for _, p := range list.Data {
@@ -685,7 +691,7 @@ func summarizeModifyProvider(d *Deps) func(context.Context, map[string]any) (str
 		if err != nil {
 			return "", err
 		}
-		env := d.TCB.EnvID(ctx)
+		env := d.tcb().EnvID(ctx)
 		if cur == nil {
 			if !createdOnFirstUse(id) {
 				return "", nil // not found: answered without asking
@@ -717,7 +723,7 @@ func summarizeDeleteAPIKey(d *Deps) func(context.Context, map[string]any) (strin
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Revoke API key %q (%s, id %s) in env %s; requests using it fail afterwards", k.Name, typ, k.KeyId, d.TCB.EnvID(ctx)), nil
+		return fmt.Sprintf("Revoke API key %q (%s, id %s) in env %s; requests using it fail afterwards", k.Name, typ, k.KeyId, d.tcb().EnvID(ctx)), nil
 	}
 }
 

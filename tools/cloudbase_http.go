@@ -9,13 +9,17 @@ import (
 	"net/http"
 	"unicode/utf8"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // ToolsetCloudBaseHTTP holds the CloudBase HTTP API tools.
-const ToolsetCloudBaseHTTP = "cloudbase_http"
+const ToolsetCloudBaseHTTP = cloudbase.ToolsetHTTP
+
+// httpAPI is the CloudBase HTTP API client the provider opened (nil when none).
+func (d *Deps) httpAPI() *tcb.HTTPClient { return tcb.HTTPClientKey.Get(d.Clients) }
 
 // Result size caps: what one call may put in front of the model.
 const (
@@ -34,7 +38,7 @@ var (
 func cloudbaseHTTPToolset(d *Deps) *Toolset {
 	return NewToolset(ToolsetCloudBaseHTTP, "CloudBase HTTP API: data models, their records, and raw requests with a server-managed token").
 		AddTools(listDataModels(d), queryRecords(d), httpRequest(d)).
-		AddResources(resources.DataModels(func() *tcb.HTTPClient { return d.HTTPAPI }, d.Redactor))
+		AddResources(resources.DataModels(func() *tcb.HTTPClient { return d.httpAPI() }, d.Redactor))
 }
 
 type queryRecordsInput struct {
@@ -77,14 +81,14 @@ func queryRecords(d *Deps) Tool {
 		Description: "Query a CloudBase data model's records (OData): filter, select, orderby, top/skip paging, optional total count. Results over 64 KB are cut with a note on how to page.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *queryRecordsInput) (*queryRecordsOutput, error) {
-			if d.HTTPAPI == nil {
+			if d.httpAPI() == nil {
 				return nil, errHTTPAPIMissing
 			}
 			top := defaultTop
 			if in.Top != nil {
 				top = *in.Top
 			}
-			page, err := d.HTTPAPI.QueryRecords(ctx, tcb.RecordQuery{EnvType: in.EnvType, Datasource: in.Datasource,
+			page, err := d.httpAPI().QueryRecords(ctx, tcb.RecordQuery{EnvType: in.EnvType, Datasource: in.Datasource,
 				Filter: in.Filter, Select: in.Select, OrderBy: in.OrderBy, Top: top, Skip: in.Skip, Count: in.Count})
 			if err != nil {
 				return nil, httpAPIError(d.explainRecordsError(ctx, in.EnvType, in.Datasource, err))
@@ -165,7 +169,7 @@ func httpRequest(d *Deps) Tool {
 		Description: "Call the environment's CloudBase HTTP API with a server-managed token (never shown); responses over 64 KB are cut. For data-model records prefer cloudbase_query_records.",
 		Destructive: true, ReadOnlyGated: true, CheckWith: "cloudbase_query_records or a GET", Summarize: summarizeHTTPRequest(d)},
 		func(ctx context.Context, in *httpRequestInput) (*httpRequestOutput, error) {
-			if d.HTTPAPI == nil {
+			if d.httpAPI() == nil {
 				return nil, errHTTPAPIMissing
 			}
 			if d.ReadOnly && in.Method != http.MethodGet {
@@ -179,7 +183,7 @@ func httpRequest(d *Deps) Tool {
 				}
 				body = raw
 			}
-			resp, err := d.HTTPAPI.Do(ctx, tcb.HTTPRequest{Method: in.Method, Path: in.Path, Query: in.Query, Body: body})
+			resp, err := d.httpAPI().Do(ctx, tcb.HTTPRequest{Method: in.Method, Path: in.Path, Query: in.Query, Body: body})
 			if err != nil {
 				return nil, httpAPIError(err)
 			}
@@ -196,8 +200,8 @@ func summarizeHTTPRequest(d *Deps) func(ctx context.Context, args map[string]any
 		}
 		path, _ := args["path"].(string)
 		env := "(none configured)"
-		if d.HTTPAPI != nil {
-			env = d.HTTPAPI.EnvID(ctx)
+		if d.httpAPI() != nil {
+			env = d.httpAPI().EnvID(ctx)
 		}
 		return fmt.Sprintf("Send %s %s to the HTTP API of CloudBase environment %s", method, clipArg(path), env), nil
 	}

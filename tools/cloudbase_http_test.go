@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
@@ -274,7 +275,7 @@ func TestHTTPResultsAreCutAtTheDocumentedSize(t *testing.T) {
 
 func TestHTTPToolErrorsCarryCodeMessageRequestIDAndHint(t *testing.T) {
 	e := testenv.New(t)
-	e.FastHTTPRetries()
+	e.FastRetries()
 	// Business format ({"Response":{"Error":…}}).
 	msg := e.Err("cloudbase_query_records", map[string]any{"datasource": "nope"})
 	for _, want := range []string{"HTTP 404 ResourceNotFound", "data model nope does not exist", "RequestId: ", "The data models in prod are: orders, sys_user, todo"} {
@@ -283,7 +284,7 @@ func TestHTTPToolErrorsCarryCodeMessageRequestIDAndHint(t *testing.T) {
 		}
 	}
 	// Common format ({"code","requestId","message"}): a session pointed at a missing environment.
-	ctx := cloud.WithOverrides(context.Background(), cloud.Overrides{EnvID: "nope-env"})
+	ctx := cloud.WithOverrides(context.Background(), cloud.Overrides{tcb.HeaderEnvID: "nope-env"})
 	res := e.CallAs(ctx, "cloudbase_query_records", map[string]any{"datasource": "todo"})
 	msg = testenv.Text(res)
 	if !res.IsError || !strings.Contains(msg, "INVALID_ENV") || !strings.Contains(msg, "TENCENTCLOUD_TCB_ENVID") || strings.Contains(msg, "RequestId: none") {

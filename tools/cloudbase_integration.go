@@ -8,21 +8,21 @@ import (
 	"maps"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/prompts"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
 // ToolsetCloudBaseIntegration holds the integration template and instance tools.
-const ToolsetCloudBaseIntegration = "cloudbase_integration"
+const ToolsetCloudBaseIntegration = cloudbase.ToolsetIntegration
 
 func cloudbaseIntegrationToolset(d *Deps) *Toolset {
 	ig := &integration{d: d, templates: newTemplateCache()}
-	tcbClient := func() *tcb.Client { return d.TCB } // a getter: tests swap the client
 	return NewToolset(ToolsetCloudBaseIntegration, "CloudBase integration templates and instances (UserKeys)").
 		AddTools(ig.listTemplates(), ig.listUserKeys(), ig.getUserKey(), ig.createUserKey(), ig.updateUserKey(), ig.deleteUserKey()).
-		AddResources(resources.CloudBaseTemplates(tcbClient, d.Redactor)).
-		AddPrompts(prompts.CloudBaseIntegration(tcbClient, d.Redactor))
+		AddResources(resources.CloudBaseTemplates(d.tcb, d.Redactor)).
+		AddPrompts(prompts.CloudBaseIntegration(d.tcb, d.Redactor))
 }
 
 // integration is the state the six tools share: the template cache that
@@ -100,7 +100,7 @@ func (ig *integration) listTemplates() Tool {
 		Description: "List integration templates (auth types) with their fields parsed: name, label, type, required, and whether the value is secret (type password).",
 		ReadOnly:    true},
 		func(ctx context.Context, in *listTemplatesInput) (*templateList, error) {
-			res, err := ig.d.TCB.GetUserKeyTemplateList(ctx, in.request())
+			res, err := ig.d.tcb().GetUserKeyTemplateList(ctx, in.request())
 			if err != nil {
 				return nil, err
 			}
@@ -133,7 +133,7 @@ type userKeyView struct {
 // view renders k; without its template (unknown or unreachable) secrets are
 // recognised by name and shape.
 func (ig *integration) view(ctx context.Context, k tcb.UserKeyInfo, business string) userKeyView {
-	tpl, err := ig.templates.lookup(ctx, ig.d.TCB, business, k.AuthTypeCode)
+	tpl, err := ig.templates.lookup(ctx, ig.d.tcb(), business, k.AuthTypeCode)
 	if err != nil {
 		ig.d.Log.Debug().Str("authTypeCode", k.AuthTypeCode).Str("error", err.Error()).Msg("template lookup failed; Ext secrets recognised by name and shape")
 	}
@@ -167,7 +167,7 @@ func (ig *integration) listUserKeys() Tool {
 		Description: "List integration instances (UserKeys), filtered by name (fuzzy) or auth type, paged. Ext is shown parsed with secret values withheld.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *listUserKeysInput) (*userKeyList, error) {
-			res, err := ig.d.TCB.GetUserKeyList(ctx, in.request())
+			res, err := ig.d.tcb().GetUserKeyList(ctx, in.request())
 			if err != nil {
 				return nil, err
 			}
@@ -200,7 +200,7 @@ func (ig *integration) getUserKey() Tool {
 		Description: "Read one integration instance. Ext is parsed with secret fields withheld; needPwd=true asks for ciphertext, which is withheld too unless the server runs with --reveal-secrets.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *getUserKeyInput) (*userKeyResult, error) {
-			res, err := ig.d.TCB.GetOneUserKey(ctx, in.request())
+			res, err := ig.d.tcb().GetOneUserKey(ctx, in.request())
 			if err != nil {
 				return nil, err
 			}
@@ -263,13 +263,13 @@ type createdUserKey struct {
 
 // template returns the template named code or an input error naming the field.
 func (ig *integration) template(ctx context.Context, field, business, code string) (*tcb.UserKeyTemplate, error) {
-	tpl, err := ig.templates.lookup(ctx, ig.d.TCB, business, code)
+	tpl, err := ig.templates.lookup(ctx, ig.d.tcb(), business, code)
 	if err != nil {
 		return nil, err
 	}
 	if tpl == nil {
 		return nil, Invalid("%s: no template %q in business %s; known codes: %s (see cloudbase_list_templates)",
-			field, code, orDefault(business, tcb.DefaultBusiness), join(ig.templates.codes(ctx, ig.d.TCB, business)))
+			field, code, orDefault(business, tcb.DefaultBusiness), join(ig.templates.codes(ctx, ig.d.tcb(), business)))
 	}
 	return tpl, nil
 }
@@ -299,7 +299,7 @@ func (ig *integration) createUserKey() Tool {
 					return nil, err
 				}
 			}
-			res, err := ig.d.TCB.CreateUserKey(ctx, in.request())
+			res, err := ig.d.tcb().CreateUserKey(ctx, in.request())
 			if err != nil {
 				return nil, ig.withheldDryRun(err, tpl)
 			}
@@ -317,7 +317,7 @@ func (ig *integration) createUserKey() Tool {
 func (ig *integration) keyIDs(ctx context.Context, in *createUserKeyInput) (map[string]bool, error) {
 	ids := map[string]bool{}
 	for offset := 0; ; {
-		res, err := ig.d.TCB.GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: in.Name, AuthTypeCode: in.AuthTypeCode,
+		res, err := ig.d.tcb().GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: in.Name, AuthTypeCode: in.AuthTypeCode,
 			Business: in.Business, Offset: offset, Limit: tcb.DefaultPageLimit})
 		if err != nil {
 			return nil, err
@@ -337,7 +337,7 @@ func (ig *integration) keyIDs(ctx context.Context, in *createUserKeyInput) (map[
 // creation itself succeeded.
 func (ig *integration) findCreated(ctx context.Context, in *createUserKeyInput, known map[string]bool) *tcb.UserKeyInfo {
 	if in.KeyID != "" {
-		res, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business})
+		res, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business})
 		if err != nil {
 			return nil
 		}
@@ -359,7 +359,7 @@ func (ig *integration) findCreated(ctx context.Context, in *createUserKeyInput, 
 	if id == "" {
 		return nil
 	}
-	res, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: in.Business})
+	res, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: in.Business})
 	if err != nil {
 		return nil
 	}
@@ -443,7 +443,7 @@ func (ig *integration) updateUserKey() Tool {
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
 			// Read first: the stored Ext to patch (with its ciphertext), and the
 			// template the instance is bound to now (for notifications).
-			before, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.ExtPatch != nil, Business: in.Business})
+			before, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.ExtPatch != nil, Business: in.Business})
 			if err != nil {
 				return nil, err
 			}
@@ -462,7 +462,7 @@ func (ig *integration) updateUserKey() Tool {
 						oldCode, in.AuthTypeCode, in.AuthTypeCode, templateFieldList(tpl), oldCode)
 				}
 			} else {
-				tpl, _ = ig.templates.lookup(ctx, ig.d.TCB, in.Business, oldCode) // nil: secrets recognised by shape
+				tpl, _ = ig.templates.lookup(ctx, ig.d.tcb(), in.Business, oldCode) // nil: secrets recognised by shape
 			}
 			req := in.request()
 			var ext map[string]any
@@ -494,7 +494,7 @@ func (ig *integration) updateUserKey() Tool {
 				}
 			}
 			if in.AuthTypeCode != "" && in.AuthTypeCode != oldCode {
-				oldTpl, _ := ig.templates.lookup(ctx, ig.d.TCB, in.Business, oldCode)
+				oldTpl, _ := ig.templates.lookup(ctx, ig.d.tcb(), in.Business, oldCode)
 				if stale := foreignFields(oldTpl, tpl, ext); len(stale) > 0 {
 					return nil, Invalid("ext: %s belong to the replaced template %s, not to %s; leave them out; nothing was sent",
 						join(stale), oldCode, in.AuthTypeCode)
@@ -505,7 +505,7 @@ func (ig *integration) updateUserKey() Tool {
 					return nil, err
 				}
 			}
-			res, err := ig.d.TCB.UpdateUserKey(ctx, req)
+			res, err := ig.d.tcb().UpdateUserKey(ctx, req)
 			if err != nil {
 				return nil, ig.withheldDryRun(err, tpl)
 			}
@@ -517,7 +517,7 @@ func (ig *integration) updateUserKey() Tool {
 			out := &updatedUserKey{UpdateResult: res.UpdateResult, KeyID: in.KeyID, PatchedExtFields: patched, RequestId: res.RequestId}
 			b := ig.view(ctx, before.UserKeyInfo, in.Business)
 			out.Before = &b
-			if after, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business}); err == nil {
+			if after, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business}); err == nil {
 				v := ig.view(ctx, after.UserKeyInfo, in.Business)
 				out.After = &v
 			}
@@ -545,10 +545,10 @@ func (ig *integration) deleteUserKey() Tool {
 		func(ctx context.Context, in *deleteUserKeyInput) (*deletedUserKey, error) {
 			out := &deletedUserKey{KeyID: in.KeyID}
 			// Best effort: which template's resource changes (DeleteUserKey has no Business, the read does).
-			if before, err := ig.d.TCB.GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID}); err == nil {
+			if before, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID}); err == nil {
 				out.Name, out.AuthTypeCode = before.UserKeyInfo.Name, before.UserKeyInfo.AuthTypeCode
 			}
-			res, err := ig.d.TCB.DeleteUserKey(ctx, &tcb.DeleteUserKeyRequest{KeyID: in.KeyID})
+			res, err := ig.d.tcb().DeleteUserKey(ctx, &tcb.DeleteUserKeyRequest{KeyID: in.KeyID})
 			if err != nil {
 				return nil, err
 			}

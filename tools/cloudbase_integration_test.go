@@ -17,7 +17,7 @@ import (
 // included), bypassing the tools: the ground truth secrets are checked against.
 func storedExt(t *testing.T, e *testenv.Env, keyID string) map[string]any {
 	t.Helper()
-	res, err := e.App.Deps.TCB.GetOneUserKey(context.Background(), &tcb.GetOneUserKeyRequest{KeyID: keyID, NeedPwd: true})
+	res, err := tcb.ClientKey.Get(e.App.Deps.Clients).GetOneUserKey(context.Background(), &tcb.GetOneUserKeyRequest{KeyID: keyID, NeedPwd: true})
 	if err != nil {
 		t.Fatal(err)
 	}

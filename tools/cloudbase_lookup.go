@@ -27,7 +27,7 @@ func createdOnFirstUse(id string) bool { return id == "custom" || id == "email" 
 // existingProvider returns the provider id, nil for a missing one that
 // ModifyProvider creates on first use, or a not-found error naming the ids.
 func existingProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error) {
-	list, err := d.TCB.GetProviders(ctx)
+	list, err := d.tcb().GetProviders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func existingProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, e
 		return nil, nil
 	}
 	return nil, notFound("Id: no identity provider %q in env %s; the providers are: %s (cloudbase_add_provider adds one)",
-		id, d.TCB.EnvID(ctx), orNone(ids))
+		id, d.tcb().EnvID(ctx), orNone(ids))
 }
 
 // addProviderAdvice points an Id that exists already at the modify tool.
@@ -76,7 +76,7 @@ func findAPIKey(ctx context.Context, d *Deps, id, name string) (*tcb.ApiKey, str
 	var all, hits []found
 	for _, typ := range []string{"api_key", "publish_key"} {
 		for page := 1; page <= 10; page++ {
-			list, err := d.TCB.DescribeApiKeyList(ctx, &tcb.DescribeApiKeyListRequest{KeyType: typ, PageNumber: page, PageSize: 100})
+			list, err := d.tcb().DescribeApiKeyList(ctx, &tcb.DescribeApiKeyListRequest{KeyType: typ, PageNumber: page, PageSize: 100})
 			if err != nil {
 				return nil, "", err
 			}
@@ -106,7 +106,7 @@ func findAPIKey(ctx context.Context, d *Deps, id, name string) (*tcb.ApiKey, str
 	if len(hits) > 1 {
 		return nil, "", Invalid("KeyName: %d keys are named %q: name one by KeyId; the keys are: %s", len(hits), name, orNone(keys))
 	}
-	return nil, "", notFound("%s: no API key %q in env %s; the keys are: %s", field, what, d.TCB.EnvID(ctx), orNone(keys))
+	return nil, "", notFound("%s: no API key %q in env %s; the keys are: %s", field, what, d.tcb().EnvID(ctx), orNone(keys))
 }
 
 func orNone(list []string) string {

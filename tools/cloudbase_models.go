@@ -30,11 +30,11 @@ func listDataModels(d *Deps) Tool {
 		Description: "List the environment's data models (what cloudbase_query_records reads) with their fields and types.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *listDataModelsInput) (*listDataModelsOutput, error) {
-			if d.HTTPAPI == nil {
+			if d.httpAPI() == nil {
 				return nil, errHTTPAPIMissing
 			}
 			envType := or(in.EnvType, "prod")
-			models, rid, err := d.HTTPAPI.ListDataModels(ctx, envType)
+			models, rid, err := d.httpAPI().ListDataModels(ctx, envType)
 			if err != nil {
 				return nil, httpAPIError(err)
 			}
@@ -83,7 +83,7 @@ func (d *Deps) explainRecordsError(ctx context.Context, envType, datasource stri
 		return err
 	}
 	envType = or(envType, "prod")
-	models, _, lerr := d.HTTPAPI.ListDataModels(ctx, envType)
+	models, _, lerr := d.httpAPI().ListDataModels(ctx, envType)
 	if lerr != nil {
 		return err
 	}

@@ -35,13 +35,13 @@ func (d *Deps) Summary(ctx context.Context, t Tool, args map[string]any) string 
 	return d.Redactor.String(line)
 }
 
-// genericSummary is "<Title> in env E: k=v, …" from the scalar arguments;
+// genericSummary is "<Title> in <scope>: k=v, …" from the scalar arguments;
 // secret-named values are never shown.
 func (d *Deps) genericSummary(ctx context.Context, t Tool, args map[string]any) string {
 	var b strings.Builder
 	b.WriteString(t.Spec.Title)
-	if strings.HasPrefix(t.Spec.Toolset, "cloudbase") && d.TCB != nil {
-		b.WriteString(" in env " + d.TCB.EnvID(ctx))
+	if sc := d.scope(ctx, t.Spec.Toolset); sc != "" {
+		b.WriteString(" in " + sc)
 	}
 	keys := make([]string, 0, len(args))
 	for k := range args {

@@ -32,8 +32,8 @@ func (d *Deps) notFoundAdvice(ctx context.Context, s Spec, err error) error {
 		return err
 	}
 	env := ""
-	if d.TCB != nil {
-		env = d.TCB.EnvID(ctx)
+	if d.tcb() != nil {
+		env = d.tcb().EnvID(ctx)
 	}
 	switch {
 	case strings.Contains(apiErr.Message, "environment") || strings.Contains(apiErr.Message, "Environment"):

@@ -203,9 +203,9 @@ func (ig *integration) withholdExtArgs(ctx context.Context, args map[string]any)
 		return args, nil
 	}
 	var tpl *tcb.UserKeyTemplate
-	if code, _ := args["authTypeCode"].(string); code != "" && ig.d.TCB != nil {
+	if code, _ := args["authTypeCode"].(string); code != "" && ig.d.tcb() != nil {
 		business, _ := args["business"].(string)
-		tpl, _ = ig.templates.lookup(ctx, ig.d.TCB, business, code)
+		tpl, _ = ig.templates.lookup(ctx, ig.d.tcb(), business, code)
 	}
 	out := maps.Clone(args)
 	var values []string

@@ -116,6 +116,6 @@ func (c *templateCache) evictOldestLocked() {
 // must not be served what someone else's could read.
 func cacheKey(ctx context.Context, client *tcb.Client, business string) string {
 	o := cloud.OverridesFrom(ctx)
-	sum := sha256.Sum256([]byte(o.SecretID + "\x00" + o.SecretKey + "\x00" + o.SessionToken))
+	sum := sha256.Sum256([]byte(o.Get(tcb.HeaderSecretID) + "\x00" + o.Get(tcb.HeaderSecretKey) + "\x00" + o.Get(tcb.HeaderSessionToken)))
 	return client.EnvID(ctx) + "\x00" + business + "\x00" + hex.EncodeToString(sum[:8])
 }

@@ -33,7 +33,7 @@ type agent struct {
 
 func newAgent(t *testing.T) *agent {
 	base := testenv.New(t)
-	base.FastTelnyxRetries()
+	base.FastRetries()
 	a := &agent{t: t, known: knownNames(t)}
 	a.env, _ = base.Connect(testenv.ClientOptions{Name: "agent", Elicit: func(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 		a.mu.Lock()

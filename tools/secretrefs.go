@@ -150,7 +150,7 @@ func (d *Deps) resolveSecret(ctx context.Context, s Spec, field string, ref secr
 	if d.SecretsIn == nil {
 		return "", Invalid("%s (secret reference): not available on this server; pass the value", field)
 	}
-	p := secretin.Purpose{Field: field, Tool: s.Name, Object: object, Env: d.secretEnv(ctx, s)}
+	p := secretin.Purpose{Field: field, Tool: s.Name, Object: object, Scope: d.scope(ctx, s.Toolset)}
 	v, err := d.SecretsIn.Resolve(ctx, ref, p)
 	if err != nil {
 		return "", Invalid("%v", err)
@@ -162,15 +162,13 @@ func (d *Deps) resolveSecret(ctx context.Context, s Spec, field string, ref secr
 	return v, nil
 }
 
-// secretEnv is the environment or account a secret is for, as the page shows it.
-func (d *Deps) secretEnv(ctx context.Context, s Spec) string {
-	if strings.HasPrefix(s.Name, "telnyx_") {
+// scope is what a call of toolset's tools acts on ("env demo-1"; "" when
+// the provider does not say), for confirmation lines and secret pages.
+func (d *Deps) scope(ctx context.Context, toolset string) string {
+	if d.Scope == nil {
 		return ""
 	}
-	if d.TCB != nil {
-		return d.TCB.EnvID(ctx)
-	}
-	return ""
+	return d.Scope(ctx, toolset)
 }
 
 // resolveArgs resolves the references in args (from findRefs) in place.
@@ -279,7 +277,7 @@ func (ig *integration) takeExtSecrets(ctx context.Context, tool, arg, name strin
 		typ, known := types[field]
 		return known && tcb.SecretFieldType(typ), tpl != nil
 	}
-	done, err := ig.d.resolveExtRefs(ctx, Spec{Name: tool}, arg, strings.TrimSpace("integration "+name), ext, secret)
+	done, err := ig.d.resolveExtRefs(ctx, Spec{Name: tool, Toolset: ToolsetCloudBaseIntegration}, arg, strings.TrimSpace("integration "+name), ext, secret)
 	if err != nil || len(done) == 0 {
 		return orig, err
 	}

@@ -14,7 +14,11 @@ import (
 )
 
 // ToolsetTelnyx holds the Telnyx account access tools.
-const ToolsetTelnyx = "telnyx"
+const ToolsetTelnyx = telnyx.Toolset
+
+// telnyx is the Telnyx client the provider opened (nil when none): read at
+// call time, so a client a test swaps in is the one used.
+func (d *Deps) telnyx() *telnyx.Client { return telnyx.ClientKey.Get(d.Clients) }
 
 // MaxListRecords bounds what a list tool gathers with all: true.
 const MaxListRecords = 1000
@@ -23,7 +27,7 @@ func telnyxToolset(d *Deps) *Toolset {
 	return NewToolset(ToolsetTelnyx, "Telnyx account access: IP allow-list, addresses, SSO providers, billing groups, integration secrets, telephony credentials").
 		AddTools(slices.Concat(telnyxAccessIPTools(d), telnyxAddressTools(d), telnyxAuthProviderTools(d),
 			telnyxBillingGroupTools(d), telnyxIntegrationSecretTools(d), telnyxTelephonyTools(d))...).
-		AddResources(resources.Telnyx(func() *telnyx.Client { return d.Telnyx }, d.Redactor))
+		AddResources(resources.Telnyx(d.telnyx, d.Redactor))
 }
 
 // defineTelnyx is Define for a Telnyx tool: it puts the tool in the toolset,
@@ -33,7 +37,7 @@ func telnyxToolset(d *Deps) *Toolset {
 func defineTelnyx[In, Out any](d *Deps, s Spec, lister string, fn func(ctx context.Context, in *In) (*Out, error)) Tool {
 	s.Toolset = ToolsetTelnyx
 	t := Define(d, s, func(ctx context.Context, in *In) (*Out, error) {
-		if d.Telnyx == nil {
+		if d.telnyx() == nil {
 			return nil, telnyx.ErrNoAPIKey
 		}
 		out, err := fn(ctx, in)

@@ -24,7 +24,7 @@ func listAccessIPAddresses(d *Deps) Tool {
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *listAccessIPAddressesInput) (*listResult[telnyx.AccessIPAddress], error) {
 			return list(ctx, in.Paging, "access IP addresses", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AccessIPAddress], error) {
-				return d.Telnyx.ListAccessIPAddresses(ctx, &in.AccessIPAddressFilter, p)
+				return d.telnyx().ListAccessIPAddresses(ctx, &in.AccessIPAddressFilter, p)
 			})
 		})
 }
@@ -34,7 +34,7 @@ func createAccessIPAddress(d *Deps) Tool {
 		Description: "Allow an IPv4 or IPv6 address to call the Telnyx API with this account's keys; it is pending until Telnyx has applied it.",
 		CheckWith:   listAccessIPsTool}, "",
 		func(ctx context.Context, in *telnyx.CreateAccessIPAddressParams) (*telnyx.AccessIPAddress, error) {
-			return d.Telnyx.CreateAccessIPAddress(ctx, in)
+			return d.telnyx().CreateAccessIPAddress(ctx, in)
 		})
 }
 
@@ -43,7 +43,7 @@ func retrieveAccessIPAddress(d *Deps) Tool {
 		Description: "Read one allowed IP address entry: address, status (pending/added), source and description.",
 		ReadOnly:    true}, listAccessIPsTool,
 		func(ctx context.Context, in *idInput) (*telnyx.AccessIPAddress, error) {
-			return d.Telnyx.GetAccessIPAddress(ctx, in.ID)
+			return d.telnyx().GetAccessIPAddress(ctx, in.ID)
 		})
 }
 
@@ -52,13 +52,13 @@ func deleteAccessIPAddress(d *Deps) Tool {
 		Description: "Remove an allowed IP address: API calls from it are then refused. Returns the removed entry.",
 		Destructive: true, Idempotent: true, CheckWith: listAccessIPsTool, Summarize: summarizeDeleteAccessIP(d)}, listAccessIPsTool,
 		func(ctx context.Context, in *idInput) (*telnyx.AccessIPAddress, error) {
-			return d.Telnyx.DeleteAccessIPAddress(ctx, in.ID)
+			return d.telnyx().DeleteAccessIPAddress(ctx, in.ID)
 		})
 }
 
 func summarizeDeleteAccessIP(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		a, err := d.Telnyx.GetAccessIPAddress(ctx, argID(args))
+		a, err := d.telnyx().GetAccessIPAddress(ctx, argID(args))
 		if err != nil {
 			return "", err
 		}

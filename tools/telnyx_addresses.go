@@ -24,7 +24,7 @@ func listAddresses(d *Deps) Tool {
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *listAddressesInput) (*listResult[telnyx.Address], error) {
 			return list(ctx, in.Paging, "addresses", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.Address], error) {
-				return d.Telnyx.ListAddresses(ctx, &in.AddressFilter, p)
+				return d.telnyx().ListAddresses(ctx, &in.AddressFilter, p)
 			})
 		})
 }
@@ -34,7 +34,7 @@ func createAddress(d *Deps) Tool {
 		Description: "Create an address for emergency calling and compliance; it is validated for emergency use unless validate_address is false. Addresses cannot be edited later.",
 		CheckWith:   listAddressesTool}, "",
 		func(ctx context.Context, in *telnyx.CreateAddressParams) (*telnyx.Address, error) {
-			return d.Telnyx.CreateAddress(ctx, in)
+			return d.telnyx().CreateAddress(ctx, in)
 		})
 }
 
@@ -43,7 +43,7 @@ func validateAddress(d *Deps) Tool {
 		Description: "Check an address for emergency use without saving it: valid/invalid, the problems, and a normalized suggestion.",
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *telnyx.ValidateAddressParams) (*telnyx.AddressValidation, error) {
-			return d.Telnyx.ValidateAddress(ctx, in)
+			return d.telnyx().ValidateAddress(ctx, in)
 		})
 }
 
@@ -52,7 +52,7 @@ func retrieveAddress(d *Deps) Tool {
 		Description: "Read one address record by id.",
 		ReadOnly:    true}, listAddressesTool,
 		func(ctx context.Context, in *idInput) (*telnyx.Address, error) {
-			return d.Telnyx.GetAddress(ctx, in.ID)
+			return d.telnyx().GetAddress(ctx, in.ID)
 		})
 }
 
@@ -61,7 +61,7 @@ func deleteAddress(d *Deps) Tool {
 		Description: "Permanently delete an address. Returns the deleted record.",
 		Destructive: true, Idempotent: true, CheckWith: listAddressesTool, Summarize: summarizeDeleteAddress(d)}, listAddressesTool,
 		func(ctx context.Context, in *idInput) (*telnyx.Address, error) {
-			return d.Telnyx.DeleteAddress(ctx, in.ID)
+			return d.telnyx().DeleteAddress(ctx, in.ID)
 		})
 }
 
@@ -70,13 +70,13 @@ func acceptAddressSuggestions(d *Deps) Tool {
 		Description: "Replace an address with its validated suggestion and finish uploading its numbers to Microsoft Operator Connect.",
 		Destructive: true, Idempotent: true, CheckWith: "telnyx_retrieve_address", Summarize: summarizeAcceptSuggestions(d)}, listAddressesTool,
 		func(ctx context.Context, in *idInput) (*telnyx.SuggestionAcceptance, error) {
-			return d.Telnyx.AcceptAddressSuggestions(ctx, in.ID, nil)
+			return d.telnyx().AcceptAddressSuggestions(ctx, in.ID, nil)
 		})
 }
 
 func summarizeDeleteAddress(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		a, err := d.Telnyx.GetAddress(ctx, argID(args))
+		a, err := d.telnyx().GetAddress(ctx, argID(args))
 		if err != nil {
 			return "", err
 		}
@@ -87,7 +87,7 @@ func summarizeDeleteAddress(d *Deps) func(context.Context, map[string]any) (stri
 
 func summarizeAcceptSuggestions(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		a, err := d.Telnyx.GetAddress(ctx, argID(args))
+		a, err := d.telnyx().GetAddress(ctx, argID(args))
 		if err != nil {
 			return "", err
 		}

@@ -32,7 +32,7 @@ func listAuthenticationProviders(d *Deps) Tool {
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *listAuthenticationProvidersInput) (*listResult[telnyx.AuthenticationProvider], error) {
 			return list(ctx, in.Paging, "SSO providers", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AuthenticationProvider], error) {
-				return d.Telnyx.ListAuthenticationProviders(ctx, &in.AuthenticationProviderFilter, p)
+				return d.telnyx().ListAuthenticationProviders(ctx, &in.AuthenticationProviderFilter, p)
 			})
 		})
 }
@@ -42,7 +42,7 @@ func createAuthenticationProvider(d *Deps) Tool {
 		Description: "Add a SAML identity provider for single sign-on to the Telnyx portal; the IdP's entity ID, SSO URL and certificate fingerprint decide whom Telnyx trusts.",
 		Confirm:     true, CheckWith: listAuthProvidersTool, Summarize: summarizeCreateAuthProvider}, "",
 		func(ctx context.Context, in *telnyx.CreateAuthenticationProviderParams) (*telnyx.AuthenticationProvider, error) {
-			p, err := d.Telnyx.CreateAuthenticationProvider(ctx, in)
+			p, err := d.telnyx().CreateAuthenticationProvider(ctx, in)
 			if err == nil {
 				d.telnyxProviderChanged(ctx, p.ID)
 			}
@@ -55,7 +55,7 @@ func retrieveAuthenticationProvider(d *Deps) Tool {
 		Description: "Read one SSO provider: name, short name, active, SAML settings and the service provider URLs to configure in the IdP.",
 		ReadOnly:    true}, listAuthProvidersTool,
 		func(ctx context.Context, in *uuidInput) (*telnyx.AuthenticationProvider, error) {
-			return d.Telnyx.GetAuthenticationProvider(ctx, in.ID)
+			return d.telnyx().GetAuthenticationProvider(ctx, in.ID)
 		})
 }
 
@@ -77,7 +77,7 @@ func updateAuthenticationProvider(d *Deps) Tool {
 		Destructive: true, Idempotent: true, CheckWith: "telnyx_retrieve_authentication_provider",
 		Summarize: summarizeUpdateAuthProvider(d)}, listAuthProvidersTool,
 		func(ctx context.Context, in *updateAuthenticationProviderInput) (*beforeAfter[telnyx.AuthenticationProvider], error) {
-			before, err := d.Telnyx.GetAuthenticationProvider(ctx, in.ID)
+			before, err := d.telnyx().GetAuthenticationProvider(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -87,7 +87,7 @@ func updateAuthenticationProvider(d *Deps) Tool {
 			if err := unaskedChange(ctx, "SSO provider "+in.ID); err != nil {
 				return nil, err
 			}
-			p, err := d.Telnyx.UpdateAuthenticationProvider(ctx, in.ID, &in.UpdateAuthenticationProviderParams)
+			p, err := d.telnyx().UpdateAuthenticationProvider(ctx, in.ID, &in.UpdateAuthenticationProviderParams)
 			if err != nil {
 				return nil, err
 			}
@@ -101,7 +101,7 @@ func deleteAuthenticationProvider(d *Deps) Tool {
 		Description: "Delete an SSO provider: its users can no longer sign in through it. Returns the deleted provider.",
 		Destructive: true, Idempotent: true, CheckWith: listAuthProvidersTool, Summarize: summarizeDeleteAuthProvider(d)}, listAuthProvidersTool,
 		func(ctx context.Context, in *uuidInput) (*telnyx.AuthenticationProvider, error) {
-			p, err := d.Telnyx.DeleteAuthenticationProvider(ctx, in.ID)
+			p, err := d.telnyx().DeleteAuthenticationProvider(ctx, in.ID)
 			if err == nil {
 				d.telnyxProviderChanged(ctx, in.ID)
 			}
@@ -111,7 +111,7 @@ func deleteAuthenticationProvider(d *Deps) Tool {
 
 func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		p, err := d.Telnyx.GetAuthenticationProvider(ctx, argID(args))
+		p, err := d.telnyx().GetAuthenticationProvider(ctx, argID(args))
 		if err != nil {
 			return "", err
 		}
@@ -136,7 +136,7 @@ func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) 
 
 func summarizeDeleteAuthProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		p, err := d.Telnyx.GetAuthenticationProvider(ctx, argID(args))
+		p, err := d.telnyx().GetAuthenticationProvider(ctx, argID(args))
 		if err != nil {
 			return "", err
 		}

@@ -18,7 +18,7 @@ func listBillingGroups(d *Deps) Tool {
 		Description: "List the account's billing groups, newest first.",
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *Paging) (*listResult[telnyx.BillingGroup], error) {
-			return list(ctx, *in, "billing groups", d.Telnyx.ListBillingGroups)
+			return list(ctx, *in, "billing groups", d.telnyx().ListBillingGroups)
 		})
 }
 
@@ -27,7 +27,7 @@ func createBillingGroup(d *Deps) Tool {
 		Description: "Create a billing group to organize resources for billing.",
 		CheckWith:   listBillingGroupsTool}, "",
 		func(ctx context.Context, in *telnyx.BillingGroupParams) (*telnyx.BillingGroup, error) {
-			return d.Telnyx.CreateBillingGroup(ctx, in)
+			return d.telnyx().CreateBillingGroup(ctx, in)
 		})
 }
 
@@ -36,7 +36,7 @@ func retrieveBillingGroup(d *Deps) Tool {
 		Description: "Read one billing group by id.",
 		ReadOnly:    true}, listBillingGroupsTool,
 		func(ctx context.Context, in *uuidInput) (*telnyx.BillingGroup, error) {
-			return d.Telnyx.GetBillingGroup(ctx, in.ID)
+			return d.telnyx().GetBillingGroup(ctx, in.ID)
 		})
 }
 
@@ -55,14 +55,14 @@ func updateBillingGroup(d *Deps) Tool {
 			if in.Name == nil {
 				return nil, Invalid("name: nothing to change; give the new name (the only field a billing group update can change)")
 			}
-			before, err := d.Telnyx.GetBillingGroup(ctx, in.ID)
+			before, err := d.telnyx().GetBillingGroup(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
 			if before.Name == *in.Name {
 				return &beforeAfter[telnyx.BillingGroup]{Before: before, After: before}, nil
 			}
-			after, err := d.Telnyx.UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: in.Name})
+			after, err := d.telnyx().UpdateBillingGroup(ctx, in.ID, &telnyx.BillingGroupParams{Name: in.Name})
 			if err != nil {
 				return nil, err
 			}
@@ -75,13 +75,13 @@ func deleteBillingGroup(d *Deps) Tool {
 		Description: "Delete a billing group. Returns it with deleted_at set.",
 		Destructive: true, Idempotent: true, CheckWith: listBillingGroupsTool, Summarize: summarizeDeleteBillingGroup(d)}, listBillingGroupsTool,
 		func(ctx context.Context, in *uuidInput) (*telnyx.BillingGroup, error) {
-			return d.Telnyx.DeleteBillingGroup(ctx, in.ID)
+			return d.telnyx().DeleteBillingGroup(ctx, in.ID)
 		})
 }
 
 func summarizeDeleteBillingGroup(d *Deps) func(context.Context, map[string]any) (string, error) {
 	return func(ctx context.Context, args map[string]any) (string, error) {
-		g, err := d.Telnyx.GetBillingGroup(ctx, argID(args))
+		g, err := d.telnyx().GetBillingGroup(ctx, argID(args))
 		if err != nil {
 			return "", err
 		}

@@ -23,7 +23,7 @@ func listIntegrationSecrets(d *Deps) Tool {
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *listIntegrationSecretsInput) (*listResult[telnyx.IntegrationSecret], error) {
 			return list(ctx, in.Paging, "integration secrets", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.IntegrationSecret], error) {
-				return d.Telnyx.ListIntegrationSecrets(ctx, &in.IntegrationSecretFilter, p)
+				return d.telnyx().ListIntegrationSecrets(ctx, &in.IntegrationSecretFilter, p)
 			})
 		})
 }
@@ -66,7 +66,7 @@ func createIntegrationSecret(d *Deps) Tool {
 		CheckWith:   listIntegrationSecretsTool}, "",
 		func(ctx context.Context, in *createIntegrationSecretInput) (*createdIntegrationSecret, error) {
 			// token and password are writeOnly: Define masks them in this call's result and errors.
-			s, err := d.Telnyx.CreateIntegrationSecret(ctx, &in.CreateIntegrationSecretParams)
+			s, err := d.telnyx().CreateIntegrationSecret(ctx, &in.CreateIntegrationSecretParams)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +85,7 @@ func deleteIntegrationSecret(d *Deps) Tool {
 		Description: "Delete an integration secret; integrations that refer to its identifier stop authenticating.",
 		Destructive: true, Idempotent: true, CheckWith: listIntegrationSecretsTool}, listIntegrationSecretsTool,
 		func(ctx context.Context, in *idInput) (*deletedRecord, error) {
-			if err := d.Telnyx.DeleteIntegrationSecret(ctx, in.ID); err != nil {
+			if err := d.telnyx().DeleteIntegrationSecret(ctx, in.ID); err != nil {
 				return nil, err
 			}
 			return &deletedRecord{ID: in.ID, Deleted: true}, nil

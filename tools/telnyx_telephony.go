@@ -31,7 +31,7 @@ func listTelephonyCredentials(d *Deps) Tool {
 		ReadOnly: true}, "",
 		func(ctx context.Context, in *listTelephonyCredentialsInput) (*listResult[telnyx.TelephonyCredential], error) {
 			return list(ctx, in.Paging, "telephony credentials", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.TelephonyCredential], error) {
-				return d.Telnyx.ListTelephonyCredentials(ctx, &in.TelephonyCredentialFilter, p)
+				return d.telnyx().ListTelephonyCredentials(ctx, &in.TelephonyCredentialFilter, p)
 			})
 		})
 }
@@ -61,7 +61,7 @@ func createTelephonyCredentialToken(d *Deps) Tool {
 			var fingerprint, expires string
 			tok, del, err := Deliver(ctx, d, in.DeliverTo.DeliverTo,
 				func(ctx context.Context) (*telephonyToken, error) {
-					jwt, err := d.Telnyx.CreateTelephonyCredentialToken(ctx, in.ID)
+					jwt, err := d.telnyx().CreateTelephonyCredentialToken(ctx, in.ID)
 					if err != nil {
 						return nil, err
 					}

@@ -21,6 +21,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
@@ -33,10 +34,23 @@ type tnx struct {
 	schemas map[string]*jsonschema.Schema
 }
 
+// TelnyxClient replaces the Telnyx client with one for the sandbox using
+// apiKey ("" = none) and millisecond backoffs. Call it before the first
+// Telnyx tool call.
+func (x *tnx) TelnyxClient(apiKey string) {
+	x.t.Helper()
+	c, err := telnyx.New(telnyx.Config{APIKey: apiKey, Endpoint: x.App.SandboxURL, Timeout: x.App.Config.Timeout,
+		Retry: telnyx.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}})
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	telnyx.ClientKey.Set(x.App.Deps.Clients, c)
+}
+
 func newTnx(t *testing.T, opts ...func(*config.Config)) *tnx {
 	t.Helper()
 	e := testenv.New(t, opts...)
-	e.FastTelnyxRetries()
+	e.FastRetries()
 	x := &tnx{Env: e, t: t, schemas: map[string]*jsonschema.Schema{}}
 	res, err := e.Client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {

@@ -20,19 +20,19 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
 )
 
-// Deps are what tool handlers use. Clients are nil-safe to hold: a tool whose
-// client is missing answers with an actionable error.
+// Deps are what tool handlers use. Each provider's clients are in Clients
+// under the keys its package declares (tcb.ClientKey, telnyx.ClientKey); a
+// tool whose client is missing answers with an actionable error.
 type Deps struct {
-	TCB      *tcb.Client
-	HTTPAPI  *tcb.HTTPClient // CloudBase HTTP API (token-managed)
-	Telnyx   *telnyx.Client  // Telnyx v2 API; calls without a key answer ErrNoAPIKey
+	Clients *cloud.Clients
+	// Scope is what a call of toolset's tools acts on, as its provider
+	// says it ("env demo-1"; "" when the account is all there is).
+	Scope    func(ctx context.Context, toolset string) string
 	Redactor *redact.Redactor
 	Log      zerolog.Logger
 	Changed  func(ctx context.Context, uris ...string) // resource URIs a change touched (nil: nobody listens)

@@ -163,6 +163,15 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Config is the sandbox's effective configuration (credentials included: callers must not print the key).
 func (s *Server) Config() Config { return s.cfg }
 
+// Credentials are the values a server under --sandbox uses instead of its
+// configured ones, by setting name (the first account's pair and
+// environment, the Telnyx key). Callers must not print them.
+func (s *Server) Credentials() map[string]string {
+	a := s.cfg.Accounts[0]
+	return map[string]string{"secret-id": a.SecretID, "secret-key": a.SecretKey, "env-id": a.EnvID,
+		"telnyx-api-key": s.cfg.TelnyxAPIKey}
+}
+
 // Count is how many requests reached the named action or route (after authentication).
 func (s *Server) Count(name string) int {
 	s.mu.Lock()

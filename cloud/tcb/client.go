@@ -112,8 +112,8 @@ func New(cfg Config) (*Client, error) {
 
 // EnvID is the environment calls under ctx act on: the session's override, else the configured one.
 func (c *Client) EnvID(ctx context.Context) string {
-	if o := cloud.OverridesFrom(ctx); o.EnvID != "" {
-		return o.EnvID
+	if id := sessionEnvID(cloud.OverridesFrom(ctx)); id != "" {
+		return id
 	}
 	return c.cfg.EnvID
 }
@@ -132,8 +132,8 @@ func (c *Client) Credential(ctx context.Context) (Credential, error) {
 // credentialFor picks the session's override, else the provider's current
 // pair, else the static one; an incomplete pair is ErrNoCredentials.
 func credentialFor(ctx context.Context, static Credential, p CredentialProvider) (Credential, error) {
-	if o := cloud.OverridesFrom(ctx); o.SecretID != "" || o.SecretKey != "" {
-		static, p = Credential{SecretID: o.SecretID, SecretKey: o.SecretKey, SessionToken: o.SessionToken}, nil
+	if o := sessionCredential(cloud.OverridesFrom(ctx)); o.SecretID != "" || o.SecretKey != "" {
+		static, p = o, nil
 	}
 	if p != nil {
 		cred, err := p(ctx)

@@ -130,8 +130,8 @@ func NewHTTP(cfg HTTPConfig) (*HTTPClient, error) {
 
 // EnvID is the environment calls under ctx act on: the session's override, else the configured one.
 func (c *HTTPClient) EnvID(ctx context.Context) string {
-	if o := cloud.OverridesFrom(ctx); o.EnvID != "" {
-		return o.EnvID
+	if id := sessionEnvID(cloud.OverridesFrom(ctx)); id != "" {
+		return id
 	}
 	return c.cfg.EnvID
 }

@@ -226,7 +226,7 @@ func TestHTTPTokenPerEnvironmentAndCredential(t *testing.T) {
 	a := sandbox.Account{SecretID: "AKIDaccountA", SecretKey: "key-of-account-a-000000", EnvID: "env-a-111"}
 	b := sandbox.Account{SecretID: "AKIDaccountB", SecretKey: "key-of-account-b-000000", EnvID: "env-b-222"}
 	e := newHTTPEnv(t, httpOpts{accounts: []sandbox.Account{a, b}})
-	asB := cloud.WithOverrides(context.Background(), cloud.Overrides{SecretID: b.SecretID, SecretKey: b.SecretKey, EnvID: b.EnvID})
+	asB := cloud.WithOverrides(context.Background(), cloud.Overrides{tcb.HeaderSecretID: b.SecretID, tcb.HeaderSecretKey: b.SecretKey, tcb.HeaderEnvID: b.EnvID})
 	for range 2 {
 		todos(t, e.client, context.Background())
 		todos(t, e.client, asB)
@@ -240,7 +240,7 @@ func TestHTTPTokenPerEnvironmentAndCredential(t *testing.T) {
 		}
 	}
 	// Account A's credential cannot reach account B's environment.
-	wrong := cloud.WithOverrides(context.Background(), cloud.Overrides{EnvID: b.EnvID})
+	wrong := cloud.WithOverrides(context.Background(), cloud.Overrides{tcb.HeaderEnvID: b.EnvID})
 	_, err := e.client.QueryRecords(wrong, tcb.RecordQuery{Datasource: "todo"})
 	var herr *tcb.HTTPError
 	if !errors.As(err, &herr) || herr.Code != "INVALID_ENV" || herr.RequestID == "" {
@@ -433,7 +433,7 @@ func TestHTTPErrorFormats(t *testing.T) {
 	if !strings.Contains(herr.Error(), "GET /weda/odata/v1/prod/no_such_model") || herr.Hint() == "" {
 		t.Fatalf("error %q / hint %q: want the method, path and a hint", herr.Error(), herr.Hint())
 	}
-	_, err = e.client.QueryRecords(cloud.WithOverrides(ctx, cloud.Overrides{EnvID: "nope-env"}), tcb.RecordQuery{Datasource: "todo"})
+	_, err = e.client.QueryRecords(cloud.WithOverrides(ctx, cloud.Overrides{tcb.HeaderEnvID: "nope-env"}), tcb.RecordQuery{Datasource: "todo"})
 	if !errors.As(err, &herr) || herr.Code != "INVALID_ENV" || herr.RequestID == "" || !strings.Contains(herr.Hint(), "TENCENTCLOUD_TCB_ENVID") {
 		t.Fatalf("unknown env: %v, want INVALID_ENV (common format) with a request id and a hint", err)
 	}
@@ -601,7 +601,7 @@ func TestHTTPTokenNeverInErrors(t *testing.T) {
 	e.sbClock.Advance(3 * time.Hour) // expired server-side: rejected, refreshed, resent
 	add(e.client.QueryRecords(ctx, tcb.RecordQuery{Datasource: "todo", Select: "nope"}))
 	e.sb.SetFaults(sandbox.Faults{MalformedJSON: 1, Match: sandbox.MatchPath("", tokenPathPrefix)})
-	add(e.client.QueryRecords(cloud.WithOverrides(ctx, cloud.Overrides{SecretID: sandbox.DefaultSecretID, SecretKey: sandbox.DefaultSecretKey + "x"}), tcb.RecordQuery{Datasource: "todo"}))
+	add(e.client.QueryRecords(cloud.WithOverrides(ctx, cloud.Overrides{tcb.HeaderSecretID: sandbox.DefaultSecretID, tcb.HeaderSecretKey: sandbox.DefaultSecretKey + "x"}), tcb.RecordQuery{Datasource: "todo"}))
 	if len(msgs) != 5 {
 		t.Fatalf("want 5 errors, got %d: %q", len(msgs), msgs)
 	}
@@ -628,7 +628,7 @@ func TestHTTPMissingSettings(t *testing.T) {
 		t.Fatalf("got %v, want ErrNoEnv", err)
 	}
 	// A session env id can never rewrite the host.
-	ctx := cloud.WithOverrides(context.Background(), cloud.Overrides{EnvID: "evil.example/x#"})
+	ctx := cloud.WithOverrides(context.Background(), cloud.Overrides{tcb.HeaderEnvID: "evil.example/x#"})
 	if _, err := e.client.QueryRecords(ctx, tcb.RecordQuery{Datasource: "todo"}); err == nil || !strings.Contains(err.Error(), "host name") {
 		t.Fatalf("got %v, want the env id refused", err)
 	}

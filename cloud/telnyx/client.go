@@ -33,7 +33,7 @@ const maxResponseBytes = 8 << 20
 
 // Config configures a Client.
 type Config struct {
-	// APIKey is the bearer key; a session's cloud.Overrides.TelnyxAPIKey wins over it.
+	// APIKey is the bearer key; a session's HeaderAPIKey wins over it.
 	APIKey string
 	// Endpoint is the API base URL (with or without /v2); empty means DefaultEndpoint.
 	Endpoint string
@@ -96,7 +96,7 @@ func (c *Client) Endpoint() string { return c.base }
 
 // apiKey is the key calls under ctx use: the session's, else the configured one.
 func (c *Client) apiKey(ctx context.Context) string {
-	if k := cloud.OverridesFrom(ctx).TelnyxAPIKey; k != "" {
+	if k := cloud.OverridesFrom(ctx).Get(HeaderAPIKey); k != "" {
 		return k
 	}
 	return c.cfg.APIKey

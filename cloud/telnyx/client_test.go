@@ -218,7 +218,7 @@ func TestWrongAndMissingKey(t *testing.T) {
 		t.Fatal("an unauthenticated request was handled")
 	}
 	// A session's own key wins over the configured one.
-	octx := cloud.WithOverrides(ctx, cloud.Overrides{TelnyxAPIKey: sandbox.DefaultTelnyxAPIKey})
+	octx := cloud.WithOverrides(ctx, cloud.Overrides{telnyx.HeaderAPIKey: sandbox.DefaultTelnyxAPIKey})
 	if _, err := c.ListBillingGroups(octx, telnyx.PageParams{}); err != nil {
 		t.Fatalf("override key: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/bench"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
@@ -102,7 +103,7 @@ func BenchmarkDirectClientCall(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.App.Deps.TCB.DescribeLoginConfig(ctx); err != nil {
+		if _, err := tcb.ClientKey.Get(s.App.Deps.Clients).DescribeLoginConfig(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -135,7 +136,7 @@ func BenchmarkToolsList(b *testing.B) {
 // BenchmarkResultRendering: marshal, redact and re-decode a tool's output.
 func BenchmarkResultRendering(b *testing.B) {
 	s := sharedServer(b)
-	out, err := s.App.Deps.TCB.DescribeLoginConfig(context.Background())
+	out, err := tcb.ClientKey.Get(s.App.Deps.Clients).DescribeLoginConfig(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
 // CallRun is one measured level of concurrency.
@@ -141,7 +142,7 @@ func MeasureToolCalls(s *Server, levels []int, perLevel, latency time.Duration) 
 		return err
 	}
 	directCall := func(int) error {
-		_, err := s.App.Deps.TCB.DescribeLoginConfig(ctx)
+		_, err := tcb.ClientKey.Get(s.App.Deps.Clients).DescribeLoginConfig(ctx)
 		if err != nil {
 			fail(err)
 		}

@@ -38,10 +38,6 @@ type Config struct {
 	HTTPEndpoint     string // CloudBase HTTP API base URL override
 	Timeout          time.Duration
 
-	// Telnyx
-	TelnyxAPIKey   string
-	TelnyxEndpoint string
-
 	// Secrets and safety
 	RevealSecrets      bool
 	Toolsets           []string

@@ -160,6 +160,9 @@ func Register[T any](s Setting) Var[T] {
 // Var reads a registered setting's value from a parsed Config.
 type Var[T any] struct{ name string }
 
+// Name is the setting's name (its flag without the dashes).
+func (v Var[T]) Name() string { return v.name }
+
 // Get returns the value (its default when nothing set it).
 func (v Var[T]) Get(c *Config) T {
 	if p, ok := c.extra[v.name].(*T); ok {

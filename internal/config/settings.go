@@ -6,7 +6,6 @@ package config
 const (
 	groupServer    = "Server"
 	groupTencent   = "Tencent Cloud / CloudBase"
-	groupTelnyx    = "Telnyx"
 	groupSafety    = "Safety"
 	groupHTTP      = "HTTP transports"
 	groupSandbox   = "Sandbox"
@@ -52,10 +51,6 @@ var core = []*Setting{
 	{Name: "region", Env: []string{"TENCENTCLOUD_REGION"}, Kind: String, Default: "ap-shanghai", Group: groupTencent,
 		Usage: "Tencent Cloud region",
 		field: func(c *Config) any { return &c.Region }},
-
-	{Name: "telnyx-api-key", EnvOnly: true, Secret: true, Env: []string{"TELNYX_API_KEY"}, Kind: String, Group: groupTelnyx,
-		Usage: "Telnyx API key",
-		field: func(c *Config) any { return &c.TelnyxAPIKey }},
 
 	{Name: "toolsets", Kind: List, Default: "all", Group: groupSafety, Usage: "toolsets to serve: all, cloudbase_auth, cloudbase_integration, cloudbase_http, telnyx",
 		field: func(c *Config) any { return &c.Toolsets }},
@@ -110,6 +105,4 @@ var core = []*Setting{
 		field: func(c *Config) any { return &c.TCBEndpoint }},
 	{Name: "tcb-http-endpoint", Kind: String, Group: groupEndpoints, Usage: "CloudBase HTTP API base URL (default https://<env>.<region>.tcb-api.tencentcloudapi.com)",
 		field: func(c *Config) any { return &c.HTTPEndpoint }},
-	{Name: "telnyx-endpoint", Kind: String, Group: groupEndpoints, Usage: "Telnyx API base URL (default https://api.telnyx.com)",
-		field: func(c *Config) any { return &c.TelnyxEndpoint }},
 }

@@ -7,55 +7,66 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
-// Headers a client may send to use its own cloud credentials instead of the server's.
-const (
-	HeaderSecretID     = "X-TencentCloud-SecretId"
-	HeaderSecretKey    = "X-TencentCloud-SecretKey"
-	HeaderSessionToken = "X-TencentCloud-SessionToken"
-	HeaderEnvID        = "X-CloudBase-Env-Id"
-	HeaderTelnyxAPIKey = "X-Telnyx-Api-Key"
-)
+// credentialHeaders are the registered providers' per-request credential
+// headers (Options.Providers), in order.
+func (s *Server) credentialHeaders() []string {
+	var names []string
+	for _, h := range cloud.AllHeaders(s.opts.Providers) {
+		names = append(names, h.Name)
+	}
+	return names
+}
 
-var credentialHeaders = []string{HeaderSecretID, HeaderSecretKey, HeaderSessionToken, HeaderEnvID, HeaderTelnyxAPIKey}
-
-// credentials turns a request's credential headers into cloud.Overrides on the
-// request context, so every cloud call made for this request (and only this
-// one) signs with them. Nothing is stored between requests: a session's
-// credentials are the ones its client sends with each request, and can never
-// reach another session. The secret values are masked for this request only
-// (a redact.Scope on its context): they never join the shared list, so no
-// caller can make other answers mask text of its choosing, and nothing is
-// kept once the request ends. The headers are removed so nothing downstream
-// can read them. A CORS preflight is not authenticated, so its headers are
-// dropped unread.
-func credentials(red *redact.Redactor, next http.Handler) http.Handler {
+// credentials turns a request's credential headers (each provider declares
+// its own) into cloud.Overrides on the request context, so every cloud call
+// made for this request (and only this one) uses them. Nothing is stored
+// between requests: a session's credentials are the ones its client sends
+// with each request, and can never reach another session. The secret values
+// are masked for this request only (a redact.Scope on its context): they
+// never join the shared list, so no caller can make other answers mask text
+// of its choosing, and nothing is kept once the request ends. The headers
+// are removed so nothing downstream can read them. A CORS preflight is not
+// authenticated, so its headers are dropped unread.
+func credentials(providers []cloud.Provider, red *redact.Redactor, next http.Handler) http.Handler {
+	headers := cloud.AllHeaders(providers)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header
 		if isPreflight(r) {
-			for _, name := range credentialHeaders {
-				h.Del(name)
+			for _, c := range headers {
+				h.Del(c.Name)
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
-		o := cloud.Overrides{SecretID: h.Get(HeaderSecretID), SecretKey: h.Get(HeaderSecretKey),
-			SessionToken: h.Get(HeaderSessionToken), EnvID: h.Get(HeaderEnvID), TelnyxAPIKey: h.Get(HeaderTelnyxAPIKey)}
-		for _, name := range credentialHeaders {
-			h.Del(name)
+		var o cloud.Overrides
+		var secrets []string
+		for _, c := range headers {
+			if v := h.Get(c.Name); v != "" {
+				if o == nil {
+					o = cloud.Overrides{}
+				}
+				o[c.Name] = v
+				if c.Secret {
+					secrets = append(secrets, v)
+				}
+			}
+			h.Del(c.Name)
 		}
-		if (o.SecretID == "") != (o.SecretKey == "") {
-			reject(w, http.StatusBadRequest, "Bad Request: send "+HeaderSecretID+" and "+HeaderSecretKey+" together")
+		if o == nil {
+			next.ServeHTTP(w, r)
 			return
 		}
-		if o.SessionToken != "" && o.SecretID == "" {
-			reject(w, http.StatusBadRequest, "Bad Request: "+HeaderSessionToken+" needs "+HeaderSecretID+" and "+HeaderSecretKey)
-			return
+		for _, p := range providers {
+			if p.CheckHeaders == nil {
+				continue
+			}
+			if err := p.CheckHeaders(o); err != nil {
+				reject(w, http.StatusBadRequest, "Bad Request: "+err.Error())
+				return
+			}
 		}
-		if o != (cloud.Overrides{}) {
-			scope := red.NewScope()
-			scope.Add(o.SecretKey, o.SessionToken, o.TelnyxAPIKey)
-			r = r.WithContext(redact.WithScope(cloud.WithOverrides(r.Context(), o), scope))
-		}
-		next.ServeHTTP(w, r)
+		scope := red.NewScope()
+		scope.Add(secrets...)
+		next.ServeHTTP(w, r.WithContext(redact.WithScope(cloud.WithOverrides(r.Context(), o), scope)))
 	})
 }

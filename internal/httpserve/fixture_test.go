@@ -17,6 +17,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
@@ -37,15 +40,27 @@ type fixture struct {
 	released sync.Once
 }
 
+// The registered providers' credential headers, as the tests send them.
+const (
+	HeaderSecretID     = tcb.HeaderSecretID
+	HeaderSecretKey    = tcb.HeaderSecretKey
+	HeaderSessionToken = tcb.HeaderSessionToken
+	HeaderEnvID        = tcb.HeaderEnvID
+	HeaderTelnyxAPIKey = telnyx.HeaderAPIKey
+)
+
 func start(t *testing.T, o Options) *fixture {
 	t.Helper()
+	if o.Providers == nil {
+		o.Providers = []cloud.Provider{cloudbase.Provider, telnyx.Provider}
+	}
 	f := &fixture{t: t, logs: &syncBuffer{}, red: redact.New(redact.Options{}), done: make(chan error, 1),
 		entered: make(chan struct{}, 8), release: make(chan struct{})}
 	m := server.NewMCPServer("fixture", "1", server.WithToolCapabilities(false))
 	m.AddTool(mcp.NewTool("whoami"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		o := cloud.OverridesFrom(ctx)
-		return mcp.NewToolResultText("id=" + o.SecretID + " env=" + o.EnvID + " key=" + yes(o.SecretKey != "") +
-			" token=" + yes(o.SessionToken != "") + " telnyx=" + yes(o.TelnyxAPIKey != "")), nil
+		return mcp.NewToolResultText("id=" + o.Get(HeaderSecretID) + " env=" + o.Get(HeaderEnvID) + " key=" + yes(o.Get(HeaderSecretKey) != "") +
+			" token=" + yes(o.Get(HeaderSessionToken) != "") + " telnyx=" + yes(o.Get(HeaderTelnyxAPIKey) != "")), nil
 	})
 	// leak tries to show the client's secrets, through the request's redactor.
 	m.AddTool(mcp.NewTool("leak"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -53,7 +68,7 @@ func start(t *testing.T, o Options) *fixture {
 		if s := redact.ScopeFrom(ctx); s != nil {
 			red = s.Redactor()
 		}
-		return mcp.NewToolResultText(red.String("values: " + o.SecretKey + " " + o.SessionToken + " " + o.TelnyxAPIKey)), nil
+		return mcp.NewToolResultText(red.String("values: " + o.Get(HeaderSecretKey) + " " + o.Get(HeaderSessionToken) + " " + o.Get(HeaderTelnyxAPIKey))), nil
 	})
 	m.AddTool(mcp.NewTool("block"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		f.entered <- struct{}{}

@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/rs/zerolog"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
 )
@@ -44,6 +45,10 @@ type Options struct {
 	// Routes are extra unauthenticated endpoints (its metadata).
 	Auth   func(http.Handler) http.Handler
 	Routes map[string]http.Handler
+
+	// Providers declare the credential headers a client may send per request
+	// (cloud.Provider.Headers); no other header is read as a credential.
+	Providers []cloud.Provider
 
 	Redactor *redact.Redactor // required: client-sent secrets are registered with it
 	Log      zerolog.Logger
@@ -97,7 +102,7 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 		auth = o.Auth
 	}
 	protect := func(h http.Handler) http.Handler {
-		return auth(readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Redactor, h)))
+		return auth(readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Providers, o.Redactor, h)))
 	}
 	switch o.Transport {
 	case "http":
@@ -163,7 +168,7 @@ func (s *Server) corsOptions() []server.CORSOption {
 	return []server.CORSOption{
 		server.WithCORSAllowedOrigins(s.opts.AllowedOrigins...),
 		server.WithCORSAllowedHeaders(append([]string{"Content-Type", "Authorization", server.HeaderKeySessionID,
-			"Mcp-Protocol-Version", "Last-Event-ID"}, credentialHeaders...)...),
+			"Mcp-Protocol-Version", "Last-Event-ID"}, s.credentialHeaders()...)...),
 		server.WithCORSExposedHeaders(server.HeaderKeySessionID, "WWW-Authenticate"),
 		server.WithCORSMaxAge(600),
 	}

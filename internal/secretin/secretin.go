@@ -94,7 +94,7 @@ type Purpose struct {
 	Field  string // argument path, e.g. Config.ClientSecret
 	Tool   string // tool name
 	Object string // e.g. "identity provider github"
-	Env    string // cloud environment or account
+	Scope  string // what the call acts on, as its provider says it: "env demo-1"
 }
 
 func (p Purpose) String() string {
@@ -104,8 +104,8 @@ func (p Purpose) String() string {
 	} else {
 		s += " for " + p.Tool
 	}
-	if p.Env != "" {
-		s += " in env " + p.Env
+	if p.Scope != "" {
+		s += " in " + p.Scope
 	}
 	return s
 }

@@ -57,7 +57,7 @@ func TestResolveErrorsNameTheFieldAndTheWayOut(t *testing.T) {
 	os.Symlink("/etc/hostname", filepath.Join(dir, "link"))
 	env := map[string]string{"GH_SECRET": planted, "HOME": "/root"}
 	r := &Resolver{Dir: secretfile.New(dir), AllowEnv: []string{"GH_SECRET", "EMPTY"}, Getenv: func(k string) string { return env[k] }}
-	p := Purpose{Field: "Config.ClientSecret", Tool: "cloudbase_add_provider", Object: "identity provider github", Env: "demo-7f3a9c"}
+	p := Purpose{Field: "Config.ClientSecret", Tool: "cloudbase_add_provider", Object: "identity provider github", Scope: "env demo-7f3a9c"}
 	ctx := context.Background()
 	if v, err := r.Resolve(ctx, Ref{File: "gh"}, p); v != planted || err != nil {
 		t.Fatalf("file: %q %v", v, err)

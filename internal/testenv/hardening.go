@@ -9,38 +9,19 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 )
 
 // Helpers for the fault-injection and robustness tests.
 
-// FastRetries swaps the cloud clients (CloudBase management and HTTP API,
-// Telnyx) for ones with the same settings but millisecond backoffs, so tests
-// of retried failures stay fast. Call it before the first tool call.
+// FastRetries reopens every provider's clients as the server opened them,
+// with millisecond backoffs, so tests of retried failures stay fast. Call it
+// before the first tool call (the new clients start without cached tokens).
 func (e *Env) FastRetries() {
 	e.t.Helper()
-	cfg := e.App.Config
-	c, err := tcb.New(tcb.Config{
-		Credential: tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken},
-		EnvID:      cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
-		Retry: tcb.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond},
-	})
-	if err != nil {
+	if err := e.App.ReopenClients(cloud.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}); err != nil {
 		e.t.Fatal(err)
 	}
-	hc := e.App.HTTPAPIConfig()
-	hc.Retry = tcb.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
-	h, err := tcb.NewHTTP(hc)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	tx, err := telnyx.New(telnyx.Config{APIKey: cfg.TelnyxAPIKey, Endpoint: cfg.TelnyxEndpoint, Timeout: cfg.Timeout,
-		Retry: telnyx.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.App.Deps.TCB, e.App.Deps.HTTPAPI, e.App.Deps.Telnyx = c, h, tx
 }
 
 // CallCtx calls a tool under ctx and returns the protocol error instead of failing.

@@ -2,28 +2,10 @@ package testenv
 
 import (
 	"context"
-	"time"
-
 	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 )
 
 // Helpers for the CloudBase HTTP API tests.
-
-// FastHTTPRetries swaps the CloudBase HTTP API client for one configured as
-// the app configures it, with millisecond backoffs. Call it before the first
-// tool call (the new client starts without a cached token).
-func (e *Env) FastHTTPRetries() {
-	e.t.Helper()
-	cfg := e.App.HTTPAPIConfig()
-	cfg.Retry = tcb.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
-	c, err := tcb.NewHTTP(cfg)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.App.Deps.HTTPAPI = c
-}
 
 // HTTPTokens are the HTTP API access tokens the sandbox issued for the server's environment.
 func (e *Env) HTTPTokens() []string {
