@@ -65,7 +65,7 @@ interop: prereqs build
 	@test interop/node_modules/.package-lock.json -nt interop/package-lock.json || npm ci --prefix interop --no-audit --no-fund
 	cd interop && CLOUDOPS_MCP_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 interop.test.mjs cloudbase-sdk.test.mjs tencentcloud-sdk.test.mjs telnyx-sdk.test.mjs secret-page.test.mjs
 
-# Rewrite the schema cache (tools/schemas.gen.json, reflected from the Go
+# Rewrite the schema cache (tools/schemas_gen.go, reflected from the Go
 # structs) and the snapshots after an intended schema change.
 snaps:
 	UPDATE_TOOLSNAPS=true $(GO) test ./tools -run TestSchemaCacheIsCurrent -count=1

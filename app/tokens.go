@@ -53,9 +53,7 @@ func (a *App) nonSecrets(all []tools.Tool) []string {
 	}
 	for _, t := range all {
 		out = append(out, t.Spec.Name)
-		if s, ok := schemashape.Decode(t.Tool.RawInputSchema); ok {
-			out = appendPropertyNames(out, s, 0)
-		}
+		out = appendPropertyNames(out, t.InputShape(), 0)
 	}
 	return out
 }

@@ -2,56 +2,53 @@ package tools
 
 import (
 	"crypto/sha256"
-	_ "embed"
 	"encoding/hex"
-	"encoding/json"
 	"reflect"
 	"strconv"
 	"sync"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/schemashape"
 )
 
 // The schemas are reflected from the Go structs at build time (`make snaps`
-// writes schemas.gen.json) because reflecting and encoding 43 tools' schemas
-// took about 15 ms, half of a cold start. Each entry carries a fingerprint of
-// the Go types it was reflected from; an entry whose types changed since is
-// ignored and the schema is reflected at start-up. The fingerprint covers type
-// names, fields, tags and field types, not methods: a change to a type's
-// JSONSchema/JSONSchemaExtend hook or to the reflector in schema.go is not
-// seen by it, and a stale cache would then serve the old schema.
-// TestSchemaCacheIsCurrent reflects every tool afresh and fails until
-// `make snaps` has rewritten the cache.
-
-//go:embed schemas.gen.json
-var schemaCacheJSON []byte
+// writes schemas_gen.go) because reflecting and encoding 43 tools' schemas
+// took about 15 ms, half of a cold start. They are Go string constants, not an
+// embedded JSON file: decoding that file was a quarter of start-up's CPU. Each
+// entry also carries the input schema's structure (the writeOnly fields and
+// the property names that start-up needs), so nothing is parsed to find them.
+// Each entry carries a fingerprint of the Go types it was reflected from; an
+// entry whose types changed since is ignored and the schema is reflected at
+// start-up. The fingerprint covers type names, fields, tags and field types,
+// not methods: a change to a type's JSONSchema/JSONSchemaExtend hook or to the
+// reflector in schema.go is not seen by it, and a stale cache would then serve
+// the old schema. TestSchemaCacheIsCurrent reflects every tool afresh and
+// fails until `make snaps` has rewritten the cache.
 
 type cachedSchema struct {
-	Fingerprint string          `json:"fingerprint"`
-	Input       json.RawMessage `json:"input"`
-	Output      json.RawMessage `json:"output"`
+	Fingerprint   string
+	Input, Output string
+	Shape         *schemashape.Shape // of Input
 }
 
 // useSchemaCache is switched off by the test that regenerates the cache.
 var useSchemaCache = true
 
-var schemaCache = sync.OnceValue(func() map[string]cachedSchema {
-	m := map[string]cachedSchema{}
-	_ = json.Unmarshal(schemaCacheJSON, &m) // an unreadable cache only costs start-up time
-	return m
-})
-
 func cachedSchemas(name, fingerprint string) (cachedSchema, bool) {
 	if !useSchemaCache {
 		return cachedSchema{}, false
 	}
-	c, ok := schemaCache()[name]
+	c, ok := generatedSchema(name)
 	return c, ok && c.Fingerprint == fingerprint
 }
 
 // fingerprint digests the struct shape of In and Out that reflection reads:
 // type names, field names, tags and field types, recursively (not methods).
 func fingerprint(in, out reflect.Type, readOnly bool) string {
+	fpBuf.Lock()
+	defer fpBuf.Unlock()
 	h := sha256.New()
-	b := make([]byte, 0, 4096)
+	b := fpBuf.b[:0]
+	defer func() { fpBuf.b = b }()
 	seen := map[reflect.Type]bool{}
 	b = describeType(b, in, seen)
 	b = append(b, '|')
@@ -60,6 +57,14 @@ func fingerprint(in, out reflect.Type, readOnly bool) string {
 	b = strconv.AppendBool(b, readOnly)
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// fpBuf is reused by every fingerprint: a tool's description runs up to 11 KB
+// (struct tags carry the schema descriptions), and growing a fresh buffer for
+// each of 45 tools was half of the fingerprints' start-up time.
+var fpBuf struct {
+	sync.Mutex
+	b []byte
 }
 
 // describeType appends an unambiguous description of t. Tags are written

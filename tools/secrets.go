@@ -58,11 +58,7 @@ type secretNode struct {
 }
 
 // secretTree reads the writeOnly fields out of a reflected input schema.
-func secretTree(schema json.RawMessage) *secretNode {
-	s, ok := schemashape.Decode(schema)
-	if !ok {
-		return nil
-	}
+func secretTree(s *schemashape.Shape) *secretNode {
 	return secretNodeOf(s, 0)
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/schemashape"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
 )
@@ -83,9 +84,14 @@ type Tool struct {
 	// Check validates arguments exactly as Handler will, calling nothing.
 	Check func(args any) error
 
-	fingerprint string      // of the Go types the schemas come from (schema cache)
-	secrets     *secretNode // where the input schema marks values writeOnly
+	fingerprint string             // of the Go types the schemas come from (schema cache)
+	shape       *schemashape.Shape // the input schema's structure
+	secrets     *secretNode        // where the input schema marks values writeOnly
 }
+
+// InputShape is the structure of the input schema: its properties, items and
+// writeOnly marks, without parsing the schema again. Shared: do not modify.
+func (t Tool) InputShape() *schemashape.Shape { return t.shape }
 
 // Mutating reports whether calls may change something, given --read-only.
 func (t Tool) Mutating(readOnlyMode bool) bool {
@@ -104,7 +110,7 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	if s.ReadOnly && s.Destructive {
 		panic("tool " + s.Name + " cannot be read-only and destructive")
 	}
-	inRaw, outRaw, fp := toolSchemas[In, Out](s)
+	inRaw, outRaw, shape, fp := toolSchemas[In, Out](s)
 	val := newValidator(s.Name, inRaw)
 	t := mcp.NewTool(s.Name,
 		mcp.WithDescription(s.Description),
@@ -120,7 +126,7 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 	)
 	t.Title = s.Title
 	t.InputSchema = mcp.ToolInputSchema{} // the raw schema is the one sent
-	secrets := secretTree(inRaw)
+	secrets := secretTree(shape)
 	// Found on first use: start-up time matters more than a call's.
 	refPaths := sync.OnceValue(func() [][]string { return secretRefPaths(mustMap(inRaw), nil, nil) })
 	check := func(args any) error {
@@ -171,19 +177,20 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		}
 		return result(red, out)
 	}
-	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, secrets: secrets}
+	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, shape: shape, secrets: secrets}
 }
 
 // toolSchemas returns the input and output schemas of a tool: from the
 // build-time cache when In and Out are unchanged since it was written (start-up
 // would otherwise spend most of its time reflecting), else reflected now.
-func toolSchemas[In, Out any](s Spec) (in, out json.RawMessage, fp string) {
+func toolSchemas[In, Out any](s Spec) (in, out json.RawMessage, shape *schemashape.Shape, fp string) {
 	fp = fingerprint(reflect.TypeFor[In](), reflect.TypeFor[Out](), s.ReadOnly)
 	if c, ok := cachedSchemas(s.Name, fp); ok {
-		return c.Input, c.Output, fp
+		return json.RawMessage(c.Input), json.RawMessage(c.Output), c.Shape, fp
 	}
 	in, out = reflectToolSchemas[In, Out](s)
-	return in, out, fp
+	shape, _ = schemashape.Decode(in)
+	return in, out, shape, fp
 }
 
 // reflectToolSchemas reflects In and Out; output schemas keep only the
