@@ -16,14 +16,15 @@ import (
 // for HTTP requests alone would cut in-flight calls off.
 type sseDrain struct {
 	mu      sync.Mutex
-	pending map[string]int // session id → requests accepted, answer not yet written
+	pending map[string]int  // session id → requests accepted, answer not yet written
+	live    map[string]bool // sessions whose stream is open here
 }
 
 type sessionSlot struct{ id string }
 
 type sessionSlotKey struct{}
 
-func newSSEDrain() *sseDrain { return &sseDrain{pending: map[string]int{}} }
+func newSSEDrain() *sseDrain { return &sseDrain{pending: map[string]int{}, live: map[string]bool{}} }
 
 // newSessionID is mcp-go's SSE session id generator; it also tells the stream
 // wrapper which session its stream carries.
@@ -33,6 +34,12 @@ func (d *sseDrain) newSessionID(ctx context.Context, _ *http.Request) (string, e
 		return "", err
 	}
 	id := hex.EncodeToString(b[:])
+	d.mu.Lock()
+	if d.live == nil {
+		d.live = map[string]bool{}
+	}
+	d.live[id] = true
+	d.mu.Unlock()
 	if slot, ok := ctx.Value(sessionSlotKey{}).(*sessionSlot); ok {
 		slot.id = id
 	}
@@ -52,6 +59,13 @@ func (d *sseDrain) stream(next http.Handler) http.Handler {
 // message wraps POST /message: a request mcp-go accepted (202) is pending until answered.
 func (d *sseDrain) message(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sid := r.URL.Query().Get("sessionId"); sid != "" && !d.isLive(sid) {
+			// Not a session of this process: it ended, or its replica
+			// stopped and the balancer sent this here. 404 is Streamable
+			// HTTP's "start a new session" (mcp-go alone would answer 400).
+			reject(w, http.StatusNotFound, "session not found: it ended or the server process holding it stopped; open a new SSE connection")
+			return
+		}
 		if !isRequest(bufferedBody(r)) {
 			next.ServeHTTP(w, r)
 			return
@@ -85,6 +99,13 @@ func (d *sseDrain) forget(sid string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.pending, sid)
+	delete(d.live, sid)
+}
+
+func (d *sseDrain) isLive(sid string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.live[sid]
 }
 
 // idle reports whether no accepted request waits for its answer.

@@ -6,6 +6,7 @@ package replicas_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -132,6 +133,14 @@ func startReplica(t *testing.T, sbURL string, flags ...string) *replica {
 // calls is how many tool calls this replica served (its log has a line each).
 func (r *replica) calls() int { return strings.Count(r.logs.String(), `"message":"tool call"`) }
 
+// sigkill ends the process at once: no drain, connections in flight break.
+func (r *replica) sigkill(t *testing.T) {
+	t.Helper()
+	_ = r.cmd.Process.Kill()
+	<-r.done
+	r.done <- nil
+}
+
 // kill sends SIGTERM: /readyz turns 503, after the drain delay the listener
 // closes, in-flight calls finish, the process exits 0. It waits for the exit.
 func (r *replica) kill(t *testing.T) {
@@ -162,12 +171,20 @@ func tail(s string, n int) string {
 // conn-failure); nothing that reached a replica is ever re-sent.
 func startHAProxy(t *testing.T, sticky bool, rs []*replica) string {
 	t.Helper()
-	return startHAProxyOn(t, freePort(t), sticky, rs)
+	stick := ""
+	if sticky {
+		stick = "session"
+	}
+	return startHAProxyOn(t, freePort(t), stick, "roundrobin", rs)
 }
 
 // startHAProxyOn is startHAProxy on a port chosen beforehand (the replicas
 // must know the balancer's address for --public-url).
-func startHAProxyOn(t *testing.T, port int, sticky bool, rs []*replica) string {
+//
+// stick: "" none; "session" pins on the Mcp-Session-Id header (Streamable
+// HTTP); "source" pins each client address (legacy SSE: its session id is in
+// the stream's body, where a balancer cannot read it).
+func startHAProxyOn(t *testing.T, port int, stick, balance string, rs []*replica) string {
 	t.Helper()
 	bin := haproxyPath(t)
 	var b strings.Builder
@@ -186,20 +203,25 @@ frontend mcp
     bind 127.0.0.1:%d
     default_backend replicas
 backend replicas
-    balance roundrobin
+    balance %s
     option httpchk
     http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost
     http-check expect status 200
     default-server inter 100ms fall 2 rise 2
-`, port)
-	if sticky {
+`, port, balance)
+	switch stick {
+	case "source":
+		b.WriteString(`    stick-table type ip size 10k expire 1h
+    stick on src
+`)
+	case "session":
 		b.WriteString(`    stick-table type string len 64 size 10k expire 1h
     stick store-response res.hdr(mcp-session-id)
     stick match req.hdr(mcp-session-id)
 `)
 	}
 	for i, r := range rs {
-		fmt.Fprintf(&b, "    server r%d %s check\n", i, r.addr)
+		fmt.Fprintf(&b, "    server r%d %s check maxconn 1000\n", i, r.addr)
 	}
 	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
 	if err := os.WriteFile(cfg, []byte(b.String()), 0o600); err != nil {
@@ -313,3 +335,21 @@ type elicitFunc func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 func (f elicitFunc) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 	return f(r)
 }
+
+// callsOf counts the calls of one tool this replica logged.
+func (r *replica) callsOf(tool string) int {
+	return strings.Count(r.logs.String(), `"tool":"`+tool+`","outcome"`)
+}
+
+var (
+	errToolResult = errors.New("tool error")
+	errNoError    = errors.New("no error")
+)
+
+// isToolError: the call reached a replica and the tool answered (not a
+// transport failure).
+func isToolError(err error) bool {
+	return strings.HasPrefix(err.Error(), "tool error") || strings.HasPrefix(err.Error(), "describe_client")
+}
+
+func strings64(hexByte string) string { return strings.Repeat(hexByte, 32) }

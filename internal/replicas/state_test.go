@@ -45,7 +45,7 @@ func TestSecretPageAnsweredThroughAnotherReplica(t *testing.T) {
 	keyFile := writeKeyFile(t, strings.Repeat("a7", 32))
 	flags := []string{"--state-key-file", keyFile, "--public-url", "http://" + lb}
 	rs := []*replica{startReplica(t, sbURL, flags...), startReplica(t, sbURL, flags...), startReplica(t, sbURL, flags...)}
-	mcpURL := startHAProxyOn(t, port, true, rs)
+	mcpURL := startHAProxyOn(t, port, "session", "roundrobin", rs)
 
 	const planted = "sk-planted-replica-secret-0f9e8d7c"
 	var pageURL string
@@ -262,5 +262,39 @@ func TestEachReplicaMintsItsOwnHTTPAPIToken(t *testing.T) {
 	}
 	if n := sb.Count("http:rejected_token"); n != 0 {
 		t.Errorf("the cloud rejected %d tokens", n)
+	}
+}
+
+// Key rotation across replicas: a question sealed with the old key is
+// answered on a replica listing [new, old] (rotation step 2) while the
+// asking replica lists [old, new] (step 1); a replica holding only the new
+// key refuses an old-key state, says why in its log, and asks again.
+func TestStateKeyRotationAcrossReplicas(t *testing.T) {
+	sbURL, sb := startSandbox(t)
+	oldKey, newKey := strings.Repeat("01", 32), strings.Repeat("02", 32)
+	asker := startReplica(t, sbURL, "--stateless", "--state-key-file", writeKeyFile(t, oldKey, newKey))
+	rotated := startReplica(t, sbURL, "--stateless", "--state-key-file", writeKeyFile(t, newKey, oldKey))
+	onlyNew := startReplica(t, sbURL, "--stateless", "--state-key-file", writeKeyFile(t, newKey))
+	yes := map[string]any{"confirm": map[string]any{"action": "accept", "content": map[string]any{"confirm": true}}}
+	ask := func(args map[string]any) map[string]any {
+		first := rawModern(t, "http://"+asker.addr+"/mcp", "cloudbase_modify_login_config", args, nil)
+		if first["resultType"] != "input_required" {
+			t.Fatalf("question: %v", first)
+		}
+		return map[string]any{"inputResponses": yes, "requestState": first["requestState"]}
+	}
+
+	args := map[string]any{"EmailLogin": false}
+	answer := ask(args)
+	res := rawModern(t, "http://"+onlyNew.addr+"/mcp", "cloudbase_modify_login_config", args, answer)
+	if res["resultType"] != "input_required" || sb.Count("ModifyLoginConfig") != 0 {
+		t.Fatalf("a replica without the old key took an old-key answer: %v", res)
+	}
+	testenv.Eventually(t, "the refusal's reason in the log", func() bool {
+		return strings.Contains(onlyNew.logs.String(), "sealed with a key this server does not hold (rotated out")
+	})
+	res = rawModern(t, "http://"+rotated.addr+"/mcp", "cloudbase_modify_login_config", args, answer)
+	if res["isError"] == true || res["resultType"] == "input_required" || sb.Count("ModifyLoginConfig") != 1 {
+		t.Fatalf("the rotated replica did not take the old-key answer: %v", res)
 	}
 }
