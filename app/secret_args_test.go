@@ -136,11 +136,11 @@ func TestSecretsTypedByTheUserNeverComeOut(t *testing.T) {
 		fields, _ := tpl["Fields"].([]any)
 		for _, f := range fields {
 			f := f.(map[string]any)
-			name := f["Name"].(string)
+			name := f["name"].(string)
 			switch {
-			case f["Secret"] == true:
+			case f["secret"] == true:
 				ext[name], patch[name] = plant, plant
-			case f["Type"] == "url":
+			case f["type"] == "url":
 				ext[name] = "https://visible.example/" + name
 			default:
 				ext[name] = "visible-" + name

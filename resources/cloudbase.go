@@ -114,7 +114,8 @@ func (cb cloudbase) readTemplates(ctx context.Context, req mcp.ReadResourceReque
 	return jsonContents(cb.r, req.Params.URI, map[string]any{"TotalCount": len(list), "Templates": list})
 }
 
-// FieldSchema is one template field made readable.
+// FieldSchema is one template field made readable, keyed as the cloud keys
+// it in a template's Ext (name, label, type, required …); the tools use it too.
 type FieldSchema struct {
 	Name        string `json:"name"`
 	Label       string `json:"label,omitempty"`
@@ -156,9 +157,9 @@ type templateDetail struct {
 	State        string        `json:"State,omitempty"`
 	Fields       []FieldSchema `json:"Fields"`
 	ExtProblem   string        `json:"ExtProblem,omitempty"`
-	// TemplateExt is the template's Ext whole (keys Fields does not parse included);
-	// instances' Ext never appears here.
-	TemplateExt   map[string]any `json:"TemplateExt,omitempty"`
+	// Ext is the template's Ext whole (keys Fields does not parse included),
+	// as cloudbase_list_templates shows it; instances' Ext never appears here.
+	Ext           map[string]any `json:"Ext,omitempty"`
 	InstanceCount int            `json:"InstanceCount"`
 	Instances     []instanceRef  `json:"Instances"`
 }
@@ -192,7 +193,7 @@ func (cb cloudbase) readTemplate(ctx context.Context, req mcp.ReadResourceReques
 	if d.Fields, err = Fields(*t); err != nil {
 		d.ExtProblem = err.Error()
 	}
-	_ = json.Unmarshal([]byte(t.Ext), &d.TemplateExt) // not an object: ExtProblem says so
+	_ = json.Unmarshal([]byte(t.Ext), &d.Ext) // not an object: ExtProblem says so
 	keys, err := cb.c().GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{AuthTypeCode: code})
 	if err != nil {
 		return nil, cloudError(cb.r, req.Params.URI, err)

@@ -48,25 +48,15 @@ func (in *listTemplatesInput) request() *tcb.GetUserKeyTemplateListRequest {
 		AuthTypeName: in.AuthTypeName, Business: in.Business}
 }
 
-type fieldView struct {
-	Name        string `json:"Name"`
-	Label       string `json:"Label,omitempty"`
-	Type        string `json:"Type,omitempty"`
-	Required    bool   `json:"Required"`
-	Secret      bool   `json:"Secret"`
-	Description string `json:"Description,omitempty"`
-	Placeholder string `json:"Placeholder,omitempty"`
-}
-
 type templateView struct {
-	AuthTypeCode string      `json:"AuthTypeCode"`
-	AuthTypeName string      `json:"AuthTypeName"`
-	Fields       []fieldView `json:"Fields"`
-	AuthURL      string      `json:"AuthURL,omitempty"`
-	RedirectURI  string      `json:"RedirectURI,omitempty"`
-	Icon         string      `json:"Icon,omitempty"`
-	State        string      `json:"State,omitempty"`
-	ExtProblem   string      `json:"ExtProblem,omitempty"`
+	AuthTypeCode string                  `json:"AuthTypeCode"`
+	AuthTypeName string                  `json:"AuthTypeName"`
+	Fields       []resources.FieldSchema `json:"Fields" jsonschema_description:"The template's fields, keyed as in the cloud's Ext (name, label, type, required) plus secret (type password)"`
+	AuthURL      string                  `json:"AuthURL,omitempty"`
+	RedirectURI  string                  `json:"RedirectURI,omitempty"`
+	Icon         string                  `json:"Icon,omitempty"`
+	State        string                  `json:"State,omitempty"`
+	ExtProblem   string                  `json:"ExtProblem,omitempty"`
 	// Ext is the template's Ext whole, every key as the cloud sent it
 	// (placeholder, options, keys this server does not know): Fields is a view of it.
 	Ext map[string]any `json:"Ext,omitempty" jsonschema_description:"The template's whole Ext as sent by the cloud (Fields is parsed from it)"`
@@ -80,14 +70,10 @@ type templateList struct {
 
 func viewTemplate(t tcb.UserKeyTemplate) templateView {
 	v := templateView{AuthTypeCode: t.AuthTypeCode, AuthTypeName: t.AuthTypeName, AuthURL: t.AuthURL,
-		RedirectURI: t.RedirectURI, Icon: t.Icon, State: t.State, Fields: []fieldView{}}
-	fields, err := tcb.ParseTemplateFields(t.Ext)
-	if err != nil {
+		RedirectURI: t.RedirectURI, Icon: t.Icon, State: t.State}
+	var err error
+	if v.Fields, err = resources.Fields(t); err != nil {
 		v.ExtProblem = err.Error()
-	}
-	for _, f := range fields {
-		v.Fields = append(v.Fields, fieldView{Name: f.Name, Label: f.Label, Type: f.Type, Required: f.Required,
-			Secret: f.Secret(), Description: f.Description, Placeholder: f.Placeholder})
 	}
 	if ext, err := parseExt(t.Ext); err == nil && len(ext) > 0 {
 		v.Ext = ext

@@ -77,7 +77,7 @@ func TestListTemplatesParsesFields(t *testing.T) {
 	secrets := map[string]bool{}
 	for _, f := range wx["Fields"].([]any) {
 		fm := f.(map[string]any)
-		secrets[fm["Name"].(string)] = fm["Secret"].(bool)
+		secrets[fm["name"].(string)] = fm["secret"].(bool)
 	}
 	if !secrets["apiV3Key"] || !secrets["privateKey"] || secrets["appId"] || secrets["mchId"] {
 		t.Fatalf("secret flags: %v", secrets)
@@ -496,7 +496,7 @@ func TestTemplateExtIsKeptWhole(t *testing.T) {
 	if fields[0].(map[string]any)["placeholder"] != "auth-flow" || fields[1].(map[string]any)["rows"] != float64(6) {
 		t.Fatalf("field keys dropped: %v", fields)
 	}
-	if f := tpl["Fields"].([]any)[0].(map[string]any); f["Placeholder"] != "auth-flow" {
+	if f := tpl["Fields"].([]any)[0].(map[string]any); f["placeholder"] != "auth-flow" {
 		t.Fatalf("parsed field without its placeholder: %v", f)
 	}
 	text, _, err := e.Read("cloudbase://templates/custom_flow")
@@ -505,5 +505,30 @@ func TestTemplateExtIsKeptWhole(t *testing.T) {
 	}
 	if !strings.Contains(text, `"docUrl"`) || !strings.Contains(text, `"rows"`) || !strings.Contains(text, `"placeholder":"auth-flow"`) {
 		t.Fatalf("resource drops Ext keys: %s", text)
+	}
+}
+
+// A template reads the same through the tool and the resource: the same
+// field names with the same casing (the cloud's: name, label, type, required)
+// and the same values, for every template.
+func TestTemplateFieldsSameInToolAndResource(t *testing.T) {
+	e := testenv.New(t)
+	res := e.OK("cloudbase_list_templates", nil)
+	for _, tpl := range res["Templates"].([]any) {
+		viaTool := tpl.(map[string]any)
+		code := viaTool["AuthTypeCode"].(string)
+		text, _, err := e.Read("cloudbase://templates/" + code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var viaResource map[string]any
+		if err := json.Unmarshal([]byte(text), &viaResource); err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"AuthTypeCode", "AuthTypeName", "Fields", "Ext", "ExtProblem"} {
+			if a, b := testenv.JSON(viaTool[key]), testenv.JSON(viaResource[key]); a != b {
+				t.Errorf("%s: %s differs:\n tool     %s\n resource %s", code, key, a, b)
+			}
+		}
 	}
 }

@@ -230,7 +230,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "cloudbase_list_templates":
 		return cachedSchema{
-			Fingerprint: "ff76ee95bf693682538ff6d6",
+			Fingerprint: "9b3953a01a78c1a7963a5f44",
 			Input:       "{\"properties\":{\"offset\":{\"type\":\"integer\",\"minimum\":0,\"description\":\"Items to skip\"},\"limit\":{\"type\":\"integer\",\"maximum\":100,\"minimum\":1,\"description\":\"Default 100\"},\"authTypeCode\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"Exact auth type code\"},\"authTypeName\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"Auth type name\"},\"business\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Default integration\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"RequestId\":{\"type\":\"string\"},\"Templates\":{\"items\":{\"properties\":{\"AuthTypeCode\":{\"type\":\"string\"},\"AuthTypeName\":{\"type\":\"string\"},\"AuthURL\":{\"type\":\"string\"},\"Ext\":{\"type\":\"object\"},\"ExtProblem\":{\"type\":\"string\"},\"Fields\":{\"type\":\"array\"},\"Icon\":{\"type\":\"string\"},\"RedirectURI\":{\"type\":\"string\"},\"State\":{\"type\":\"string\"}},\"required\":[\"AuthTypeCode\",\"AuthTypeName\",\"Fields\"],\"type\":\"object\"},\"type\":\"array\"},\"TotalCount\":{\"type\":\"integer\"}},\"required\":[\"TotalCount\",\"Templates\",\"RequestId\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
