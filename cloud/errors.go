@@ -29,6 +29,20 @@ type Hinter interface {
 	Hint() string
 }
 
+// NotFounder is implemented by errors that say the object a call named does
+// not exist (CloudBase ResourceNotFound*, a Telnyx 404).
+type NotFounder interface {
+	error
+	NotFound() bool
+}
+
+// IsNotFound reports whether err, or an error it wraps, says the object a
+// call named does not exist.
+func IsNotFound(err error) bool {
+	var nf NotFounder
+	return errors.As(err, &nf) && nf.NotFound()
+}
+
 // ErrorMessage renders a failure for a person, the one rendering that tool
 // errors, resource read errors and prompt texts share: the error's own text
 // (each client's errors name the service, the operation, and the cloud's

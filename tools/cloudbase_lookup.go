@@ -19,6 +19,9 @@ type NotFoundError struct{ msg string }
 
 func (e *NotFoundError) Error() string { return e.msg }
 
+// NotFound implements cloud.NotFounder.
+func (e *NotFoundError) NotFound() bool { return true }
+
 func notFound(format string, a ...any) error { return &NotFoundError{fmt.Sprintf(format, a...)} }
 
 // createdOnFirstUse: ModifyProvider creates these sources when they are missing (the @cloudbase/manager-node documentation).

@@ -2,13 +2,11 @@ package tools
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
-	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
@@ -92,10 +90,4 @@ func unaskedChange(ctx context.Context, what string) error {
 }
 
 // missingTarget reports a cloud "not found" for the object a call names.
-func missingTarget(err error) bool {
-	var tcbErr *tcb.APIError
-	var txErr *telnyx.APIError
-	var nf *NotFoundError
-	return errors.As(err, &nf) || (errors.As(err, &tcbErr) && strings.HasPrefix(tcbErr.Code, "ResourceNotFound")) ||
-		(errors.As(err, &txErr) && txErr.Status == 404)
-}
+func missingTarget(err error) bool { return cloud.IsNotFound(err) }

@@ -33,6 +33,9 @@ func (e *APIError) Error() string {
 // CloudRequestID implements cloud.RequestIDCarrier.
 func (e *APIError) CloudRequestID() string { return e.RequestID }
 
+// NotFound implements cloud.NotFounder: the named resource does not exist.
+func (e *APIError) NotFound() bool { return strings.HasPrefix(e.Code, "ResourceNotFound") }
+
 // Hint says what to do about the error, or "" when there is nothing general to say.
 func (e *APIError) Hint() string { return Hint(e.Code) }
 

@@ -145,6 +145,9 @@ func (e *OutcomeUnknownError) OutcomeUnknown() {}
 // CloudRequestID implements cloud.RequestIDCarrier.
 func (e *APIError) CloudRequestID() string { return e.RequestID }
 
+// NotFound implements cloud.NotFounder.
+func (e *APIError) NotFound() bool { return e.Status == 404 }
+
 // TransportError is a failure to get a usable answer to a request that
 // changed nothing (a read, or a change the API certainly did not receive).
 type TransportError struct {
