@@ -97,7 +97,9 @@ func (a *App) startSandbox(ctx context.Context) error {
 	cfg := a.Config
 	acct := sandbox.Account{SecretID: or(cfg.SandboxSecretID, sandbox.DefaultSecretID),
 		SecretKey: or(cfg.SandboxSecretKey, sandbox.DefaultSecretKey), EnvID: or(cfg.SandboxEnvID, sandbox.DefaultEnvID)}
-	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{acct}, Region: cfg.Region, StateFile: cfg.SandboxState})
+	// The emulated environment is in the region the server is configured for.
+	region := config.VarOf[string]("region").Get(cfg)
+	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{acct}, Region: region, StateFile: cfg.SandboxState})
 	if err != nil {
 		return err
 	}
@@ -109,8 +111,6 @@ func (a *App) startSandbox(ctx context.Context) error {
 	}
 	a.stop = append(a.stop, func() { cancel(); <-done })
 	a.Sandbox, a.SandboxURL = sb, url
-	cfg.SecretID, cfg.SecretKey, cfg.SessionToken, cfg.EnvID = acct.SecretID, acct.SecretKey, "", acct.EnvID
-	cfg.TCBEndpoint, cfg.HTTPEndpoint = url, url
 	a.Log.Info().Str("endpoint", url).Str("env_id", acct.EnvID).Str("secret_id", acct.SecretID).Msg("sandbox running (offline emulator; no real cloud is called)")
 	return nil
 }

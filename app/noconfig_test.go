@@ -67,8 +67,9 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.EnvID != "from-flag" || cfg.Region != "ap-guangzhou" {
-		t.Fatalf("env id %q region %q", cfg.EnvID, cfg.Region)
+	envID, region := config.VarOf[string]("env-id").Get(cfg), config.VarOf[string]("region").Get(cfg)
+	if envID != "from-flag" || region != "ap-guangzhou" {
+		t.Fatalf("env id %q region %q", envID, region)
 	}
 	if _, err := config.Parse([]string{"--transport", "carrier-pigeon"}, func(string) string { return "" }, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "stdio, sse or http") {
 		t.Fatalf("bad transport: %v", err)

@@ -118,16 +118,24 @@ func (a *App) safetyOptions() []server.ServerOption {
 // instructions tell the model its limits before its first call.
 func (a *App) instructions() string {
 	cfg := a.Config
-	env := cfg.EnvID
-	if env == "" {
-		env = "(none configured)"
-	}
 	mode := "live clouds"
 	if cfg.Sandbox {
 		mode = "offline sandbox"
 	}
+	var managed []string
+	for _, p := range Providers {
+		if p.Describe != nil {
+			if d := p.Describe(a.Deps.Clients); d != "" {
+				managed = append(managed, d)
+			}
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "cloudops-mcp manages CloudBase environment %s (region %s) on the %s. ", env, cfg.Region, mode)
+	if len(managed) == 0 {
+		fmt.Fprintf(&b, "cloudops-mcp runs on the %s. ", mode)
+	} else {
+		fmt.Fprintf(&b, "cloudops-mcp manages %s on the %s. ", strings.Join(managed, " and "), mode)
+	}
 	counts := map[string]int{}
 	for _, t := range a.Tools {
 		counts[t.Spec.Toolset]++

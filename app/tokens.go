@@ -40,16 +40,13 @@ func (m *mintedTokens) add(token string) {
 	}
 }
 
-// nonSecrets are values nobody may register as a secret: the configured env
-// id and region, the endpoint hosts, the tool names and every field name of
+// nonSecrets are values nobody may register as a secret: the sandbox's
+// address, the tool names and every field name of
 // their input schemas. Masking one would blank out ordinary answers.
 func (a *App) nonSecrets(all []tools.Tool) []string {
-	cfg := a.Config
-	out := []string{cfg.EnvID, cfg.Region}
-	for _, e := range []string{cfg.TCBEndpoint, cfg.HTTPEndpoint, a.SandboxURL} {
-		if u, err := url.Parse(e); err == nil && u.Host != "" {
-			out = append(out, u.Host, u.Hostname())
-		}
+	var out []string // each provider declares its own (env id, region, endpoint hosts) when it opens
+	if u, err := url.Parse(a.SandboxURL); err == nil && u.Host != "" {
+		out = append(out, u.Host, u.Hostname())
 	}
 	for _, t := range all {
 		out = append(out, t.Spec.Name)

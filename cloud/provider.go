@@ -37,6 +37,10 @@ type Provider struct {
 	// demo-1"), for confirmation lines and secret pages; nil or "" when the
 	// account is all there is.
 	Scope func(ctx context.Context, c *Clients) string
+	// Describe names what the server manages there, for the instructions
+	// the model reads first ("CloudBase environment demo-1 (region
+	// ap-shanghai)"); nil or "" says nothing.
+	Describe func(c *Clients) string
 }
 
 // Header is one per-request credential header.

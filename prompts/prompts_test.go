@@ -122,7 +122,7 @@ func TestPromptsRenderWithValidArguments(t *testing.T) {
 				"create_integration_from_template", "setup_identity_provider"}},
 		{"choose_connector_auth", map[string]string{"system": "Okta", "usage": "SIGN-IN"}, []string{"sign-in", "OAUTH", "SAML"}},
 		{"review_login_security", nil, []string{"Findings", "MFA is off", "cloudbase_modify_login_config", "Password rotation", "MaxDevice -1",
-			`cloudbase_modify_client {"Id":"` + e.App.Config.EnvID + `","MaxDevice":5}`, "Refresh tokens live 2592000 s", "auto-registers",
+			`cloudbase_modify_client {"Id":"` + tcb.ClientKey.Get(e.App.Deps.Clients).EnvID(context.Background()) + `","MaxDevice":5}`, "Refresh tokens live 2592000 s", "auto-registers",
 			"links accounts by e-mail", `cloudbase_modify_provider {"AutoSignUpWithProviderUser":"FALSE","Id":"github"}`, "approves"}},
 	}
 	secrets := plantedSecrets(t, e)
@@ -231,7 +231,7 @@ func TestPromptCompletions(t *testing.T) {
 func TestSecurityReviewReflectsLiveState(t *testing.T) {
 	e := testenv.New(t)
 	e.OK("cloudbase_modify_login_config", map[string]any{"MfaConfig": map[string]any{"On": "TRUE", "Email": "TRUE"}})
-	e.OK("cloudbase_modify_client", map[string]any{"Id": e.App.Config.EnvID, "MaxDevice": 3})
+	e.OK("cloudbase_modify_client", map[string]any{"Id": tcb.ClientKey.Get(e.App.Deps.Clients).EnvID(context.Background()), "MaxDevice": 3})
 	text, err := e.Prompt("review_login_security", nil)
 	if err != nil {
 		t.Fatal(err)

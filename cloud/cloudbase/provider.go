@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
@@ -39,6 +40,16 @@ var Provider = cloud.Provider{
 		}
 		return ""
 	},
+	Describe: func(c *cloud.Clients) string {
+		env, reg := "(none configured)", ""
+		if tc := tcb.ClientKey.Get(c); tc != nil {
+			if id := tc.EnvID(context.Background()); id != "" {
+				env = id
+			}
+			reg = tc.Region()
+		}
+		return "CloudBase environment " + env + " (region " + reg + ")"
+	},
 }
 
 // checkHeaders refuses half a key pair, and a session token without one.
@@ -57,8 +68,15 @@ func checkHeaders(o cloud.Overrides) error {
 // one), then builds both clients. Every access token the HTTP API client
 // obtains is registered with the redactor before its first use.
 func open(ctx context.Context, env *cloud.Env) error {
-	cfg := env.Config
-	env.Redactor.AddSecret(cfg.SecretKey, cfg.SessionToken)
+	s := settingsOf(env)
+	env.Redactor.AddSecret(s.cred.SecretKey, s.cred.SessionToken)
+	// Masking these would blank out ordinary answers.
+	env.Redactor.NotSecret(s.envID, s.region)
+	for _, e := range []string{s.endpoint, s.httpEndpoint} {
+		if u, err := url.Parse(e); err == nil && u.Host != "" {
+			env.Redactor.NotSecret(u.Host, u.Hostname())
+		}
+	}
 	var creds tcb.CredentialProvider
 	if env.Sandbox == nil {
 		var err error
@@ -66,11 +84,10 @@ func open(ctx context.Context, env *cloud.Env) error {
 			return err
 		}
 	}
-	static := tcb.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken}
 	onRetry := env.OnRetry(cloud.RetryNotice{Service: "tencentcloud", LogKey: "action", WarnClient: true})
 	c, err := tcb.New(tcb.Config{
-		Credential: static, Credentials: creds,
-		EnvID: cfg.EnvID, Region: cfg.Region, Endpoint: cfg.TCBEndpoint, Timeout: cfg.Timeout,
+		Credential: s.cred, Credentials: creds,
+		EnvID: s.envID, Region: s.region, Endpoint: s.endpoint, Timeout: env.Config.Timeout,
 		Retry:     env.Retry,
 		OnRetry:   onRetry, // a log line and a client warning
 		Transport: env.Transport("tencentcloud", nil),
@@ -79,13 +96,13 @@ func open(ctx context.Context, env *cloud.Env) error {
 		return err
 	}
 	hc := tcb.HTTPConfig{
-		Credential: static, Credentials: creds,
-		EnvID: cfg.EnvID, Region: cfg.Region, Endpoint: cfg.HTTPEndpoint, Timeout: cfg.Timeout,
+		Credential: s.cred, Credentials: creds,
+		EnvID: s.envID, Region: s.region, Endpoint: s.httpEndpoint, Timeout: env.Config.Timeout,
 		Retry:   env.Retry,
 		OnToken: env.OnToken,
 		OnRetry: onRetry,
 	}
-	if sb := env.Sandbox; sb != nil && cfg.HTTPEndpoint == sb.URL {
+	if sb := env.Sandbox; sb != nil {
 		hc.Endpoint = sandboxHTTPEndpoint
 		hc.Transport = dialOnly(strings.TrimPrefix(sb.URL, "http://"))
 	}
@@ -106,8 +123,8 @@ func open(ctx context.Context, env *cloud.Env) error {
 func resolveCredentials(ctx context.Context, env *cloud.Env) (tcb.CredentialProvider, error) {
 	cfg := env.Config
 	res, err := tccred.Resolve(ctx, tccred.Options{
-		Source: cfg.CredentialSource, SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, SessionToken: cfg.SessionToken,
-		Profile: cfg.Profile, CredentialsFile: cfg.CredentialsFile, RoleName: cfg.RoleName,
+		Source: credentialSource.Get(cfg), SecretID: secretID.Get(cfg), SecretKey: secretKey.Get(cfg), SessionToken: sessionToken.Get(cfg),
+		Profile: profile.Get(cfg), CredentialsFile: credentialsFile.Get(cfg), RoleName: roleName.Get(cfg),
 		OnNew: func(c tcb.Credential) { env.Redactor.AddSecret(c.SecretKey, c.SessionToken) },
 	})
 	if err != nil {

@@ -23,20 +23,10 @@ type Config struct {
 	Addr      string
 	LogLevel  string
 
-	// CloudBase
-	EnvID        string
-	Region       string
-	SecretID     string
-	SecretKey    string
-	SessionToken string
-	// Where the credentials come from when the variables are unset.
-	Profile          string
-	CredentialsFile  string
-	CredentialSource string // auto | env | profile | role
-	RoleName         string
-	TCBEndpoint      string
-	HTTPEndpoint     string // CloudBase HTTP API base URL override
-	Timeout          time.Duration
+	// Timeout bounds each cloud call. A provider's own settings (its
+	// credentials, account, endpoints) are declared in its package with
+	// Register (cloud/cloudbase, cloud/telnyx).
+	Timeout time.Duration
 
 	// Secrets and safety
 	RevealSecrets      bool
@@ -201,10 +191,10 @@ func (c *Config) validate() error {
 	default:
 		return errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
 	}
-	switch c.CredentialSource {
-	case "auto", "env", "profile", "role":
-	default:
-		return errorf("--credential-source %q: want auto, env, profile or role", c.CredentialSource)
+	for _, s := range All() {
+		if err := s.checkChoice(s.value(c)); err != nil {
+			return err
+		}
 	}
 	if c.SecretPageTTL <= 0 {
 		return errorf("--secret-page-ttl %s: must be positive", c.SecretPageTTL)

@@ -11,6 +11,15 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// Settings as a provider package registers them (cloud/cloudbase declares
+// these in the server).
+var (
+	testEnvID     = Register[string](Setting{Name: "env-id", Env: []string{"TENCENTCLOUD_TCB_ENVID", "CLOUDBASE_ENV_ID"}, Kind: String, Group: "Test"})
+	testRegion    = Register[string](Setting{Name: "region", Env: []string{"TENCENTCLOUD_REGION"}, Kind: String, Default: "ap-shanghai", Group: "Test"})
+	testSecretKey = Register[string](Setting{Name: "secret-key", EnvOnly: true, Secret: true, Env: []string{"TENCENTCLOUD_SECRETKEY"}, Kind: String, Group: "Test"})
+	testSource    = Register[string](Setting{Name: "credential-source", Kind: String, Default: "auto", Group: "Test", Choices: []string{"auto", "env", "profile", "role"}})
+)
+
 func TestFlagBeatsEnvironmentBeatsFile(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -29,9 +38,9 @@ func TestFlagBeatsEnvironmentBeatsFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.EnvID != "flag-env" || c.Region != "env-region" || c.Timeout != 45*time.Second || !c.ReadOnly ||
+			if testEnvID.Get(c) != "flag-env" || testRegion.Get(c) != "env-region" || c.Timeout != 45*time.Second || !c.ReadOnly ||
 				strings.Join(c.Toolsets, ",") != "telnyx,cloudbase_auth" || c.MaxBodyBytes != 2048 {
-				t.Fatalf("got env %q region %q timeout %s read-only %v toolsets %v body %d", c.EnvID, c.Region, c.Timeout, c.ReadOnly, c.Toolsets, c.MaxBodyBytes)
+				t.Fatalf("got env %q region %q timeout %s read-only %v toolsets %v body %d", testEnvID.Get(c), testRegion.Get(c), c.Timeout, c.ReadOnly, c.Toolsets, c.MaxBodyBytes)
 			}
 		})
 	}
@@ -43,7 +52,7 @@ func TestDefaultsAndEnvironmentOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Transport != "stdio" || c.Addr != "127.0.0.1:8080" || c.Timeout != 30*time.Second || !c.ConfirmDestructive ||
-		strings.Join(c.Toolsets, ",") != "all" || c.MaxBodyBytes != 1<<20 || c.SecretKey != "k" || !c.ReadOnly {
+		strings.Join(c.Toolsets, ",") != "all" || c.MaxBodyBytes != 1<<20 || testSecretKey.Get(c) != "k" || !c.ReadOnly {
 		t.Fatalf("%+v", c)
 	}
 	// A credential is never a flag (process lists, shell history).
@@ -77,6 +86,7 @@ func TestErrorsAreShortAndNameTheSetting(t *testing.T) {
 		{[]string{"serve"}, nil, `unexpected argument "serve"; see --help`},
 		{nil, map[string]string{"CLOUDOPS_MCP_MAX_BODY_BYTES": "1MB"}, `CLOUDOPS_MCP_MAX_BODY_BYTES="1MB": want a whole number`},
 		{nil, map[string]string{"CLOUDOPS_MCP_TRANSPORT": "grpc"}, `--transport "grpc": want stdio, sse or http`},
+		{[]string{"--credential-source", "vault"}, nil, `--credential-source "vault": want auto, env, profile or role`},
 		{[]string{"--config", bad}, nil, `unknown setting "regoin" (did you mean region?)`},
 		{[]string{"--config", secret}, nil, "http-token: want a string"},
 		{[]string{"--config", filepath.Join(dir, "c.ini")}, nil, "want a .toml, .yaml, .yml or .json file"},
@@ -114,7 +124,7 @@ var testSetting = Register[time.Duration](Setting{Name: "test-provider-poll", Ki
 
 func TestRegisteredSetting(t *testing.T) {
 	c, err := Parse(nil, env(nil), &bytes.Buffer{})
-	if err != nil || testSetting.Get(c) != 5*time.Second {
+	if err != nil || testSetting.Get(c) != 5*time.Second || testSource.Get(c) != "auto" {
 		t.Fatalf("%v %v", err, testSetting.Get(c))
 	}
 	c, err = Parse([]string{"--test-provider-poll", "1m"}, env(map[string]string{"CLOUDOPS_MCP_TEST_PROVIDER_POLL": "2m"}), &bytes.Buffer{})

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,10 +36,34 @@ type Setting struct {
 	EnvOnly bool
 	// Secret values are never echoed: not in errors, help or the README.
 	Secret bool
+	// Choices, when set, are the only values a String setting accepts.
+	Choices []string
 
 	// field points at where the value lives in a Config (core settings);
 	// nil for registered settings, whose values live in Config.extra.
 	field func(*Config) any
+}
+
+// value is the setting's parsed value in c (nil when it has none).
+func (s *Setting) value(c *Config) any {
+	if s.field != nil {
+		return s.field(c)
+	}
+	return c.extra[s.Name]
+}
+
+// checkChoice refuses a value outside s.Choices, naming them.
+func (s *Setting) checkChoice(v any) error {
+	p, ok := v.(*string)
+	if len(s.Choices) == 0 || !ok || slices.Contains(s.Choices, *p) {
+		return nil
+	}
+	last := len(s.Choices) - 1
+	want := s.Choices[last]
+	if last > 0 {
+		want = strings.Join(s.Choices[:last], ", ") + " or " + want
+	}
+	return errorf("--%s %q: want %s", s.Name, *p, want)
 }
 
 // envNames is the list of variables read for s.
@@ -156,6 +181,11 @@ func Register[T any](s Setting) Var[T] {
 	registry = append(registry, p)
 	return Var[T]{name: s.Name}
 }
+
+// VarOf reads the registered setting called name, for code that must not
+// import the package declaring it (the sandbox's start-up). Get returns the
+// zero value when no such setting is registered.
+func VarOf[T any](name string) Var[T] { return Var[T]{name: name} }
 
 // Var reads a registered setting's value from a parsed Config.
 type Var[T any] struct{ name string }

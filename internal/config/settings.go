@@ -5,7 +5,6 @@ package config
 // package, call Register), then run `make docs` to refresh the README table.
 const (
 	groupServer    = "Server"
-	groupTencent   = "Tencent Cloud / CloudBase"
 	groupSafety    = "Safety"
 	groupHTTP      = "HTTP transports"
 	groupSandbox   = "Sandbox"
@@ -23,34 +22,6 @@ var core = []*Setting{
 		field: func(c *Config) any { return &c.LogLevel }},
 	{Name: "timeout", Kind: Duration, Default: "30s", Group: groupServer, Usage: "per-call timeout for cloud requests; MCP cancellation also cancels the request",
 		field: func(c *Config) any { return &c.Timeout }},
-
-	{Name: "secret-id", EnvOnly: true, Env: []string{"TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRET_ID"}, Kind: String, Group: groupTencent,
-		Usage: "API key id; when unset, the profile files are read (see --profile)",
-		field: func(c *Config) any { return &c.SecretID }},
-	{Name: "secret-key", EnvOnly: true, Secret: true, Env: []string{"TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SECRET_KEY"}, Kind: String, Group: groupTencent,
-		Usage: "API key secret",
-		field: func(c *Config) any { return &c.SecretKey }},
-	{Name: "session-token", EnvOnly: true, Secret: true, Env: []string{"TENCENTCLOUD_SESSIONTOKEN", "TENCENTCLOUD_SESSION_TOKEN"}, Kind: String, Group: groupTencent,
-		Usage: "token of temporary credentials",
-		field: func(c *Config) any { return &c.SessionToken }},
-	{Name: "profile", Env: []string{"TENCENTCLOUD_PROFILE", "TCCLI_PROFILE"}, Kind: String, Default: "default", Group: groupTencent,
-		Usage: "credential profile: [NAME] in ~/.tencentcloud/credentials, else tccli's ~/.tccli/NAME.credential (re-read when the file changes)",
-		field: func(c *Config) any { return &c.Profile }},
-	{Name: "credentials-file", Env: []string{"TENCENTCLOUD_CREDENTIALS_FILE"}, Kind: String, Group: groupTencent,
-		Usage: "read profiles from this file instead of ~/.tencentcloud/credentials",
-		field: func(c *Config) any { return &c.CredentialsFile }},
-	{Name: "credential-source", Kind: String, Default: "auto", Group: groupTencent,
-		Usage: "auto (environment, then profile files), env, profile, or role: a CVM/TKE node's CAM role from the instance metadata service, renewed before it expires (never probed unless chosen)",
-		field: func(c *Config) any { return &c.CredentialSource }},
-	{Name: "role-name", Kind: String, Group: groupTencent,
-		Usage: "with --credential-source role: the CAM role bound to the instance (default: the one the metadata service names)",
-		field: func(c *Config) any { return &c.RoleName }},
-	{Name: "env-id", Env: []string{"TENCENTCLOUD_TCB_ENVID", "CLOUDBASE_ENV_ID"}, Kind: String, Group: groupTencent,
-		Usage: "the CloudBase environment to manage",
-		field: func(c *Config) any { return &c.EnvID }},
-	{Name: "region", Env: []string{"TENCENTCLOUD_REGION"}, Kind: String, Default: "ap-shanghai", Group: groupTencent,
-		Usage: "Tencent Cloud region",
-		field: func(c *Config) any { return &c.Region }},
 
 	{Name: "toolsets", Kind: List, Default: "all", Group: groupSafety, Usage: "toolsets to serve: all, cloudbase_auth, cloudbase_integration, cloudbase_http, telnyx",
 		field: func(c *Config) any { return &c.Toolsets }},
@@ -100,9 +71,4 @@ var core = []*Setting{
 		field: func(c *Config) any { return &c.SandboxEnvID }},
 	{Name: "sandbox-state", Kind: String, Group: groupSandbox, Usage: "with --sandbox: persist emulator state in this file",
 		field: func(c *Config) any { return &c.SandboxState }},
-
-	{Name: "tcb-endpoint", Kind: String, Group: groupEndpoints, Usage: "CloudBase management API URL (default https://tcb.tencentcloudapi.com)",
-		field: func(c *Config) any { return &c.TCBEndpoint }},
-	{Name: "tcb-http-endpoint", Kind: String, Group: groupEndpoints, Usage: "CloudBase HTTP API base URL (default https://<env>.<region>.tcb-api.tencentcloudapi.com)",
-		field: func(c *Config) any { return &c.HTTPEndpoint }},
 }

@@ -9,7 +9,7 @@ import (
 
 // HTTPTokens are the HTTP API access tokens the sandbox issued for the server's environment.
 func (e *Env) HTTPTokens() []string {
-	return e.App.Sandbox.IssuedAccessTokens(e.App.Config.EnvID)
+	return e.App.Sandbox.IssuedAccessTokens(e.App.Sandbox.Credentials()["env-id"])
 }
 
 // CallAs calls a tool under ctx (e.g. carrying session overrides); a protocol error fails the test.
