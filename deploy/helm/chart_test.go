@@ -1,18 +1,22 @@
 // Package helm_test renders the Helm chart with the real helm binary and
-// checks every manifest against the Kubernetes API types, strictly: an
-// unknown or misspelled field fails, as the API server would refuse it.
-// (kubeconform needs JSON schemas fetched from the network; the typed decode
-// needs none.) The server's own flag parser checks the container's args.
+// checks every manifest twice, strictly (an unknown or misspelled field
+// fails, as the API server would refuse it): with kubeconform v0.8.0 against
+// JSON schemas generated offline from Kubernetes' own OpenAPI document
+// (internal/kubeschema; the k8s.io/kubernetes module ships it), and by
+// decoding into the k8s.io/api Go types, which the assertions then read.
+// The server's own flag parser checks the container's args.
 package helm_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -24,6 +28,7 @@ import (
 
 	_ "github.com/cloudops-mcp/cloudops-mcp/app" // registers the OAuth and metrics settings
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/kubeschema"
 )
 
 // helmPath finds helm: CLOUDOPS_MCP_HELM (.ci/run sets it to its cached
@@ -50,6 +55,101 @@ func helmPath(t *testing.T) string {
 	return ""
 }
 
+// kubeconformPath finds kubeconform like helm: CLOUDOPS_MCP_KUBECONFORM
+// (set by .ci/run; then a missing binary fails), PATH, or the cache.
+func kubeconformPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CLOUDOPS_MCP_KUBECONFORM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("CLOUDOPS_MCP_KUBECONFORM=%s: %v", p, err)
+		}
+		return p
+	}
+	if p, err := exec.LookPath("kubeconform"); err == nil {
+		return p
+	}
+	if cache, err := os.UserCacheDir(); err == nil {
+		p := filepath.Join(cache, "cloudops-mcp", "bin", "kubeconform-v0.8.0", "kubeconform")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("kubeconform not installed (.ci/run builds v0.8.0 into the cache)")
+	return ""
+}
+
+// k8sVersion is the Kubernetes release whose OpenAPI document the schemas
+// come from (the module k8s.io/kubernetes, fetched by .ci/run).
+const k8sVersion = "v1.37.2"
+
+// swaggerPath finds Kubernetes' api/openapi-spec/swagger.json:
+// CLOUDOPS_MCP_K8S_OPENAPI (set by .ci/run; then it must exist), or the
+// module cache.
+func swaggerPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CLOUDOPS_MCP_K8S_OPENAPI"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("CLOUDOPS_MCP_K8S_OPENAPI=%s: %v", p, err)
+		}
+		return p
+	}
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err == nil {
+		p := filepath.Join(strings.TrimSpace(string(out)), "k8s.io", "kubernetes@"+k8sVersion, "api", "openapi-spec", "swagger.json")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("Kubernetes OpenAPI document not found (.ci/run: go mod download k8s.io/kubernetes@" + k8sVersion + ")")
+	return ""
+}
+
+// schemas are generated once per test run.
+var (
+	schemasOnce sync.Once
+	schemasDir  string
+	schemasErr  error
+)
+
+func schemaLocation(t *testing.T) string {
+	t.Helper()
+	swagger := swaggerPath(t)
+	schemasOnce.Do(func() {
+		schemasDir, schemasErr = os.MkdirTemp("", "cloudops-mcp-kubeschema-")
+		if schemasErr == nil {
+			_, schemasErr = kubeschema.Generate(swagger, schemasDir)
+		}
+	})
+	if schemasErr != nil {
+		t.Fatalf("generating schemas: %v", schemasErr)
+	}
+	return kubeschema.Location(schemasDir)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if schemasDir != "" {
+		_ = os.RemoveAll(schemasDir)
+	}
+	os.Exit(code)
+}
+
+// kubeconform validates a rendered manifest strictly, offline.
+func kubeconform(t *testing.T, manifest string) error {
+	t.Helper()
+	bin, loc := kubeconformPath(t), schemaLocation(t)
+	cmd := exec.Command(bin, "-strict", "-summary", "-output", "text", "-schema-location", loc, "-")
+	cmd.Stdin = strings.NewReader(manifest)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("kubeconform: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Invalid: 0, Errors: 0, Skipped: 0") {
+		return fmt.Errorf("kubeconform did not validate everything:\n%s", out)
+	}
+	return nil
+}
+
 func render(t *testing.T, sets ...string) (string, error) {
 	t.Helper()
 	args := []string{"template", "team", "./cloudops-mcp"}
@@ -70,6 +170,9 @@ func render(t *testing.T, sets ...string) (string, error) {
 // objects decodes each rendered document into its API type, refusing unknown fields.
 func objects(t *testing.T, manifest string) map[string]any {
 	t.Helper()
+	if err := kubeconform(t, manifest); err != nil {
+		t.Error(err)
+	}
 	types := map[string]func() any{
 		"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
 		"v1/Service":                             func() any { return &corev1.Service{} },
@@ -146,6 +249,10 @@ func TestChartDefaults(t *testing.T) {
 	if !slices.Contains(c.Args, "--stateless") {
 		t.Errorf("default mode is stateless: %v", c.Args)
 	}
+	// Replicas reach each other by pod IP (replicas.go: --advertise-url).
+	if !slices.Contains(c.Args, "--advertise-url=http://$(POD_IP):8080") || c.Env[0].Name != "POD_IP" || c.Env[0].ValueFrom.FieldRef.FieldPath != "status.podIP" {
+		t.Errorf("no --advertise-url from the pod IP: %v %+v", c.Args, c.Env)
+	}
 	for _, e := range c.Env {
 		if e.Value != "" && strings.Contains(strings.ToLower(e.Name), "key") {
 			t.Errorf("a key in plain env: %s", e.Name)
@@ -195,5 +302,29 @@ func parseArgs(t *testing.T, args []string) {
 	t.Helper()
 	if _, err := config.Parse(args, func(string) string { return "" }, &bytes.Buffer{}); err != nil {
 		t.Errorf("the server refuses the chart's args: %v\n%v", err, args)
+	}
+}
+
+// The validation can fail: a misspelled field, a wrong type and a wrong
+// apiVersion in an otherwise valid rendering are each refused by kubeconform.
+func TestKubeconformRefusesBadManifests(t *testing.T) {
+	m, err := render(t)
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, m)
+	}
+	if err := kubeconform(t, m); err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string]string{
+		"misspelled field": strings.Replace(m, "readinessProbe:", "readinessProbes:", 1),
+		"wrong type":       strings.Replace(m, "containerPort: 8080", `containerPort: "eighty"`, 1),
+		"wrong apiVersion": strings.Replace(m, "apiVersion: apps/v1", "apiVersion: apps/v2", 1),
+	} {
+		if bad == m {
+			t.Fatalf("%s: nothing replaced", name)
+		}
+		if err := kubeconform(t, bad); err == nil {
+			t.Errorf("%s: kubeconform accepted it", name)
+		}
 	}
 }
