@@ -50,6 +50,7 @@ type App struct {
 	replicas     *replicaLink     // peers sharing --state-key-file (replicas.go)
 	metrics      *metrics.Metrics // nil unless --metrics-addr (metrics.go)
 	tracer       trace.Tracer     // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
+	dynamic      *dynamic         // nil unless --dynamic-toolsets (dynamic.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string
 	stop       []func()
@@ -89,6 +90,9 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 		return nil, err
 	}
 	a.Redactor.NotSecret(a.nonSecrets(all)...)
+	if a.dynamic, err = a.newDynamic(); err != nil {
+		return nil, err
+	}
 	a.MCP = a.newMCPServer()
 	return a, nil
 }
@@ -119,13 +123,16 @@ func (a *App) newMCPServer() *server.MCPServer {
 	opts := []server.ServerOption{
 		server.WithTitle("CloudOps MCP"),
 		server.WithToolHandlerMiddleware(a.recoverPanics),
-		server.WithToolCapabilities(false),
+		server.WithToolCapabilities(a.dynamic != nil), // the list changes only when a session enables a toolset
 		server.WithLogging(),
 		server.WithInstructions(a.instructions()),
 		server.WithToolHandlerMiddleware(a.logCalls),
 	}
 	opts = append(opts, a.safetyOptions()...)
 	opts = append(opts, a.sessionHooks()...)
+	if a.dynamic != nil {
+		opts = append(opts, server.WithToolFilter(a.dynamic.filter))
+	}
 	s := server.NewMCPServer("cloudops-mcp", Version, opts...)
 	a.register(s)
 	return s

@@ -38,14 +38,20 @@ func (a *App) cloudTransport(provider string, tr http.RoundTripper) http.RoundTr
 	return a.metrics.Transport(provider, tr)
 }
 
-// sessionHooks keep the active-sessions gauge.
+// sessionHooks keep the active-sessions gauge and forget a closed session's
+// dynamic toolsets.
 func (a *App) sessionHooks() []server.ServerOption {
-	if a.metrics == nil {
+	if a.metrics == nil && a.dynamic == nil {
 		return nil
 	}
-	h := &server.Hooks{}
-	h.AddOnRegisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionOpened(ctx) })
-	h.AddOnUnregisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionClosed(ctx) })
+	h := &server.Hooks{} // one set: a second WithHooks would replace the first
+	if a.metrics != nil {
+		h.AddOnRegisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionOpened(ctx) })
+		h.AddOnUnregisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionClosed(ctx) })
+	}
+	if a.dynamic != nil {
+		h.AddOnUnregisterSession(a.dynamic.forget)
+	}
 	return []server.ServerOption{server.WithHooks(h)}
 }
 

@@ -24,6 +24,10 @@ func (a *App) register(s *server.MCPServer) {
 		s.AddTool(t.Tool, t.Handler)
 		served[t.Spec.Name] = true
 	}
+	if a.dynamic != nil {
+		a.dynamic.srv = s
+		s.AddTools(a.dynamic.tools()...)
+	}
 	available := func(name string) bool { return served[name] || a.safety.withheld[name] }
 	withheld := func(name string) bool { return a.safety.withheld[name] }
 
@@ -41,6 +45,11 @@ func (a *App) register(s *server.MCPServer) {
 		s.AddResourceTemplates(ts.Resources.Templates...)
 		res = append(res, ts.Resources)
 		p := ts.Prompts.Only(available).MarkReadOnly(withheld)
+		if a.dynamic != nil {
+			for i, sp := range p.Prompts {
+				p.Prompts[i] = a.dynamic.enablePromptToolsets(sp, p.Needs[sp.Prompt.Name])
+			}
+		}
 		if len(p.Prompts) > 0 {
 			s.AddPrompts(p.Prompts...)
 		}

@@ -146,9 +146,13 @@ func (a *App) instructions() string {
 			sets = append(sets, fmt.Sprintf("%s (%d)", s, counts[s]))
 		}
 	}
-	if len(sets) == 0 {
+	switch {
+	case len(sets) == 0:
 		b.WriteString("No tools are enabled. ")
-	} else {
+	case a.dynamic != nil:
+		fmt.Fprintf(&b, "Tools come by toolset: %s. Your tool list starts with %s, %s and %s; enable the toolset a task needs and its tools join your list (a prompt enables its own). ",
+			strings.Join(sets, ", "), toolListToolsets, toolGetToolset, toolEnable)
+	default:
 		fmt.Fprintf(&b, "Enabled toolsets: %s. ", strings.Join(sets, ", "))
 	}
 	switch {

@@ -87,6 +87,15 @@ func run(what string, floor bench.FloorOptions, bin string, runs int, perLevel, 
 			return fmt.Errorf("catalogue: %w", err)
 		}
 		fmt.Printf("## Catalogue size\n\n%s\n", c.Markdown())
+		if s, err = bench.StartServer("--dynamic-toolsets"); err != nil {
+			return err
+		}
+		d, err := bench.MeasureCatalogue(s.App)
+		s.Close()
+		if err != nil {
+			return fmt.Errorf("catalogue: %w", err)
+		}
+		fmt.Printf("%s\n", d.DynamicMarkdown())
 	}
 	if all || what == "redact" {
 		fmt.Printf("## Redaction throughput\n\n%s\n", bench.RedactionMarkdown(bench.MeasureRedaction()))

@@ -64,9 +64,9 @@ export async function connect(kind, url, headers = {}) {
   return client;
 }
 
-export async function connectStdio() {
+export async function connectStdio(extraArgs = []) {
   const client = newClient();
-  const transport = new StdioClientTransport({ command: BIN, args: ['--sandbox'], stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: BIN, args: ['--sandbox', ...extraArgs], stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => { stderr += chunk; });
   await client.connect(transport);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN, bearer, connect, connectStdio, startHTTPServer, stop, text } from './harness.mjs';
 import { runScenario } from './scenario.mjs';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const PLANTED_KEY = `planted-secret-key-${randomBytes(12).toString('hex')}`;
 
@@ -103,6 +104,42 @@ for (const { name, transport, kind, args } of httpTransports) {
       });
     } finally {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    }
+  });
+}
+
+// --dynamic-toolsets: the SDK client starts with the three discovery tools,
+// gets notifications/tools/list_changed after enable_toolset, then lists and
+// calls the new tools (their structured content checked against the output
+// schemas the SDK cached from the new list).
+const dynamicTransports = [
+  { name: 'stdio', open: async () => { const { client } = await connectStdio(['--dynamic-toolsets']); return { client, close: async () => client.close() }; } },
+  { name: 'streamable http', open: async () => {
+    const server = await startHTTPServer('http', ['--dynamic-toolsets']);
+    const client = await connect('http', server.url, bearer());
+    return { client, close: async () => { await client.close(); await stop(server); } };
+  } },
+];
+for (const { name, open } of dynamicTransports) {
+  test(`dynamic toolsets, ${name}`, async () => {
+    const { client, close } = await open();
+    try {
+      let changed;
+      const notified = new Promise((resolve) => { changed = resolve; });
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => changed());
+      const first = await client.listTools();
+      assert.deepEqual(first.tools.map((t) => t.name).sort(), ['enable_toolset', 'get_toolset_tools', 'list_available_toolsets']);
+      assert.ok(JSON.stringify(first).length <= 8 * 1024, 'the first tools/list is at most 8 KB');
+      const enabled = await client.callTool({ name: 'enable_toolset', arguments: { toolset: 'cloudbase_auth' } });
+      assert.ok(!enabled.isError, text(enabled));
+      await notified;
+      const now = await client.listTools();
+      assert.ok(now.tools.some((t) => t.name === 'cloudbase_get_login_config'));
+      assert.ok(!now.tools.some((t) => t.name.startsWith('telnyx_')));
+      const read = await client.callTool({ name: 'cloudbase_get_login_config', arguments: {} });
+      assert.ok(!read.isError && read.structuredContent?.RequestId, text(read));
+    } finally {
+      await close();
     }
   });
 }

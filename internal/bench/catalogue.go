@@ -87,6 +87,15 @@ func MeasureCatalogue(a *app.App) (*Catalogue, error) {
 	return c, nil
 }
 
+// dynamicTarget is issue 18's: a --dynamic-toolsets session's first tools/list ≤ 8 KB.
+const dynamicTarget = 8 << 10
+
+// DynamicMarkdown renders c, measured with --dynamic-toolsets, against its target.
+func (c *Catalogue) DynamicMarkdown() string {
+	return fmt.Sprintf("With --dynamic-toolsets, a session's first tools/list: %.1f KB for %d tools (target ≤ 8 KB: %s).\n",
+		float64(c.TotalBytes)/1024, c.Tools, verdict(c.TotalBytes <= dynamicTarget))
+}
+
 // Markdown renders the sizes against the target.
 func (c *Catalogue) Markdown() string {
 	var b strings.Builder
