@@ -339,7 +339,7 @@ func addProvider(d *Deps) Tool {
 		Description: "Add an identity source (max 20 per env; an existing Id is an error; without Id one is generated and returned). " +
 			"OIDC: Issuer (endpoints are discovered from it), or endpoints+JwksUri; Scope must include openid. " +
 			"OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata.",
-		CheckWith: "cloudbase_get_providers"},
+		CheckWith: "cloudbase_get_providers", Target: freeProviderID(d)},
 		func(ctx context.Context, in *addProviderInput) (*providerChange, error) {
 			// AddProvider answers only a RequestId: without an Id, the generated
 			// one is the provider that was not listed before the call.
@@ -403,7 +403,12 @@ func modifyProvider(d *Deps) Tool {
 	return Define(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change an identity source; only the fields given change (Config fields merge); returns before/after. Creates the CUSTOM or EMAIL " +
 			"source (Id custom/email) on first use; other ids must exist (cloudbase_add_provider adds them). Email templates must contain {{.VerificationCode}}.",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeModifyProvider(d)},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeModifyProvider(d),
+		Target: func(ctx context.Context, args map[string]any) error {
+			id, _ := args["Id"].(string)
+			_, err := existingProvider(ctx, d, id)
+			return err
+		}},
 		func(ctx context.Context, in *modifyProviderInput) (*providerChange, error) {
 			cur, err := existingProvider(ctx, d, in.Id)
 			if err != nil {

@@ -425,7 +425,13 @@ func (ig *integration) updateUserKey() Tool {
 		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
 			"is merged server-side and never shown. ext replaces the whole Ext. Changing authTypeCode replaces the configuration: " +
 			"it needs the full ext for the new template (checked against its required fields).",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs,
+		Target: func(ctx context.Context, args map[string]any) error {
+			id, _ := args["keyId"].(string)
+			business, _ := args["business"].(string)
+			_, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: business})
+			return err
+		}},
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
 			// Read first: the stored Ext to patch (with its ciphertext), and the
 			// template the instance is bound to now (for notifications).

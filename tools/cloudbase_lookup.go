@@ -48,6 +48,26 @@ func existingProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, e
 		id, d.tcb().EnvID(ctx), orNone(ids))
 }
 
+// freeProviderID checks that an add's Id is free, before its secret is asked for.
+func freeProviderID(d *Deps) func(ctx context.Context, args map[string]any) error {
+	return func(ctx context.Context, args map[string]any) error {
+		id, _ := args["Id"].(string)
+		if id == "" {
+			return nil // the cloud generates one
+		}
+		list, err := d.tcb().GetProviders(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range list.Data {
+			if p.Id == id {
+				return Invalid("Id: provider %s exists already in env %s: change it with cloudbase_modify_provider", id, d.tcb().EnvID(ctx))
+			}
+		}
+		return nil
+	}
+}
+
 // addProviderAdvice points an Id that exists already at the modify tool.
 func addProviderAdvice(id string, err error) error {
 	var apiErr *tcb.APIError

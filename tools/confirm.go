@@ -18,6 +18,9 @@ import (
 // Summary is the line the user confirms for a call of t with args, or "" when
 // the call needs no confirmation (Spec.Summarize said so).
 func (d *Deps) Summary(ctx context.Context, t Tool, args map[string]any) string {
+	if t.Spec.Target != nil && missingTarget(t.Spec.Target(ctx, args)) {
+		return "" // nothing to ask: the call itself answers "not found"
+	}
 	fn := t.Spec.Summarize
 	if fn == nil {
 		return d.Redactor.String(d.genericSummary(ctx, t, args))

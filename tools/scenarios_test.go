@@ -299,3 +299,18 @@ func TestScenarioTelnyxSSO(t *testing.T) {
 		t.Fatalf("asked about a missing provider (%d questions)", n)
 	}
 }
+
+// "Set the client secret of provider azuread" (there is none) with the secret
+// asked through a page: the missing provider is reported at once, before any
+// page is opened or question asked.
+func TestScenarioSecretForMissingObject(t *testing.T) {
+	a := newAgent(t)
+	a.fails("cloudbase_modify_provider", map[string]any{"Id": "azuread", "Config": map[string]any{"ClientSecret": map[string]any{"ask": true}}},
+		`no identity provider "azuread"`, "cloudbase_add_provider")
+	a.fails("cloudbase_update_user_key", map[string]any{"keyId": "no-such-key", "extPatch": map[string]any{"apiKey": map[string]any{"ask": true}}},
+		"no-such-key")
+	a.fails("cloudbase_add_provider", map[string]any{"Id": "google", "ProviderType": "OIDC", "Name": map[string]any{"Message": "Google"},
+		"Config": map[string]any{"Issuer": "https://accounts.google.com", "ClientId": "cid", "ClientSecret": map[string]any{"ask": true}}},
+		"google exists already", "cloudbase_modify_provider")
+	a.done(3, 0)
+}

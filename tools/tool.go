@@ -74,6 +74,11 @@ type Spec struct {
 	// Ask names an argument the call lacks that the user must choose (see
 	// ask.go); nil when nothing is missing.
 	Ask func(ctx context.Context, args map[string]any) *Question
+	// Target checks, from current state, that the object the call changes
+	// can be changed (it exists; for an add, it does not exist yet). It runs
+	// before a secret is asked for and before the user is asked to confirm:
+	// nobody types a secret or answers "Apply?" for a typo.
+	Target func(ctx context.Context, args map[string]any) error
 }
 
 // Tool is a registrable tool with its metadata.
@@ -246,6 +251,12 @@ func decodeWithRefs[In any](ctx context.Context, d *Deps, s Spec, args any, val 
 	}
 	if _, err := decodeArgs[In](checked, val); err != nil {
 		return nil, err
+	}
+	if s.Target != nil {
+		m, _ := checked.(map[string]any)
+		if err := s.Target(ctx, m); err != nil {
+			return nil, d.notFoundAdvice(ctx, s, err)
+		}
 	}
 	resolved, err := d.resolveArgs(ctx, s, checked, found)
 	if err != nil {
