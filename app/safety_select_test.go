@@ -240,7 +240,7 @@ func TestToolsetsSelectResourcesAndPrompts(t *testing.T) {
 		got = append(got, p.Name)
 	}
 	slices.Sort(got)
-	if want := []string{"choose_connector_auth", "create_integration_from_template"}; !slices.Equal(got, want) {
+	if want := []string{"choose_connector_auth", "create_integration_from_template", "setup_telnyx_sso"}; !slices.Equal(got, want) {
 		t.Errorf("prompts %v, want %v", got, want)
 	}
 	if _, _, err := e.Read("cloudbase://providers"); err == nil {

@@ -72,3 +72,8 @@ const secretRules = "Secrets: never ask the user to paste a secret into this con
 	"instead of the value: the server asks the user on a one-time page their client opens, and the value never passes through here. " +
 	"If the tool answers that it cannot ask, relay what it says (the file to create or the variable to set) and call again with that reference. " +
 	"Never repeat, summarize, paraphrase or log a secret value; tool results show secrets as [redacted…], which is expected."
+
+// askOnce is how a prompt asks for the user's yes before a change the
+// server itself may confirm: one question, never two.
+const askOnce = "Get the user's yes for exactly this change. If your client shows the server's own confirmation question " +
+	"(it names each field old → new), that question is the yes: do not ask again in the chat."

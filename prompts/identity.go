@@ -63,11 +63,133 @@ func (p cbPrompts) setupIdentityProvider() Spec {
 
 func (p cbPrompts) renderSetupIdentityProvider(ctx context.Context, a map[string]string) (string, error) {
 	typ, id := a["providerType"], a["providerId"]
+	list, err := p.c().GetProviders(ctx)
+	var live []tcb.Provider
+	if err == nil {
+		live = list.Data
+	}
+	for i, pr := range live {
+		if pr.Id != id || id == "" {
+			continue
+		}
+		if pr.ProviderType != typ {
+			return "", badArg("providerId: %q is already a provider of type %s, not %s; give another providerId to add a %s provider, or providerType %s to change this one",
+				id, pr.ProviderType, typ, typ, pr.ProviderType)
+		}
+		return p.renderModifyProvider(ctx, a, live[i]), nil
+	}
+	return p.renderAddProvider(ctx, a, live, err), nil
+}
+
+// providerSummary describes a provider without any secret: the client
+// secret is only said to be set or not.
+func providerSummary(pr tcb.Provider) []string {
+	out := []string{"ProviderType " + pr.ProviderType, "On " + orText(pr.On, "(unset)")}
+	if pr.Name != nil && pr.Name.Message != "" {
+		out = append(out, fmt.Sprintf("Name.Message %q", pr.Name.Message))
+	}
+	if c := pr.Config; c != nil {
+		for _, f := range []struct{ k, v string }{{"Issuer", c.Issuer}, {"ClientId", c.ClientId}, {"Scope", c.Scope},
+			{"AuthorizationEndpoint", c.AuthorizationEndpoint}, {"TokenEndpoint", c.TokenEndpoint}, {"UserinfoEndpoint", c.UserinfoEndpoint},
+			{"RedirectUri", c.RedirectUri}} {
+			if f.v != "" {
+				out = append(out, "Config."+f.k+" "+f.v)
+			}
+		}
+		if c.SamlMetadata != "" {
+			out = append(out, fmt.Sprintf("Config.SamlMetadata set (%d bytes)", len(c.SamlMetadata)))
+		}
+		if pr.ProviderType != "SAML" {
+			set := "not set"
+			if c.ClientSecret != "" {
+				set = "set"
+			}
+			out = append(out, "Config.ClientSecret "+set)
+		}
+	}
+	out = append(out, "AutoSignUpWithProviderUser "+orText(pr.AutoSignUpWithProviderUser, "(unset)"))
+	return out
+}
+
+// renderModifyProvider guides a change to a provider that exists: only the
+// fields that differ are sent.
+func (p cbPrompts) renderModifyProvider(ctx context.Context, a map[string]string, pr tcb.Provider) string {
+	id, typ := pr.Id, pr.ProviderType
+	cfg, args := map[string]any{}, map[string]any{"Id": id}
+	var given []string
+	cur := tcb.ProviderConfig{}
+	if pr.Config != nil {
+		cur = *pr.Config
+	}
+	for _, f := range []struct{ arg, key, now string }{{"issuer", "Issuer", cur.Issuer},
+		{"authorizationEndpoint", "AuthorizationEndpoint", cur.AuthorizationEndpoint}, {"tokenEndpoint", "TokenEndpoint", cur.TokenEndpoint}} {
+		if v := a[f.arg]; v != "" && v != f.now {
+			cfg[f.key] = v
+			given = append(given, "Config."+f.key+": "+orText(f.now, "(unset)")+" → "+v)
+		}
+	}
+	if len(cfg) > 0 {
+		args["Config"] = cfg
+	}
+	if n := a["displayName"]; n != "" && (pr.Name == nil || pr.Name.Message != n) {
+		args["Name"] = map[string]any{"Message": n}
+		old := ""
+		if pr.Name != nil {
+			old = pr.Name.Message
+		}
+		given = append(given, "Name.Message: "+orText(old, "(unset)")+" → "+n)
+	}
+	var t text
+	t.line(fmt.Sprintf("Identity provider %q (%s) already exists in CloudBase environment %s: change it with cloudbase_modify_provider; do not add another.", id, typ, p.env(ctx)))
+	t.blank()
+	t.line(secretRules)
+	t.line(askOnce)
+	t.blank()
+	t.line("Its current settings, read just now: ", strings.Join(providerSummary(pr), "; "), ".")
+	t.blank()
+	switch {
+	case len(given) > 0:
+		t.line("1. The arguments given change: ", strings.Join(given, "; "), ". Ask the user whether anything else should change.")
+	default:
+		t.line("1. Nothing to change was given (or it equals the current value): show the user the settings above and ask what to change. If nothing, stop here.")
+	}
+	if typ != "SAML" {
+		t.line("   To replace the client secret, add Config.ClientSecret {\"ask\":true}: the server asks the user for it on a one-time page.")
+	}
+	t.line("2. Call cloudbase_modify_provider with Id and only the fields that change (omitted fields keep their value), e.g.:")
+	t.line("   ", call("cloudbase_modify_provider", args))
+	t.line("   A call that changes nothing answers Changed false without asking anyone.")
+	t.line("3. The result holds Before and After: show each changed field as before → after (secrets only as set/replaced), and check nothing else changed.")
+	if pr.On != "TRUE" {
+		t.line("4. It is switched off (On ", orText(pr.On, "unset"), "): once the user has tried a sign-in, enable it with ",
+			call("cloudbase_modify_provider", map[string]any{"Id": id, "On": "TRUE"}), ".")
+	} else {
+		t.line("4. It is On: users sign in through it now, so a wrong Issuer, endpoint or ClientId locks them out. Ask the user to try a sign-in right after the change.")
+	}
+	return t.String()
+}
+
+// renderAddProvider guides adding a provider, from the live list when it could be read.
+func (p cbPrompts) renderAddProvider(ctx context.Context, a map[string]string, live []tcb.Provider, listErr error) string {
+	typ, id := a["providerType"], a["providerId"]
+	taken := map[string]bool{}
+	var sameType []string
+	for _, pr := range live {
+		taken[pr.Id] = true
+		if pr.ProviderType == typ {
+			sameType = append(sameType, fmt.Sprintf("%q (On %s)", pr.Id, orText(pr.On, "unset")))
+		}
+	}
 	idText, idArg := "", id
 	if id != "" {
 		idText = fmt.Sprintf(" with Id %q", id)
 	} else {
-		idArg = "<2-32 lowercase letters/digits, e.g. " + strings.ToLower(strings.ReplaceAll(typ, "_", "")) + ">"
+		base := strings.ToLower(strings.ReplaceAll(typ, "_", ""))
+		suggestion := base
+		for n := 2; taken[suggestion]; n++ {
+			suggestion = fmt.Sprintf("%s%d", base, n)
+		}
+		idArg = "<2-32 lowercase letters/digits, e.g. " + suggestion + ">"
 	}
 	name := a["displayName"]
 	if name == "" {
@@ -79,13 +201,23 @@ func (p cbPrompts) renderSetupIdentityProvider(ctx context.Context, a map[string
 	t.line(secretRules)
 	t.line("Change nothing before the user has confirmed a summary of the settings (the secret shown only as \"provided\").")
 	t.blank()
-	t.line("1. Read the current providers: ", call("cloudbase_get_providers", nil), ".")
-	if id != "" {
-		t.line(fmt.Sprintf("   If a provider with Id %q exists, this is a change: in step 3 use cloudbase_modify_provider with only the fields that differ, not cloudbase_add_provider.", id))
-	} else {
-		t.line("   If a provider of type " + typ + " already points at the same issuer, endpoints or client, change that one with cloudbase_modify_provider instead of adding a duplicate.")
+	switch {
+	case listErr != nil:
+		t.line("1. The providers could not be read just now (", cloudMessage(listErr), "). Read them: ", call("cloudbase_get_providers", nil), ".")
+		t.line("   If one with this Id or the same issuer/client exists, change it with cloudbase_modify_provider instead of adding a duplicate.")
+		t.line("   An environment holds at most 20 providers: if 20 exist, stop and ask the user which one to delete first.")
+	default:
+		t.line(fmt.Sprintf("1. Read just now: %d providers exist (at most 20 are allowed).", len(live)))
+		if len(sameType) > 0 {
+			t.line("   Of type ", typ, ": ", strings.Join(sameType, ", "),
+				". If the user means one of these, change it instead (this prompt again with its providerId, or cloudbase_modify_provider); do not add a duplicate.")
+		} else {
+			t.line("   None is of type ", typ, ", so this adds a new one.")
+		}
+		if len(live) >= 20 {
+			t.line("   The limit is reached: stop and ask the user which provider to delete first (cloudbase_delete_provider).")
+		}
 	}
-	t.line("   An environment holds at most 20 providers: if 20 exist, stop and ask the user which one to delete first.")
 	t.line("2. Collect the settings, asking the user for each one still missing:")
 	cfg := map[string]any{}
 	switch {
@@ -149,7 +281,7 @@ func (p cbPrompts) renderSetupIdentityProvider(ctx context.Context, a map[string
 	t.line("5. Ask the user to try a sign-in, then enable it: ", call("cloudbase_modify_provider", map[string]any{"Id": idArg, "On": "TRUE"}),
 		", and confirm with cloudbase_get_providers that On is TRUE.")
 	t.line("6. Report the provider as a short table (Id, type, name, issuer or endpoints, redirect URI, on/off, auto sign-up), without any secret.")
-	return t.String(), nil
+	return t.String()
 }
 
 // loginMethods maps the prompt's method names to the login config switches.
@@ -171,15 +303,12 @@ func loginMethodNames() []string {
 func (p cbPrompts) enableLoginMethods() Spec {
 	names := loginMethodNames()
 	return Spec{Name: "enable_login_methods", Title: "Enable or disable login methods",
-		Description: "Turn the named login methods (phone, email, username, anonymous) on or off, change nothing else, then show before and after.",
+		Description: "Turn login methods (phone, email, username, anonymous) on or off from the live policy, change nothing else, show before and after; with no arguments, show the current state and ask.",
 		Args: []Arg{
 			{Name: "enable", Description: "Methods to turn on, comma-separated: phone, email, username, anonymous", Check: listOf(names...), Complete: listValues(names...)},
 			{Name: "disable", Description: "Methods to turn off, comma-separated: phone, email, username, anonymous", Check: listOf(names...), Complete: listValues(names...)},
 		},
 		Validate: func(a map[string]string) error {
-			if a["enable"] == "" && a["disable"] == "" {
-				return errors.New("enable, disable: give at least one method to enable or disable")
-			}
 			for _, m := range strings.Split(a["enable"], ",") {
 				if m != "" && strings.Contains(","+a["disable"]+",", ","+m+",") {
 					return fmt.Errorf("enable, disable: %s is in both", m)
@@ -192,47 +321,170 @@ func (p cbPrompts) enableLoginMethods() Spec {
 	}
 }
 
+// loginSwitch reads one of the four switches of a login config.
+func loginSwitch(c *tcb.LoginConfig, field string) bool {
+	switch field {
+	case "PhoneNumberLogin":
+		return c.PhoneNumberLogin
+	case "EmailLogin":
+		return c.EmailLogin
+	case "UserNameLogin":
+		return c.UserNameLogin
+	}
+	return c.AnonymousLogin
+}
+
+// emailSender says why email codes cannot be sent, and the fix, or "" when
+// a sender works: the EMAIL provider must be On, with the platform's default
+// sending (EmailConfig.On) or a custom SMTP server (EmailConfig.SmtpConfig).
+func emailSender(providers []tcb.Provider) (why, fix string) {
+	for _, pr := range providers {
+		if pr.ProviderType != "EMAIL" {
+			continue
+		}
+		ec := pr.EmailConfig
+		sends := ec != nil && (ec.On == "TRUE" || ec.SmtpConfig != nil && ec.SmtpConfig.ServerHost != "" && ec.SmtpConfig.SenderAddress != "")
+		args := map[string]any{"Id": pr.Id, "On": "TRUE"}
+		switch {
+		case pr.On != "TRUE" && sends:
+			why = fmt.Sprintf("the EMAIL identity provider %q is off (On %s)", pr.Id, orText(pr.On, "unset"))
+		case pr.On != "TRUE":
+			why = fmt.Sprintf("the EMAIL identity provider %q is off (On %s) and has no sender", pr.Id, orText(pr.On, "unset"))
+			args["EmailConfig"] = map[string]any{"On": "TRUE"}
+		case !sends:
+			why = fmt.Sprintf("the EMAIL identity provider %q has neither the platform's default sending (EmailConfig.On TRUE) nor an SMTP server (EmailConfig.SmtpConfig)", pr.Id)
+			args = map[string]any{"Id": pr.Id, "EmailConfig": map[string]any{"On": "TRUE"}}
+		default:
+			return "", ""
+		}
+		return why, "Offer the fix " + call("cloudbase_modify_provider", args) +
+			" (platform sending; for the user's own mail server, EmailConfig.SmtpConfig instead, its AccountPassword as {\"ask\":true})."
+	}
+	return "there is no EMAIL identity provider", "Offer to create it: " +
+		call("cloudbase_modify_provider", map[string]any{"Id": "email", "ProviderType": "EMAIL", "On": "TRUE", "EmailConfig": map[string]any{"On": "TRUE"}}) +
+		" (the cloud creates an EMAIL provider on first use)."
+}
+
 func (p cbPrompts) renderEnableLoginMethods(ctx context.Context, a map[string]string) (string, error) {
-	change := map[string]any{}
-	var on, off []string
+	want := map[string]bool{} // field -> wanted state, for the methods named
 	for _, m := range loginMethods {
 		if strings.Contains(","+a["enable"]+",", ","+m.name+",") {
-			change[m.field], on = true, append(on, m.label+" ("+m.field+")")
+			want[m.field] = true
 		}
 		if strings.Contains(","+a["disable"]+",", ","+m.name+",") {
-			change[m.field], off = false, append(off, m.label+" ("+m.field+")")
+			want[m.field] = false
+		}
+	}
+	cfg, err := p.c().DescribeLoginConfig(ctx)
+	var providers []tcb.Provider
+	if err == nil {
+		var list *tcb.ProviderList
+		if list, err = p.c().GetProviders(ctx); err == nil {
+			providers = list.Data
 		}
 	}
 	var t text
-	what := []string{}
-	if len(on) > 0 {
-		what = append(what, "turn ON "+strings.Join(on, ", "))
+	if err != nil {
+		return p.renderEnableLoginMethodsBlind(ctx, want, err), nil
 	}
-	if len(off) > 0 {
-		what = append(what, "turn OFF "+strings.Join(off, ", "))
+	onOff := func(b bool) string {
+		if b {
+			return "on"
+		}
+		return "off"
 	}
-	t.line("In CloudBase environment ", p.env(ctx), ", ", strings.Join(what, " and "), ". Every other login setting must stay exactly as it is.")
+	var now []string
+	for _, m := range loginMethods {
+		now = append(now, fmt.Sprintf("%s (%s) %s", m.label, m.field, onOff(loginSwitch(cfg, m.field))))
+	}
+	t.line("Login methods of CloudBase environment ", p.env(ctx), ", read just now: ", strings.Join(now, "; "), ".")
+	var enabledProviders []string
+	for _, pr := range providers {
+		if pr.On == "TRUE" && pr.ProviderType != "EMAIL" {
+			enabledProviders = append(enabledProviders, pr.Id)
+		}
+	}
+	if len(enabledProviders) > 0 {
+		t.line("Identity providers switched on: ", strings.Join(enabledProviders, ", "), ".")
+	}
 	t.blank()
-	t.line("1. Read the current policy: ", call("cloudbase_get_login_config", nil),
-		". Note the four switches PhoneNumberLogin, EmailLogin, UserNameLogin, AnonymousLogin: this is \"before\".")
-	t.line("2. Check before changing anything:")
-	t.line("   - A method already in the wanted state needs no change; if all are, say so and stop.")
-	if len(off) > 0 {
-		t.line("   - If every switch would be off afterwards, also call cloudbase_get_providers: with no provider On TRUE either, nobody could sign in. Then stop and ask the user.")
+
+	change := map[string]any{}
+	var lines, same []string
+	after := map[string]bool{}
+	for _, m := range loginMethods {
+		cur := loginSwitch(cfg, m.field)
+		after[m.field] = cur
+		w, named := want[m.field]
+		switch {
+		case !named:
+		case w == cur:
+			same = append(same, m.label+" is already "+onOff(cur))
+		default:
+			change[m.field], after[m.field] = w, w
+			lines = append(lines, fmt.Sprintf("%s: %s → %s", m.field, onOff(cur), onOff(w)))
+		}
 	}
-	if change["PhoneNumberLogin"] == true {
-		t.line("   - Phone login sends SMS codes: check SmsVerificationConfig is set and SmsDayLimit is not -1 (unlimited SMS can be abused for cost).")
+	var warnings []string
+	if after["EmailLogin"] {
+		if why, fix := emailSender(providers); why != "" {
+			warnings = append(warnings, "Email login is on, but no email can be sent: "+why+". Users cannot get a sign-in code until a sender works. "+fix)
+		}
 	}
-	if change["EmailLogin"] == true {
-		t.line("   - Email login needs a sender: in cloudbase_get_providers the email provider must be On TRUE or have an SmtpConfig; otherwise say so.")
+	if after["PhoneNumberLogin"] && change["PhoneNumberLogin"] == true {
+		sms := cfg.SmsVerificationConfig
+		if sms == nil || sms.SmsDayLimit == nil || *sms.SmsDayLimit == -1 {
+			warnings = append(warnings, "Phone login sends SMS codes and SmsVerificationConfig.SmsDayLimit is unlimited or unset: unlimited SMS can be abused for cost; suggest a limit.")
+		}
 	}
 	if change["AnonymousLogin"] == true {
-		t.line("   - Anonymous login lets anyone get a session: confirm with the user that the security rules keep anonymous users to public data.")
+		warnings = append(warnings, "Anonymous login lets anyone get a session: confirm with the user that the security rules keep anonymous users to public data.")
 	}
-	t.line("3. Call exactly ", call("cloudbase_modify_login_config", change), ". Pass no other field: omitted fields keep their value.")
-	t.line("4. The result holds Before and After. Show a table of the four switches (method, before, after) and check that only the named methods changed; if anything else changed, report it at once.")
-	t.line("5. Confirm with ", call("cloudbase_get_login_config", nil), " that the stored policy equals After.")
+	if !after["PhoneNumberLogin"] && !after["EmailLogin"] && !after["UserNameLogin"] && !after["AnonymousLogin"] && len(enabledProviders) == 0 {
+		warnings = append(warnings, "Afterwards every login method would be off and no identity provider is on: nobody could sign in. Do not call the tool; ask the user first.")
+	}
+
+	switch {
+	case len(want) == 0:
+		t.line("No change was named. Show the user the methods above and ask which to turn on or off; then render this prompt again with enable and/or disable, ",
+			"or call cloudbase_modify_login_config with only the switches that change (PhoneNumberLogin, EmailLogin, UserNameLogin, AnonymousLogin: true or false).")
+	case len(change) == 0:
+		t.line("Nothing to change: ", strings.Join(same, "; "), ". Tell the user so; do not call any tool.")
+	default:
+		t.line("Change: ", strings.Join(lines, "; "), ". Every other login setting stays as it is.")
+		if len(same) > 0 {
+			t.line("(", strings.Join(same, "; "), ": not sent.)")
+		}
+	}
+	for _, w := range warnings {
+		t.line("Warning: ", w)
+	}
+	if len(change) > 0 {
+		t.blank()
+		t.line("1. Tell the user the change and any warning above. ", askOnce)
+		t.line("2. Call exactly ", call("cloudbase_modify_login_config", change), ". Omitted fields keep their value.")
+		t.line("3. The result holds Before and After: show the four switches as a table (method, before, after) and check only the switches above changed; report anything else at once.")
+	}
 	return t.String(), nil
+}
+
+// renderEnableLoginMethodsBlind is the procedure when the live state could not be read.
+func (p cbPrompts) renderEnableLoginMethodsBlind(ctx context.Context, want map[string]bool, err error) string {
+	var t text
+	t.line("The login policy of CloudBase environment ", p.env(ctx), " could not be read just now (", cloudMessage(err), ").")
+	t.line("1. Read it: ", call("cloudbase_get_login_config", nil), ", and the providers: ", call("cloudbase_get_providers", nil), ".")
+	change := map[string]any{}
+	for f, w := range want {
+		change[f] = w
+	}
+	if len(change) == 0 {
+		t.line("2. Show the user the four switches PhoneNumberLogin, EmailLogin, UserNameLogin, AnonymousLogin and ask which to change.")
+	} else {
+		t.line("2. Drop from ", call("cloudbase_modify_login_config", change), " every switch already in the wanted state; if none is left, say so and stop.")
+	}
+	t.line("3. If EmailLogin will be on, the EMAIL provider must be On TRUE with EmailConfig.On TRUE or an EmailConfig.SmtpConfig; otherwise warn that no code can be sent.")
+	t.line("4. Call cloudbase_modify_login_config with only the switches that change, after the user's yes; show Before and After from the result.")
+	return t.String()
 }
 
 // clientIDRe accepts a client id; the env id names the default client.

@@ -122,42 +122,66 @@ const (
 	methodNone    = "None"
 )
 
-var connectorMethods = []struct{ name, when string }{
-	{methodOAuth, "the system supports OAuth 2.0: the user signs in on the system's own page and a token comes back and is refreshed automatically; no password is stored. Strongly preferred whenever available."},
-	{methodAPIKey, "the system issues a key or key/secret pair (API key, token, AppKey/AppSecret) sent with every call."},
-	{methodSession, "the user's credentials (e.g. username and password) are first exchanged at a login endpoint for a session or token, which expires and is refreshed."},
-	{methodBasic, "the system uses the HTTP Basic standard (username:password in the Authorization header)."},
-	{methodCustom, "authorization has special logic (request signing, multi-step handshakes): a cloud function implements the flow."},
-	{methodNone, "the system needs no account (a public API), or every call carries different credentials. Choose it only deliberately."},
+// connectorMethods are the platform's methods: the code a template declares
+// (tcb.TemplateAuthMethod) and when the Qinglian document says to use each.
+var connectorMethods = []struct{ name, code, when string }{
+	{methodOAuth, tcb.AuthOAuthV2, "the system supports OAuth 2.0: strongly recommended. The user is sent to the system's own sign-in page and a token comes back after sign-in; when the token expires it is refreshed automatically."},
+	{methodAPIKey, tcb.AuthAPIKey, "the user enters some fields (such as an API key and API secret) that are used when the API is called."},
+	{methodSession, tcb.AuthSession, "the user enters some fields (such as username and password) that are first exchanged for a session or token before the API is called; when it expires it is refreshed automatically."},
+	{methodBasic, tcb.AuthBasic, "the system relies on the HTTP Basic authorization standard."},
+	{methodCustom, tcb.AuthCustomFlow, "the system has special, complex logic: the authorization is built as a custom flow."},
+	{methodNone, tcb.AuthNone, "only when the system needs no account, or every event needs the user to enter a different API key: choose it with care."},
 }
 
-// classify maps a CloudBase template to the connector method it implements.
-func classify(t tcb.UserKeyTemplate) string {
-	fields, _ := tcb.ParseTemplateFields(t.Ext)
-	id := strings.ToLower(t.AuthTypeCode + " " + t.AuthTypeName)
-	var user, secret, loginURL, function bool
-	for _, f := range fields {
-		n := strings.ToLower(f.Name)
-		user = user || strings.Contains(n, "user") || strings.Contains(n, "account")
-		secret = secret || f.Secret()
-		loginURL = loginURL || strings.Contains(n, "login") || strings.Contains(n, "tokenurl")
-		function = function || strings.Contains(n, "function")
+// connectorRules are the Qinglian document's rules on changing a
+// connector's method, quoted, then in English.
+const connectorRules = "Rules of the Qinglian connector platform (\"如何创建连接器\", step 2), quoted: " +
+	"\"变更授权方式为重大变更，将产生以下影响 (除转运中的状态不受影响): 1、清空授权参数和授权配置; 2、全部触发条件和执行操作均需要重新测试;\" " +
+	"\"授权方式在连接器未发布之前，支持修改。\" That is: changing the authorization method is a major change; it clears the " +
+	"authorization parameters and the authorization configuration, and every trigger and action must be tested again. " +
+	"The method can be changed only before the connector is published."
+
+// classify maps a template to the connector method it implements, and says
+// how that is known: declared in its Ext (authMethod), or plain from its
+// data (an AuthURL is OAuth; no fields is none). Anything else is "": the
+// fields must be read, never the name guessed from.
+func classify(t tcb.UserKeyTemplate) (method, how string) {
+	if code := tcb.TemplateAuthMethod(t.Ext); code != "" {
+		for _, m := range connectorMethods {
+			if m.code == code {
+				return m.name, "declared"
+			}
+		}
+		return "", "declares an unknown authMethod " + fmt.Sprintf("%q", code)
 	}
+	fields, err := tcb.ParseTemplateFields(t.Ext)
 	switch {
-	case t.AuthURL != "" || strings.Contains(id, "oauth"):
-		return methodOAuth
-	case len(fields) == 0:
-		return methodNone
-	case strings.Contains(id, "session") || user && secret && loginURL:
-		return methodSession
-	case strings.Contains(id, "basic") || user && secret:
-		return methodBasic
-	case strings.Contains(id, "custom") || function:
-		return methodCustom
-	case secret:
-		return methodAPIKey
+	case t.AuthURL != "":
+		return methodOAuth, "has an AuthURL"
+	case err == nil && len(fields) == 0:
+		return methodNone, "has no fields"
 	}
-	return methodCustom
+	return "", "declares no authMethod"
+}
+
+// fieldList describes a template's fields by type, for a template whose method is not declared.
+func fieldList(t tcb.UserKeyTemplate) string {
+	fields, err := tcb.ParseTemplateFields(t.Ext)
+	if err != nil {
+		return "fields unreadable"
+	}
+	var out []string
+	for _, f := range fields {
+		d := f.Name + " (" + orText(f.Type, "text")
+		if f.Secret() {
+			d += ", secret"
+		}
+		if f.Label != "" {
+			d += fmt.Sprintf(", %q", f.Label)
+		}
+		out = append(out, d+")")
+	}
+	return strings.Join(out, ", ")
 }
 
 var usages = []string{"integration", "sign-in"}
@@ -193,19 +217,37 @@ func (p cbPrompts) renderChooseConnectorAuth(ctx context.Context, a map[string]s
 		"Explain the choice in two sentences, with its main risk (Session Auth and Basic Auth store a password; None leaves calls unauthenticated).")
 	t.line("3. Map the choice to CloudBase.")
 	if a["usage"] != "sign-in" {
-		t.line("   For integration (this environment calls the system), the templates here by method:")
+		t.line("   For integration (this environment calls the system), the templates here by method, as their data gives it (declared in the template's Ext as authMethod unless marked):")
 		all, err := p.c().AllUserKeyTemplates(ctx, tcb.GetUserKeyTemplateListRequest{})
 		if err != nil {
 			t.line("   (templates could not be read just now: ", cloudMessage(err), "; call ", call("cloudbase_list_templates", nil), ")")
 		}
 		by := map[string][]string{}
+		var open []string
 		for _, tpl := range all {
-			m := classify(tpl)
-			by[m] = append(by[m], tpl.AuthTypeCode+" ("+tpl.AuthTypeName+")")
+			m, how := classify(tpl)
+			if m == "" {
+				open = append(open, fmt.Sprintf("%s (%s): %s; its fields: %s", tpl.AuthTypeCode, tpl.AuthTypeName, how, fieldList(tpl)))
+				continue
+			}
+			entry := tpl.AuthTypeCode + " (" + tpl.AuthTypeName + ")"
+			if m == methodCustom {
+				entry += " with fields " + fieldList(tpl)
+			}
+			if how != "declared" {
+				entry += " [" + how + "]"
+			}
+			by[m] = append(by[m], entry)
 		}
 		for _, m := range connectorMethods {
 			if len(by[m.name]) > 0 {
 				t.line("   - ", m.name, ": ", strings.Join(by[m.name], ", "))
+			}
+		}
+		if len(open) > 0 {
+			t.line("   Not classified (decide from the fields with the user, never from the name):")
+			for _, o := range open {
+				t.line("   - ", o)
 			}
 		}
 		t.line("   Confirm the fields with ", call("cloudbase_list_templates", map[string]any{"authTypeCode": "<code>"}),
@@ -217,5 +259,8 @@ func (p cbPrompts) renderChooseConnectorAuth(ctx context.Context, a map[string]s
 			"Then follow the setup_identity_provider prompt.")
 	}
 	t.line("4. If no template fits, say so plainly and name the closest one; never invent a template code.")
+	t.blank()
+	t.line(connectorRules)
+	t.line("So settle the method before the connector is published, and after any change of method have the user re-enter the authorization and re-test every trigger and action.")
 	return t.String(), nil
 }

@@ -97,10 +97,10 @@ func (p cbPrompts) renderRotateAPIKey(ctx context.Context, a map[string]string) 
 	t.line("2. Ask whether the new key should expire (recommended, so the next rotation is forced: ExpireIn 7776000 s = 90 days; 0 = never). Then create it, delivered to a file:")
 	t.line("   ", call("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": newName, "ExpireIn": 7776000, "deliverTo": file}))
 	t.line("3. Deliver: the token is returned only once. With deliverTo it is written to the file the result names in Delivered.path (mode 0600; Delivered.fingerprint identifies it) and never shown here.")
-	t.line("   Tell the user that path and to move the token into their secret store, then delete the file. If the tool says no secrets folder is available,")
-	t.line("   stop before creating: the operator must set --secrets-dir (or the user rotates the key in the CloudBase console).")
+	t.line("   Tell the user that path and to move the token into their secret store, then delete the file. If the tool refuses because no secrets folder")
+	t.line("   is available, nothing was created: stop; the operator must set --secrets-dir (or the user rotates the key in the CloudBase console).")
 	t.line("4. Confirm: ask the user to deploy the new key everywhere ", fmt.Sprintf("%q", name), " is used and to confirm each service works with it. Do not continue without an explicit yes.")
-	t.line("5. Delete the old key last: ", call("cloudbase_delete_api_key", map[string]any{"KeyId": oldID}), ".")
+	t.line("5. Delete the old key last: ", call("cloudbase_delete_api_key", map[string]any{"KeyId": oldID}), ". ", askOnce)
 	t.line("6. Verify: ", call("cloudbase_describe_api_key_list", map[string]any{"KeyType": "api_key"}),
 		fmt.Sprintf(" lists %q and no longer lists KeyId %s. Report names, KeyIds and expiry dates, never a token.", newName, oldID))
 	return t.String(), nil

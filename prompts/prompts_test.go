@@ -16,7 +16,7 @@ import (
 )
 
 var allPrompts = []string{"setup_identity_provider", "enable_login_methods", "rotate_api_key",
-	"create_integration_from_template", "choose_connector_auth", "review_login_security"}
+	"create_integration_from_template", "choose_connector_auth", "review_login_security", "setup_telnyx_sso"}
 
 func TestPromptCatalogue(t *testing.T) {
 	e := testenv.New(t)
@@ -85,7 +85,7 @@ func plantedSecrets(t *testing.T, e *testenv.Env) []string {
 	return append(out, ext["apiV3Key"].(string), ext["privateKey"].(string))
 }
 
-var toolName = regexp.MustCompile(`\bcloudbase_[a-z_]+[a-z]\b`)
+var toolName = regexp.MustCompile(`\b(?:cloudbase|telnyx)_[a-z_]+[a-z]\b`)
 
 func TestPromptsRenderWithValidArguments(t *testing.T) {
 	e := testenv.New(t)
@@ -100,15 +100,21 @@ func TestPromptsRenderWithValidArguments(t *testing.T) {
 		want []string
 	}{
 		{"setup_identity_provider", map[string]string{"providerType": "oidc", "issuer": "https://login.example.com", "providerId": "corpsso"},
-			[]string{"OIDC", `Id "corpsso"`, "cloudbase_get_providers", "Issuer: https://login.example.com", "cloudbase_add_provider", `"On":"FALSE"`,
+			[]string{"OIDC", `Id "corpsso"`, "providers exist", `Of type OIDC: "google" (On TRUE)`, "Issuer: https://login.example.com", "cloudbase_add_provider", `"On":"FALSE"`,
 				"cloudbase_get_providers", "[redacted", "cloudbase_modify_provider", `"On":"TRUE"`}},
+		// An existing provider is changed, with only the fields that differ.
+		{"setup_identity_provider", map[string]string{"providerType": "OIDC", "providerId": "google", "issuer": "https://login.example.com"},
+			[]string{`"google" (OIDC) already exists`, "do not add another", "Config.Issuer https://accounts.google.com", "Config.ClientSecret set",
+				"Config.Issuer: https://accounts.google.com → https://login.example.com",
+				`cloudbase_modify_provider {"Config":{"Issuer":"https://login.example.com"},"Id":"google"}`, "Before and After"}},
 		{"setup_identity_provider", map[string]string{"providerType": "OAUTH", "authorizationEndpoint": "https://idp.example.com/auth", "tokenEndpoint": "https://idp.example.com/token"},
 			[]string{"OAUTH", "AuthorizationEndpoint: https://idp.example.com/auth", "RedirectUri", "/auth/v1/callback", "cloudbase_add_provider"}},
 		{"setup_identity_provider", map[string]string{"providerType": "SAML"}, []string{"SamlMetadata", "cloudbase_add_provider"}},
 		{"setup_identity_provider", map[string]string{"providerType": "WX_OPEN", "displayName": "WeChat"}, []string{"AppID", "AppSecret", `"Message":"WeChat"`}},
 		{"enable_login_methods", map[string]string{"enable": "email, Anonymous", "disable": "phone"},
-			[]string{"turn ON email (EmailLogin), anonymous (AnonymousLogin)", "turn OFF phone SMS (PhoneNumberLogin)", "cloudbase_get_login_config",
-				"cloudbase_get_providers", `cloudbase_modify_login_config {"AnonymousLogin":true,"EmailLogin":true,"PhoneNumberLogin":false}`, "Before and After", "cloudbase_get_login_config"}},
+			[]string{"read just now: phone SMS (PhoneNumberLogin) on; email (EmailLogin) on", "Change: PhoneNumberLogin: on → off; AnonymousLogin: off → on",
+				"(email is already on: not sent.)", "Warning: Email login is on, but no email can be sent", "Warning: Anonymous login",
+				`cloudbase_modify_login_config {"AnonymousLogin":true,"PhoneNumberLogin":false}`, "Before and After"}},
 		{"rotate_api_key", map[string]string{"keyName": "server-prod"},
 			[]string{`"server-prod"`, "KeyId key-", "cloudbase_describe_api_key_list", "cloudbase_create_api_key", `"deliverTo":"server-prod-rotated.key"`,
 				"explicit yes", "cloudbase_delete_api_key", `{"KeyId":"key-`, "cloudbase_describe_api_key_list"}},
@@ -118,9 +124,18 @@ func TestPromptsRenderWithValidArguments(t *testing.T) {
 		{"create_integration_from_template", map[string]string{"authTypeCode": "github_oauth"}, []string{"OAuth 2.0", "https://github.com/login/oauth/authorize", "ticketId"}},
 		{"choose_connector_auth", map[string]string{"system": "Our ERP exposes a REST API with an X-Api-Key header"},
 			[]string{"Our ERP", "API key", "Session Auth", "OAuth V2", "Basic Auth", "Custom flow", "None",
-				"OAuth V2: github_oauth", "API key: openai_api_key", "Session Auth: session_login", "Basic Auth: basic_auth", "Custom flow: custom_flow", "None: no_auth",
-				"create_integration_from_template", "setup_identity_provider"}},
+				"OAuth V2: github_oauth", "API key: openai_api_key", "Session Auth: session_login", "Basic Auth: basic_auth",
+				"Custom flow: weixinpaydc (WeChat Pay) with fields", "privateKey (password, secret", "None: no_auth",
+				"Not classified", "custom_flow (Custom flow (cloud function)): declares no authMethod", "functionName",
+				"create_integration_from_template", "setup_identity_provider",
+				"变更授权方式为重大变更", "clears the authorization parameters", "tested again", "only before the connector is published"}},
 		{"choose_connector_auth", map[string]string{"system": "Okta", "usage": "SIGN-IN"}, []string{"sign-in", "OAUTH", "SAML"}},
+		{"setup_telnyx_sso", map[string]string{"shortName": "newidp", "name": "Entra", "settingsUrl": "https://login.example.com/federationmetadata.xml"},
+			[]string{"2 SSO provider(s)", "- myorg:", "No provider has short_name newidp", "part of the login URL",
+				`telnyx_create_authentication_provider {"active":false,"name":"Entra","settings":{`, `"settings_url":"https://login.example.com/federationmetadata.xml"`,
+				"settings.assertion_consumer_service_url", "telnyx_update_authentication_provider", `"active":true`, "telnyx_retrieve_authentication_provider"}},
+		{"setup_telnyx_sso", map[string]string{"shortName": "myorg", "name": "Okta EU"}, []string{"Provider myorg exists", "do not create another",
+			`name "Okta" → "Okta EU"`, `telnyx_update_authentication_provider {"id":"`, `"name":"Okta EU"`, "before and after"}},
 		{"review_login_security", nil, []string{"Findings", "MFA is off", "cloudbase_modify_login_config", "Password rotation", "MaxDevice -1",
 			`cloudbase_modify_client {"Id":"` + tcb.ClientKey.Get(e.App.Deps.Clients).EnvID(context.Background()) + `","MaxDevice":5}`, "Refresh tokens live 2592000 s", "auto-registers",
 			"links accounts by e-mail", `cloudbase_modify_provider {"AutoSignUpWithProviderUser":"FALSE","Id":"github"}`, "approves"}},
@@ -172,7 +187,9 @@ func TestPromptsRejectInvalidArguments(t *testing.T) {
 		{"setup_identity_provider", map[string]string{"providerType": "SAML", "tokenEndpoint": "https://a.example.com"}, []string{"tokenEndpoint", "only for OIDC and OAUTH"}},
 		{"setup_identity_provider", map[string]string{"providerType": "OIDC", "providerId": "Corp_SSO"}, []string{"providerId", "2-32 lowercase"}},
 		{"setup_identity_provider", map[string]string{"providerType": "OIDC", "clientSecret": "x"}, []string{"unknown argument clientSecret", "allowed"}},
-		{"enable_login_methods", nil, []string{"enable, disable", "at least one"}},
+		{"setup_identity_provider", map[string]string{"providerType": "OAUTH", "providerId": "google"}, []string{"providerId", `"google" is already a provider of type OIDC`, "providerType OIDC"}},
+		{"setup_telnyx_sso", map[string]string{"shortName": "has space"}, []string{"shortName", "letters, digits"}},
+		{"setup_telnyx_sso", map[string]string{"settingsUrl": "http://idp.example.com/meta"}, []string{"settingsUrl", "https://"}},
 		{"enable_login_methods", map[string]string{"enable": "email,sms"}, []string{"enable", "phone, email, username, anonymous", `"sms"`}},
 		{"enable_login_methods", map[string]string{"enable": "email", "disable": "EMAIL"}, []string{"email is in both"}},
 		{"rotate_api_key", nil, []string{"keyName: required"}},
@@ -257,7 +274,7 @@ func TestPromptsFollowToolAvailability(t *testing.T) {
 		}
 	}
 	// Under --read-only every prompt stays; those that need a write say so.
-	if len(names) != 6 {
+	if len(names) != len(allPrompts) {
 		t.Fatalf("read-only prompts: %v", names)
 	}
 	text, err := e.Prompt("rotate_api_key", map[string]string{"keyName": "server-prod"})

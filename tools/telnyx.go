@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
+	"github.com/cloudops-mcp/cloudops-mcp/prompts"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
 
@@ -27,7 +28,8 @@ func telnyxToolset(d *Deps) *Toolset {
 	return NewToolset(ToolsetTelnyx, "Telnyx account access: IP allow-list, addresses, SSO providers, billing groups, integration secrets, telephony credentials").
 		AddTools(slices.Concat(telnyxAccessIPTools(d), telnyxAddressTools(d), telnyxAuthProviderTools(d),
 			telnyxBillingGroupTools(d), telnyxIntegrationSecretTools(d), telnyxTelephonyTools(d))...).
-		AddResources(resources.Telnyx(d.telnyx, d.Redactor))
+		AddResources(resources.Telnyx(d.telnyx, d.Redactor)).
+		AddPrompts(prompts.Telnyx(d.telnyx, d.Redactor))
 }
 
 // defineTelnyx is Define for a Telnyx tool: it puts the tool in the toolset,

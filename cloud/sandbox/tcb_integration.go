@@ -291,6 +291,14 @@ func fieldsExt(fields ...templateField) string {
 	return string(raw)
 }
 
+// declaredExt is a template Ext that declares its connector authorization
+// method (authMethod: api_key, session_auth, oauth_v2, basic_auth,
+// custom_flow, none) next to its fields.
+func declaredExt(method string, fields ...templateField) string {
+	raw, _ := json.Marshal(map[string]any{"authMethod": method, "fields": fields})
+	return string(raw)
+}
+
 func extJSON(m map[string]any) string {
 	raw, _ := json.Marshal(m)
 	return string(raw)
@@ -320,28 +328,29 @@ func seedIntegration(now time.Time) *IntegrationState {
 		return &storedTemplate{Business: defaultBusiness, userKeyTemplate: userKeyTemplate{
 			AuthTypeCode: code, AuthTypeName: name, Ext: ext, State: "ONLINE"}}
 	}
-	oauth := tpl("github_oauth", "GitHub OAuth 2.0", fieldsExt(textField("clientId", "Client ID", true),
+	oauth := tpl("github_oauth", "GitHub OAuth 2.0", declaredExt("oauth_v2", textField("clientId", "Client ID", true),
 		secretField("clientSecret", "Client secret"), textField("scope", "Scopes", false)))
 	oauth.AuthURL = "https://github.com/login/oauth/authorize"
 	oauth.RedirectURI = "https://console.cloud.tencent.com/tcb/integration/oauth/callback"
 	st := &IntegrationState{Templates: []*storedTemplate{
-		tpl("openai_api_key", "OpenAI API key", fieldsExt(secretField("apiKey", "API key"),
+		tpl("openai_api_key", "OpenAI API key", declaredExt("api_key", secretField("apiKey", "API key"),
 			templateField{Name: "baseUrl", Label: "Base URL", Type: "url", Placeholder: "https://api.openai.com/v1"})),
-		tpl("weixinpaydc", "WeChat Pay", fieldsExt(textField("appId", "AppID", true), textField("mchId", "Merchant ID", true),
+		tpl("weixinpaydc", "WeChat Pay", declaredExt("custom_flow", textField("appId", "AppID", true), textField("mchId", "Merchant ID", true),
 			secretField("apiV3Key", "APIv3 key"), textField("serialNo", "Certificate serial number", true),
 			secretField("privateKey", "Merchant private key (PEM)"))),
-		tpl("session_login", "Session auth (login for a token)", fieldsExt(
+		tpl("session_login", "Session auth (login for a token)", declaredExt("session_auth",
 			templateField{Name: "loginUrl", Label: "Login URL", Type: "url", Required: true},
 			textField("username", "Username", true), secretField("password", "Password"))),
-		tpl("basic_auth", "HTTP Basic auth", fieldsExt(textField("baseUrl", "Base URL", true),
+		tpl("basic_auth", "HTTP Basic auth", declaredExt("basic_auth", textField("baseUrl", "Base URL", true),
 			textField("username", "Username", true), secretField("password", "Password"))),
 		oauth,
 		// Ext as the console writes it: keys beyond name/label/type/required
-		// (placeholder, rows, a top-level docUrl) that readers must keep.
+		// (placeholder, rows, a top-level docUrl) that readers must keep, and
+		// no declared authMethod (a reader must not guess it from the name).
 		tpl("custom_flow", "Custom flow (cloud function)", `{"fields":[{"name":"functionName","label":"Auth cloud function","type":"text","required":true,`+
 			`"placeholder":"auth-flow"},{"name":"config","label":"Flow configuration (JSON)","type":"textarea","rows":6}],`+
 			`"docUrl":"https://docs.cloudbase.net/integration/custom-flow"}`),
-		tpl("no_auth", "No authorization", fieldsExt()),
+		tpl("no_auth", "No authorization", declaredExt("none")),
 	}}
 	key := func(id, name, code, typeName, ext string, bind map[string]any) *storedUserKey {
 		return &storedUserKey{Business: defaultBusiness, userKeyInfo: userKeyInfo{KeyID: id, Name: name,

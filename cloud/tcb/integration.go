@@ -305,3 +305,26 @@ func orLimit(n int) int {
 	}
 	return n
 }
+
+// Connector authorization methods (Tencent Qinglian) a template can declare
+// in its Ext as {"authMethod": …}.
+const (
+	AuthAPIKey     = "api_key"
+	AuthSession    = "session_auth"
+	AuthOAuthV2    = "oauth_v2"
+	AuthBasic      = "basic_auth"
+	AuthCustomFlow = "custom_flow"
+	AuthNone       = "none"
+)
+
+// TemplateAuthMethod is the authorization method a template's Ext declares
+// ("authMethod"), or "" when it declares none.
+func TemplateAuthMethod(ext string) string {
+	var doc struct {
+		AuthMethod string `json:"authMethod"`
+	}
+	if json.Unmarshal([]byte(ext), &doc) != nil {
+		return ""
+	}
+	return doc.AuthMethod
+}
