@@ -46,6 +46,7 @@ type App struct {
 	safety       *safety // the operator's guards (safety.go)
 	mintedTokens *mintedTokens
 	writeScope   string           // the OAuth scope mutating tools need (oauth.go)
+	readScope    string           // the OAuth scope read-only tools need (oauth.go)
 	secretIn     *secretInput     // secrets taken in by reference (secret_input.go)
 	replicas     *replicaLink     // peers sharing --state-key-file (replicas.go)
 	metrics      *metrics.Metrics // nil unless --metrics-addr (metrics.go)

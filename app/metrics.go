@@ -18,7 +18,7 @@ import (
 )
 
 var metricsAddr = config.Register[string](config.Setting{Name: "metrics-addr", Kind: config.String, Group: "HTTP transports",
-	Usage: "serve Prometheus metrics on this host:port at /metrics (off by default; a non-loopback address needs --http-token, which scrapers then send)"})
+	Usage: "serve Prometheus metrics on this host:port at /metrics (off by default; a non-loopback address needs --http-token or --oauth-issuer, whose token scrapers then send)"})
 
 // newMetrics creates the collectors when --metrics-addr is set; otherwise
 // a.metrics stays nil and every recording call is a no-op.
@@ -56,14 +56,25 @@ func (a *App) sessionHooks() []server.ServerOption {
 }
 
 // ServeMetrics serves /metrics on --metrics-addr until ctx ends. Loopback
-// needs nothing; another address needs --http-token (checked with the same
-// rule as the transports) and then the scraper must send it.
+// needs nothing; another address needs --http-token or OAuth (checked with
+// the same rule as the transports), and then the scraper must send the token
+// or an access token of the issuer.
 func (a *App) ServeMetrics(ctx context.Context) (stop func(), err error) {
 	addr := metricsAddr.Get(a.Config)
 	if a.metrics == nil || addr == "" {
 		return func() {}, nil
 	}
-	if _, err := httpserve.CheckBind(addr, a.Config.HTTPToken, a.Config.AllowUnauthenticated); err != nil {
+	authenticated := a.Config.HTTPToken
+	var oauthWrap func(http.Handler) http.Handler
+	if oauthIssuer.Get(a.Config) != "" {
+		// Signed in with the identity provider: scrapers present an access
+		// token of the same issuer and audience (any cloudops scope).
+		if oauthWrap, _, err = a.oauthOptions(); err != nil {
+			return nil, errors.New("--metrics-addr: " + err.Error())
+		}
+		authenticated = "oauth"
+	}
+	if _, err := httpserve.CheckBind(addr, authenticated, a.Config.AllowUnauthenticated); err != nil {
 		return nil, errors.New("--metrics-addr: " + err.Error())
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -83,6 +94,9 @@ func (a *App) ServeMetrics(ctx context.Context) (stop func(), err error) {
 			}
 			next.ServeHTTP(w, r)
 		})
+	}
+	if oauthWrap != nil {
+		h = oauthWrap(h)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", h)

@@ -24,9 +24,9 @@ var (
 	oauthResource = config.Register[string](config.Setting{Name: "oauth-resource", Kind: config.String, Group: groupOAuth,
 		Usage: "this server's public MCP URL (e.g. https://mcp.example.com/mcp); tokens must carry it as audience"})
 	oauthReadScope = config.Register[string](config.Setting{Name: "oauth-read-scope", Kind: config.String, Default: "cloudops:read", Group: groupOAuth,
-		Usage: "scope that grants the tools that change nothing"})
+		Usage: "scope that grants the tools that change nothing; <scope>:<toolset> grants them in one toolset"})
 	oauthWriteScope = config.Register[string](config.Setting{Name: "oauth-write-scope", Kind: config.String, Default: "cloudops:write", Group: groupOAuth,
-		Usage: "scope that grants every tool"})
+		Usage: "scope that grants every tool; <scope>:<toolset> grants every tool of one toolset"})
 	oauthClockSkew = config.Register[time.Duration](config.Setting{Name: "oauth-clock-skew", Kind: config.Duration, Default: "30s", Group: groupOAuth,
 		Usage: "leeway for token expiry against this host's clock"})
 	rateLimit = config.Register[int64](config.Setting{Name: "rate-limit", Kind: config.Int, Default: "0", Group: groupOAuth,
@@ -51,6 +51,7 @@ func (a *App) oauthOptions() (auth func(http.Handler) http.Handler, routes map[s
 	}
 	r, err := oauth.New(context.Background(), oauth.Config{
 		Issuer: issuer, Resource: oauthResource.Get(cfg), ReadScope: oauthReadScope.Get(cfg), WriteScope: oauthWriteScope.Get(cfg),
+		Toolsets:  tools.ToolsetNames,
 		ClockSkew: oauthClockSkew.Get(cfg), RatePerMinute: int(rateLimit.Get(cfg)), Burst: int(rateBurst.Get(cfg)), Log: a.Log,
 		OnLimited: a.metrics.RateLimited,
 	})
@@ -61,7 +62,7 @@ func (a *App) oauthOptions() (auth func(http.Handler) http.Handler, routes map[s
 	for _, p := range r.MetadataPaths() {
 		routes[p] = r.Metadata()
 	}
-	a.writeScope = r.WriteScope()
+	a.writeScope, a.readScope = r.WriteScope(), oauthReadScope.Get(cfg)
 	a.Log.Info().Str("issuer", issuer).Str("resource", oauthResource.Get(cfg)).Msg("OAuth: accepting access tokens from the issuer")
 	return r.Wrap, routes, nil
 }
@@ -69,11 +70,17 @@ func (a *App) oauthOptions() (auth func(http.Handler) http.Handler, routes map[s
 // scopeRefusal refuses a mutating tool to a caller whose token lacks the
 // write scope (nil: allowed). Without OAuth there is no principal: allowed.
 func (a *App) scopeRefusal(ctx context.Context, t tools.Tool) *mcp.CallToolResult {
-	if p, ok := oauth.FromContext(ctx); ok && !p.Write && t.Mutating(a.Config.ReadOnly) {
-		return mcp.NewToolResultError(t.Spec.Name + ": refused: your access token does not carry the " + a.writeScope +
-			" scope, so only tools that change nothing are available; ask your administrator for that scope")
+	p, ok := oauth.FromContext(ctx)
+	mutating := t.Mutating(a.Config.ReadOnly)
+	if !ok || p.Allows(t.Spec.Toolset, mutating) {
+		return nil
 	}
-	return nil
+	need := a.writeScope + " or " + a.writeScope + ":" + t.Spec.Toolset
+	if !mutating {
+		need = a.readScope + " or " + a.readScope + ":" + t.Spec.Toolset + " (or a write scope)"
+	}
+	return mcp.NewToolResultError(t.Spec.Name + ": refused: your access token does not carry " + need +
+		", which this tool needs; ask your administrator for that scope")
 }
 
 // scopeFilter lists to a read-only caller only the tools it may call.
@@ -84,7 +91,7 @@ func (a *App) scopeFilter(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	}
 	out := make([]mcp.Tool, 0, len(list))
 	for _, mt := range list {
-		if t, known := a.safety.tools[mt.Name]; known && t.Mutating(a.Config.ReadOnly) {
+		if t, known := a.safety.tools[mt.Name]; known && !p.Allows(t.Spec.Toolset, t.Mutating(a.Config.ReadOnly)) {
 			continue
 		}
 		out = append(out, mt)

@@ -50,6 +50,7 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 	idp := testidp.New(t, testidp.Options{Clients: []testidp.Client{
 		{ID: "reader", Secret: "reader-secret", Scopes: []string{"cloudops:read"}, Audience: []string{resource}},
 		{ID: "writer", Secret: "writer-secret", Scopes: []string{"cloudops:read", "cloudops:write"}, Audience: []string{resource}},
+		{ID: "telnyx-admin", Secret: "telnyx-admin-secret", Scopes: []string{"cloudops:write:telnyx", "cloudops:read:cloudbase_auth"}, Audience: []string{resource}},
 	}})
 	auditFile := filepath.Join(t.TempDir(), "audit.jsonl")
 	env := map[string]string{"TENCENTCLOUD_SECRETID": accounts[0].SecretID, "TENCENTCLOUD_SECRETKEY": accounts[0].SecretKey,
@@ -125,6 +126,29 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 	if n := sb.Count("ModifyClient"); n != 0 {
 		t.Fatalf("a read-scope token changed something: %d ModifyClient", n)
 	}
+	// Per-toolset scopes: every telnyx tool, the read tools of cloudbase_auth, nothing else.
+	scoped := connect(idp.Token("telnyx-admin"))
+	var telnyxTools int
+	for _, n := range names(scoped) {
+		switch {
+		case strings.HasPrefix(n, "telnyx_"):
+			telnyxTools++
+		case n == "cloudbase_modify_client" || !strings.HasPrefix(n, "cloudbase_") || !slices.Contains(readList, n):
+			t.Errorf("toolset-scoped token lists %s", n)
+		}
+	}
+	if want := countPrefix(writeList, "telnyx_"); telnyxTools != want || want == 0 {
+		t.Errorf("toolset-scoped token lists %d telnyx tools, want all %d", telnyxTools, want)
+	}
+	if res, raw, err := callTool(scoped, "cloudbase_describe_client", map[string]any{"Id": accounts[0].EnvID}); err != nil || res.IsError {
+		t.Errorf("cloudops:read:cloudbase_auth, read tool: %v %s", err, raw)
+	}
+	if res, raw, err := callTool(scoped, "cloudbase_modify_client", modify); err == nil && (!res.IsError || !strings.Contains(raw, "cloudops:write:cloudbase_auth")) {
+		t.Errorf("cloudops:read:cloudbase_auth called a write tool: %s", raw)
+	}
+	if n := sb.Count("ModifyClient"); n != 0 {
+		t.Fatalf("a toolset read scope changed something: %d ModifyClient", n)
+	}
 	res, raw, err = callTool(writer, "cloudbase_modify_client", modify)
 	if err != nil || res.IsError || sb.Count("ModifyClient") != 1 {
 		t.Fatalf("write scope, write tool: %v %s", err, raw)
@@ -159,4 +183,14 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 			t.Error("an access token reached the logs or the audit log")
 		}
 	}
+}
+
+func countPrefix(names []string, prefix string) int {
+	n := 0
+	for _, s := range names {
+		if strings.HasPrefix(s, prefix) {
+			n++
+		}
+	}
+	return n
 }

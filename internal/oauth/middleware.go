@@ -34,7 +34,7 @@ func (r *Resource) Wrap(next http.Handler) http.Handler {
 		switch {
 		case errors.Is(err, errNoScope):
 			r.challenge(w, req, http.StatusForbidden, `error="insufficient_scope", scope="`+r.cfg.ReadScope+`"`,
-				"Forbidden: the access token carries neither "+r.cfg.ReadScope+" nor "+r.cfg.WriteScope, "token without a cloudops scope")
+				"Forbidden: the access token carries neither "+r.cfg.ReadScope+" nor "+r.cfg.WriteScope+" (nor a per-toolset "+r.cfg.ReadScope+":<toolset> or "+r.cfg.WriteScope+":<toolset>)", "token without a cloudops scope")
 			return
 		case err != nil:
 			r.challenge(w, req, http.StatusUnauthorized, `error="invalid_token"`,

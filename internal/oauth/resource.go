@@ -31,7 +31,10 @@ type Config struct {
 	Resource   string // this server's public MCP URL; access tokens must carry it in aud
 	ReadScope  string // grants the tools that change nothing; default cloudops:read
 	WriteScope string // grants every tool; default cloudops:write
-	ClockSkew  time.Duration
+	// Toolsets are listed in the metadata as per-toolset scopes
+	// ("<ReadScope>:<toolset>", "<WriteScope>:<toolset>").
+	Toolsets  []string
+	ClockSkew time.Duration
 	// RatePerMinute bounds requests per subject (0: no limit); Burst is how
 	// many may come at once (default RatePerMinute/6, at least 1).
 	RatePerMinute int
@@ -99,7 +102,7 @@ func New(ctx context.Context, cfg Config) (*Resource, error) {
 	r.metadata, _ = json.Marshal(map[string]any{
 		"resource":                 cfg.Resource,
 		"authorization_servers":    []string{cfg.Issuer},
-		"scopes_supported":         []string{cfg.ReadScope, cfg.WriteScope},
+		"scopes_supported":         supportedScopes(cfg),
 		"bearer_methods_supported": []string{"header"},
 		"resource_name":            "cloudops-mcp",
 	})
@@ -133,8 +136,21 @@ type Principal struct {
 	Subject string
 	Scopes  []string
 	// Write is true when the token carries the write scope: every tool.
-	// Otherwise only tools that change nothing.
 	Write bool
+	// Read is true when it carries the read scope: every tool that changes nothing.
+	Read bool
+	// Per-toolset scopes, "<write scope>:<toolset>" and "<read scope>:<toolset>":
+	// the same, for one toolset only.
+	WriteToolsets, ReadToolsets []string
+}
+
+// Allows reports whether the caller may use a tool of toolset, one that
+// changes something (mutating) or not.
+func (p Principal) Allows(toolset string, mutating bool) bool {
+	if p.Write || slices.Contains(p.WriteToolsets, toolset) {
+		return true
+	}
+	return !mutating && (p.Read || slices.Contains(p.ReadToolsets, toolset))
 }
 
 type principalKey struct{}
@@ -166,8 +182,16 @@ func (r *Resource) verify(ctx context.Context, raw string) (Principal, error) {
 	}
 	_ = tok.Claims(&claims)
 	scopes := append(strings.Fields(claims.Scope), claims.Scp...)
-	p := Principal{Issuer: tok.Issuer, Subject: tok.Subject, Scopes: scopes, Write: slices.Contains(scopes, r.cfg.WriteScope)}
-	if !p.Write && !slices.Contains(scopes, r.cfg.ReadScope) {
+	p := Principal{Issuer: tok.Issuer, Subject: tok.Subject, Scopes: scopes,
+		Write: slices.Contains(scopes, r.cfg.WriteScope), Read: slices.Contains(scopes, r.cfg.ReadScope)}
+	for _, s := range scopes {
+		if ts, ok := strings.CutPrefix(s, r.cfg.WriteScope+":"); ok && ts != "" {
+			p.WriteToolsets = append(p.WriteToolsets, ts)
+		} else if ts, ok := strings.CutPrefix(s, r.cfg.ReadScope+":"); ok && ts != "" {
+			p.ReadToolsets = append(p.ReadToolsets, ts)
+		}
+	}
+	if !p.Write && !p.Read && len(p.WriteToolsets)+len(p.ReadToolsets) == 0 {
 		return p, errNoScope
 	}
 	if p.Subject == "" {
@@ -177,3 +201,11 @@ func (r *Resource) verify(ctx context.Context, raw string) (Principal, error) {
 }
 
 var errNoScope = errors.New("insufficient scope")
+
+func supportedScopes(cfg Config) []string {
+	out := []string{cfg.ReadScope, cfg.WriteScope}
+	for _, ts := range cfg.Toolsets {
+		out = append(out, cfg.ReadScope+":"+ts, cfg.WriteScope+":"+ts)
+	}
+	return out
+}
