@@ -51,6 +51,7 @@ type App struct {
 	replicas     *replicaLink     // peers sharing --state-key-file (replicas.go)
 	metrics      *metrics.Metrics // nil unless --metrics-addr (metrics.go)
 	tracer       trace.Tracer     // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
+	tracing      bool             // tracer is not the no-op one
 	dynamic      *dynamic         // nil unless --dynamic-toolsets (dynamic.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/metrics"
@@ -33,12 +34,17 @@ func (a *App) startTracing(ctx context.Context) error {
 // before serving.
 func (a *App) UseTracerProvider(tp trace.TracerProvider) {
 	a.tracer = tp.Tracer("github.com/cloudops-mcp/cloudops-mcp")
+	_, off := tp.(noop.TracerProvider)
+	a.tracing = !off
 }
 
 func (a *App) attr(k, v string) attribute.KeyValue { return attribute.String(k, a.Redactor.String(v)) }
 
 // traceTool opens the tool call's span; end closes it with the outcome.
 func (a *App) traceTool(ctx context.Context, tool string) (context.Context, func(outcome string)) {
+	if !a.tracing { // spans would go nowhere: skip redacting their attributes
+		return ctx, endNothing
+	}
 	ctx, span := a.tracer.Start(ctx, "tools/call "+tool, trace.WithSpanKind(trace.SpanKindServer),
 		trace.WithAttributes(a.attr("mcp.tool.name", tool)))
 	return ctx, func(outcome string) {
@@ -56,6 +62,9 @@ func (a *App) traceTransport(provider string, next http.RoundTripper) http.Round
 		next = cloud.PooledTransport()
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if !a.tracing { // nor copy the request for a span that goes nowhere
+			return next.RoundTrip(req)
+		}
 		ctx, span := a.tracer.Start(req.Context(), "cloud "+provider, trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(a.attr("cloud.provider", provider), a.attr("cloud.action", metrics.ActionOf(req)),
 				a.attr("http.request.method", req.Method)))
@@ -72,6 +81,8 @@ func (a *App) traceTransport(provider string, next http.RoundTripper) http.Round
 		return res, err
 	})
 }
+
+func endNothing(string) {}
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
