@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -202,8 +203,11 @@ func (c *Client) Call(ctx context.Context, action string, params any, out any, m
 
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		body, sent, err := c.send(ctx, signer, req)
+		body, kept, sent, err := c.send(ctx, signer, req)
 		if err == nil {
+			if kept {
+				return decodeKept(action, body, out)
+			}
 			return decodeResponse(action, body, out)
 		}
 		lastErr = err
@@ -254,8 +258,9 @@ func (c *Client) Call(ctx context.Context, action string, params any, out any, m
 }
 
 // send performs one attempt. sent reports whether the whole request was
-// written to the connection, i.e. whether the server may have acted on it.
-func (c *Client) send(ctx context.Context, signer *common.Client, req Request) (body []byte, sent bool, err error) {
+// written to the connection, i.e. whether the server may have acted on it;
+// kept, that body is an answer already checked to be a success envelope.
+func (c *Client) send(ctx context.Context, signer *common.Client, req Request) (body []byte, kept, sent bool, err error) {
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
 		if info.Err == nil {
@@ -266,24 +271,43 @@ func (c *Client) send(ctx context.Context, signer *common.Client, req Request) (
 	creq := tchttp.NewCommonRequest(service, version, req.Action)
 	creq.SetContext(withAnswerSlot(httptrace.WithClientTrace(ctx, trace), &answer))
 	if err := creq.SetActionParameters(req.Body); err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	resp := tchttp.NewCommonResponse()
 	err = signer.Send(creq, resp)
 	if err != nil {
 		var sdkErr *tcerr.TencentCloudSDKError
 		if errors.As(err, &sdkErr) && sdkErr.Unwrap() == nil && !strings.HasPrefix(sdkErr.Code, "ClientError") {
-			return nil, true, &APIError{Action: req.Action, Code: sdkErr.Code, Message: sdkErr.Message, RequestID: sdkErr.RequestId}
+			return nil, false, true, &APIError{Action: req.Action, Code: sdkErr.Code, Message: sdkErr.Message, RequestID: sdkErr.RequestId}
 		}
 		if errors.As(err, &sdkErr) && sdkErr.Code == "ClientError.ParseJsonError" {
-			return nil, true, &TransportError{Action: req.Action, Err: errors.New("the response was not valid JSON (cut short or garbled)")}
+			return nil, false, true, &TransportError{Action: req.Action, Err: errors.New("the response was not valid JSON (cut short or garbled)")}
 		}
-		return nil, wrote.Load(), err
+		return nil, false, wrote.Load(), err
 	}
 	if answer.body != nil {
-		return answer.body, true, nil
+		return answer.body, true, true, nil
 	}
-	return resp.GetBody(), true, nil
+	return resp.GetBody(), false, true, nil
+}
+
+// decodeKept decodes a success envelope's Response straight into out, in one
+// pass: decoding the envelope first and then its Response scanned the answer
+// twice more (a twentieth of a read call's CPU).
+func decodeKept(action string, body []byte, out any) error {
+	if out == nil {
+		return nil
+	}
+	if v := reflect.ValueOf(out); v.Kind() != reflect.Pointer || v.IsNil() {
+		return decodeResponse(action, body, out) // and its error for what cannot be decoded into
+	}
+	env := struct {
+		Response any `json:"Response"`
+	}{Response: out} // a pointer in an interface: encoding/json decodes into what it points to
+	if err := json.Unmarshal(body, &env); err != nil {
+		return &TransportError{Action: action, Err: fmt.Errorf("decode response: %w", err)}
+	}
+	return nil
 }
 
 func decodeResponse(action string, body []byte, out any) error {
