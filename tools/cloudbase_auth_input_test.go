@@ -95,9 +95,6 @@ var authBadInputs = map[string][]badInput{
 	},
 }
 
-var authActions = []string{"DescribeLoginConfig", "ModifyLoginConfig", "DescribeClient", "ModifyClient", "GetProviders",
-	"AddProvider", "ModifyProvider", "DeleteProvider", "CreateApiKey", "DescribeApiKeyList", "DeleteApiKey"}
-
 func TestAuthToolsRejectBadInput(t *testing.T) {
 	e := testenv.New(t)
 	writes := func() int {

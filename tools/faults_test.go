@@ -110,15 +110,6 @@ var faultTargets = []faultTarget{
 		op:   "POST /billing_groups", checkWith: "telnyx_list_billing_groups", rateLimited: []string{"429"}},
 }
 
-// deleteFaultyKeys removes the API keys the fault cases created (at most 5 may exist).
-func deleteFaultyKeys(e *testenv.Env) {
-	for _, k := range e.OK("cloudbase_describe_api_key_list", map[string]any{"PageSize": 100})["Data"].([]any) {
-		if key := k.(map[string]any); strings.HasPrefix(fmt.Sprint(key["Name"]), "faulty-") {
-			e.OK("cloudbase_delete_api_key", map[string]any{"KeyId": key["KeyId"]})
-		}
-	}
-}
-
 // TestFaultsEveryCallEndsCleanly drives a read and a create of every cloud
 // client through every fault: each call ends in a success or an error that
 // names the operation and what to do; a create reaches the cloud at most once

@@ -51,12 +51,7 @@ func describeLoginConfig(_ *Server, env *Env, _ json.RawMessage) (any, error) {
 }
 
 func modifyLoginConfig(_ *Server, env *Env, body json.RawMessage) (any, error) {
-	var in struct {
-		PhoneNumberLogin, EmailLogin, UserNameLogin, AnonymousLogin *bool
-		SmsVerificationConfig                                       *smsVerificationConfig
-		MfaConfig                                                   *mfaConfig
-		PwdUpdateStrategy                                           *pwdUpdateStrategy
-	}
+	var in modifyLoginConfigRequest
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"sync"
-	"time"
 )
 
 // sseDrain lets shutdown keep the legacy SSE streams open until every request
@@ -113,19 +112,6 @@ func (d *sseDrain) idle() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return len(d.pending) == 0
-}
-
-// waitIdle returns when nothing is pending or ctx ends.
-func (d *sseDrain) waitIdle(ctx context.Context) {
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for !d.idle() {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // answerWriter sees each SSE event mcp-go writes (one Write per event).
