@@ -286,11 +286,6 @@ func (st *IntegrationState) view(k *storedUserKey, needPwd bool) userKeyInfo {
 	return v
 }
 
-func fieldsExt(fields ...templateField) string {
-	raw, _ := json.Marshal(map[string]any{"fields": fields})
-	return string(raw)
-}
-
 // declaredExt is a template Ext that declares its connector authorization
 // method (authMethod: api_key, session_auth, oauth_v2, basic_auth,
 // custom_flow, none) next to its fields.
