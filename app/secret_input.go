@@ -12,6 +12,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/rs/zerolog"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
@@ -33,10 +34,14 @@ type secretInput struct {
 	mu            sync.Mutex
 	httpBase      string // origin of the HTTP transport's listener, once bound
 	authenticated bool   // the HTTP transport requires a bearer token or OAuth
+	// open are pages a call stopped waiting for (--secret-page-wait) that
+	// the user may still fill: the same call made again collects the value
+	// instead of opening another page. Keyed by session, tool and purpose.
+	open map[string]*secretpage.Ticket
 }
 
 func (a *App) buildSecretInput() {
-	si := &secretInput{a: a, replicas: &secretpage.Replicas{Self: func() string { return "" }}}
+	si := &secretInput{a: a, replicas: &secretpage.Replicas{Self: func() string { return "" }}, open: map[string]*secretpage.Ticket{}}
 	si.pages = secretpage.New(secretpage.Options{TTL: a.Config.SecretPageTTL, Base: si.pageBase, Replicas: si.replicas})
 	if a.Config.Transport == "stdio" {
 		si.loop = &secretpage.Loopback{Pages: si.pages}
@@ -97,6 +102,12 @@ func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, err
 	}
 	sess := server.ClientSessionFromContext(ctx)
 	sessHash := shortHash(sess.SessionID())
+	log := a.Log.With().Str("tool", p.Tool).Str("field", p.Field).Logger()
+	binding := sessHash + "/" + p.Tool + "/" + p.String()
+	if t := si.takeOpen(binding); t != nil {
+		log.Info().Msg("secret page: the call is made again; collecting from the page already open")
+		return si.collect(ctx, t, p, binding, log)
+	}
 	t, err := si.pages.Issue(ctx, sessHash, sessHash+"/"+p.Tool+"/"+p.Field, p.String())
 	if err != nil {
 		if errors.Is(err, secretin.ErrCannotAsk) {
@@ -106,7 +117,6 @@ func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, err
 	}
 	msg := fmt.Sprintf("Enter the %s in the page this link opens. The value goes to the cloudops-mcp server only, not to the chat. The link works once and expires in %s.",
 		p.String(), humanDuration(time.Until(t.Expires)))
-	log := a.Log.With().Str("tool", p.Tool).Str("field", p.Field).Logger()
 	log.Info().Msg("secret page: issued; waiting for the user")
 	res, err := a.MCP.RequestURLElicitation(ctx, sess, t.ID, t.URL, msg)
 	if err != nil {
@@ -117,21 +127,65 @@ func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, err
 	if res.Action != mcp.ElicitationResponseActionAccept {
 		si.pages.Cancel(t)
 		log.Info().Str("action", string(res.Action)).Msg("secret page: the user did not open it")
-		return "", fmt.Errorf("the user did not open the secret page (%s); nothing was sent. Ask the user how they want to provide it (a file or an allow-listed variable), never in the chat", res.Action)
+		return "", secretin.Unanswered(fmt.Sprintf("the user did not open the secret page (%s); nothing was sent. "+
+			"Ask the user how they want to provide it (a file or an allow-listed variable), never in the chat", res.Action))
 	}
-	v, err := si.pages.Wait(ctx, t)
-	if err != nil {
+	return si.collect(ctx, t, p, binding, log)
+}
+
+// collect waits up to --secret-page-wait for the page's value. Past that the
+// call answers at once, naming the field and what to do, and the page stays
+// open for the same call made again: a tool call cannot block for the page's
+// whole lifetime, clients give up on it long before.
+func (si *secretInput) collect(ctx context.Context, t *secretpage.Ticket, p secretin.Purpose, binding string, log zerolog.Logger) (string, error) {
+	a := si.a
+	v, err := si.pages.WaitFor(ctx, t, a.Config.SecretPageWait)
+	switch {
+	case errors.Is(err, secretpage.ErrNotYet):
+		si.keepOpen(binding, t)
+		log.Info().Msg("secret page: not filled yet; the page stays open")
+		return "", secretin.Unanswered(fmt.Sprintf("the user has not entered the %s on the secret page yet (waited %s); nothing was sent. "+
+			"The page stays open until %s UTC: when the user says it is done, make this same call again and the value entered is used "+
+			"(no new page is opened)", p.String(), humanDuration(a.Config.SecretPageWait), t.Expires.UTC().Format("15:04")))
+	case errors.Is(err, secretpage.ErrExpired):
+		log.Info().Msg("secret page: expired")
+		return "", secretin.Unanswered("the secret page expired before a value was entered; nothing was sent. Call again for a new page")
+	case err != nil:
 		log.Info().Str("error", err.Error()).Msg("secret page: no value")
-		if errors.Is(err, secretpage.ErrExpired) {
-			return "", errors.New("the secret page expired before a value was entered; nothing was sent. Call again for a new page")
-		}
 		return "", fmt.Errorf("no value was entered on the secret page (%v); nothing was sent", err)
 	}
-	if err := a.MCP.SendElicitationComplete(ctx, sess, t.ID); err != nil {
-		log.Debug().Str("error", err.Error()).Msg("secret page: completion notification not sent")
+	if sess := server.ClientSessionFromContext(ctx); sess != nil {
+		if err := a.MCP.SendElicitationComplete(ctx, sess, t.ID); err != nil {
+			log.Debug().Str("error", err.Error()).Msg("secret page: completion notification not sent")
+		}
 	}
 	log.Info().Msg("secret page: value received")
 	return v, nil
+}
+
+// keepOpen remembers a page its call stopped waiting for; expired ones go.
+func (si *secretInput) keepOpen(binding string, t *secretpage.Ticket) {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	now := time.Now()
+	for k, o := range si.open {
+		if !now.Before(o.Expires) {
+			delete(si.open, k)
+		}
+	}
+	si.open[binding] = t
+}
+
+// takeOpen returns the page still open for binding, once.
+func (si *secretInput) takeOpen(binding string) *secretpage.Ticket {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	t := si.open[binding]
+	delete(si.open, binding)
+	if t == nil || !time.Now().Before(t.Expires) {
+		return nil
+	}
+	return t
 }
 
 // urlElicitationUnsupported says why this call cannot ask through a page,

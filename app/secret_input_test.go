@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -264,6 +265,67 @@ func TestAskIntegrationFieldThroughPage(t *testing.T) {
 	msg := c.Err("cloudbase_create_user_key", map[string]any{"name": "x", "authTypeCode": "openai_api_key", "ext": `{"apiKey":"k","baseUrl":{"ask":true}}`})
 	if !strings.Contains(msg, "ext.baseUrl") || !strings.Contains(msg, "only taken for secret fields") {
 		t.Fatalf("reference in a non-secret field: %s", msg)
+	}
+}
+
+// The user opens the page but has not filled it when --secret-page-wait
+// runs out: the call answers at once, naming the field and what to do — not
+// "invalid arguments" after the page's 10 minutes. The page stays open; the
+// same call made again, once the user has filled it, uses the value without
+// a second page.
+func TestAskUnansweredReturnsSoonAndTheSameCallCollectsLater(t *testing.T) {
+	tmp := t.TempDir()
+	state := filepath.Join(tmp, "state.json")
+	e := testenv.New(t, func(c *config.Config) { c.SandboxState, c.SecretPageWait = state, 300*time.Millisecond })
+	const planted = "gh-secret-typed-late-7c6b5a4d3e"
+	var mu sync.Mutex
+	var urls []string
+	later := func(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) { // opens the page, types nothing yet
+		mu.Lock()
+		urls = append(urls, r.Params.URL)
+		mu.Unlock()
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept}}, nil
+	}
+	c, _ := e.Connect(testenv.ClientOptions{Legacy: true, URLElicitation: true, Elicit: later})
+	args := githubProvider(map[string]any{"ask": true})
+
+	start := time.Now()
+	msg := c.Err("cloudbase_add_provider", args)
+	if took := time.Since(start); took > 30*time.Second {
+		t.Fatalf("the call blocked %s", took)
+	}
+	for _, want := range []string{"Config.ClientSecret (secret reference)", "has not entered the ClientSecret for identity provider githuboauth",
+		"nothing was sent", "make this same call again"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "invalid arguments") {
+		t.Errorf("labelled as a fault of the arguments: %s", msg)
+	}
+	if e.App.Sandbox.Count("AddProvider") != 0 || len(urls) != 1 {
+		t.Fatalf("sent %d AddProvider calls, opened %d pages", e.App.Sandbox.Count("AddProvider"), len(urls))
+	}
+
+	// The user fills the page now, then the agent makes the same call again.
+	res, err := http.Get(urls[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfRE.FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatalf("the page is no longer open: %s", page)
+	}
+	submitPage(t, urls[0], m[1], planted, http.StatusOK)
+	out := c.Call("cloudbase_add_provider", args)
+	if out.IsError || len(urls) != 1 {
+		t.Fatalf("the same call again: %s (%d pages opened)", testenv.Text(out), len(urls))
+	}
+	raw, _ := os.ReadFile(state)
+	if !strings.Contains(string(raw), planted) || strings.Contains(testenv.JSON(out), planted) || strings.Contains(e.Logs.String(), planted) {
+		t.Fatal("the value entered is not stored, or it came out")
 	}
 }
 

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -152,6 +153,9 @@ func (d *Deps) resolveSecret(ctx context.Context, s Spec, field string, ref secr
 	}
 	p := secretin.Purpose{Field: field, Tool: s.Name, Object: object, Scope: d.scope(ctx, s.Toolset)}
 	v, err := d.SecretsIn.Resolve(ctx, ref, p)
+	if errors.Is(err, secretin.ErrUnanswered) {
+		return "", err // the arguments were fine: the user has not answered
+	}
 	if err != nil {
 		return "", Invalid("%v", err)
 	}

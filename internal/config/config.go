@@ -38,6 +38,7 @@ type Config struct {
 	SecretsDir         string
 	SecretEnv          []string      // variables a secret reference may read (--secret-env)
 	SecretPageTTL      time.Duration // how long a one-time secret page stays valid
+	SecretPageWait     time.Duration // how long one call waits for the page before answering "call again"
 	PublicURL          string        // https origin users reach an HTTP transport at, behind a TLS proxy
 	AuditLog           string
 
@@ -198,6 +199,9 @@ func (c *Config) validate() error {
 	}
 	if c.SecretPageTTL <= 0 {
 		return errorf("--secret-page-ttl %s: must be positive", c.SecretPageTTL)
+	}
+	if c.SecretPageWait <= 0 {
+		return errorf("--secret-page-wait %s: must be positive", c.SecretPageWait)
 	}
 	if c.Timeout <= 0 {
 		return errorf("--timeout %s: must be positive", c.Timeout)

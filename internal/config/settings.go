@@ -41,6 +41,8 @@ var core = []*Setting{
 		field: func(c *Config) any { return &c.SecretEnv }},
 	{Name: "secret-page-ttl", Kind: Duration, Default: "10m", Group: groupSafety, Usage: `how long a one-time page for {"ask":true} stays valid`,
 		field: func(c *Config) any { return &c.SecretPageTTL }},
+	{Name: "secret-page-wait", Kind: Duration, Default: "45s", Group: groupSafety, Usage: `how long one call waits for the user on that page; then it answers "call again when the user is done" and the page stays open (clients time calls out after about a minute)`,
+		field: func(c *Config) any { return &c.SecretPageWait }},
 	{Name: "audit-log", Kind: String, Group: groupSafety, Usage: "append one JSON line per mutating call to this file",
 		field: func(c *Config) any { return &c.AuditLog }},
 

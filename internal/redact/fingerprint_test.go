@@ -35,7 +35,7 @@ func TestFingerprintStableAndKeyed(t *testing.T) {
 	if a == b {
 		t.Fatalf("two secrets share fingerprint %s", a)
 	}
-	if !fpRE.MatchString(a) || strings.Contains(a, "19") || strings.Contains(a, "chars") {
+	if !fpRE.MatchString(a) || fpRE.FindString(a) != a {
 		t.Fatalf("mask %q: want [redacted: fp <8 hex>], no length", a)
 	}
 	if Mask("abc") == Mask("abd") || len(Mask("abc")) != len(Mask(strings.Repeat("x", 500))) {

@@ -147,6 +147,18 @@ type cannotAsk string
 func (c cannotAsk) Error() string        { return string(c) }
 func (c cannotAsk) Is(target error) bool { return target == ErrCannotAsk }
 
+// ErrUnanswered: the user did not give the value (yet): declined the page,
+// let it expire, or has not submitted it. Not a fault of the arguments.
+var ErrUnanswered = errors.New("unanswered")
+
+// Unanswered is ErrUnanswered with what happened and what to do.
+func Unanswered(msg string) error { return unanswered(msg) }
+
+type unanswered string
+
+func (u unanswered) Error() string        { return string(u) }
+func (u unanswered) Is(target error) bool { return target == ErrUnanswered }
+
 // Resolver resolves references. Nil fields switch their kind off.
 type Resolver struct {
 	Dir      *secretfile.Dir
@@ -224,7 +236,7 @@ func (r *Resolver) ask(ctx context.Context, p Purpose) (string, error) {
 		}
 	}
 	if !errors.Is(err, ErrCannotAsk) {
-		return "", fmt.Errorf("%s (secret reference): %v", p.Field, err)
+		return "", fmt.Errorf("%s (secret reference): %w", p.Field, err)
 	}
 	return "", fmt.Errorf("%s (secret reference): the server cannot ask the user for it here (%v). Instead %s", p.Field, err, r.Instead(p))
 }

@@ -101,6 +101,24 @@ func (p *Pages) Wait(ctx context.Context, t *Ticket) (string, error) {
 	return p.store.Wait(ctx, t.ID)
 }
 
+// ErrNotYet: WaitFor's time ran out before the user submitted; the page
+// stays open and a later WaitFor collects the value.
+var ErrNotYet = errors.New("no value entered yet")
+
+// WaitFor is Wait bounded to d: a tool call cannot block for the page's whole
+// lifetime (clients time calls out long before). On ErrNotYet the page stays
+// open; otherwise it is forgotten, as with Wait.
+func (p *Pages) WaitFor(ctx context.Context, t *Ticket, d time.Duration) (string, error) {
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	v, err := p.store.Wait(wctx, t.ID)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return "", ErrNotYet
+	}
+	p.store.Remove(t.ID)
+	return v, err
+}
+
 // Cancel forgets an issued page whose call will not wait for it.
 func (p *Pages) Cancel(t *Ticket) { p.store.Remove(t.ID) }
 
