@@ -21,8 +21,8 @@ import (
 // enables joins its tools/list, announced with notifications/tools/list_changed.
 //
 // Every selected tool is registered once; a tool filter hides, per session,
-// those of toolsets the session has not enabled (on tools/list and on
-// tools/call alike). So enabling in one session never changes another's
+// those of toolsets the session has not enabled. A call of a hidden tool by
+// name, or getting a prompt, enables its toolset first. So enabling in one session never changes another's
 // catalogue, and --toolsets, --tools and --read-only bound what can be
 // enabled exactly as they bound the static catalogue. Tools named with
 // --tools are listed from the start. Stateless HTTP has no session to
@@ -271,6 +271,16 @@ func (d *dynamic) toolsetArg(req mcp.CallToolRequest) (*tools.Toolset, error) {
 		return nil, errors.New("toolset: required, one of " + strings.Join(d.names(), ", "))
 	}
 	return d.toolset(name)
+}
+
+// beforeCall enables the toolset of a tool called by name before it is
+// listed (the name came from a prompt, the user or an earlier session): the
+// operator selected it, only the catalogue was kept short, so the call is
+// served instead of ending in "tool not found".
+func (d *dynamic) beforeCall(ctx context.Context, _ any, req *mcp.CallToolRequest) {
+	if ts, ok := d.toolsetOf[req.Params.Name]; ok && !d.always[req.Params.Name] && !d.isEnabled(ctx, ts) {
+		d.enable(ctx, ts)
+	}
 }
 
 // enablePromptToolsets wraps a prompt so that getting it enables the

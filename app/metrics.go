@@ -38,8 +38,8 @@ func (a *App) cloudTransport(provider string, tr http.RoundTripper) http.RoundTr
 	return a.metrics.Transport(provider, tr)
 }
 
-// sessionHooks keep the active-sessions gauge and forget a closed session's
-// dynamic toolsets.
+// sessionHooks keep the active-sessions gauge and, for --dynamic-toolsets,
+// forget a closed session's toolsets and enable a tool's toolset on its call.
 func (a *App) sessionHooks() []server.ServerOption {
 	if a.metrics == nil && a.dynamic == nil {
 		return nil
@@ -51,6 +51,7 @@ func (a *App) sessionHooks() []server.ServerOption {
 	}
 	if a.dynamic != nil {
 		h.AddOnUnregisterSession(a.dynamic.forget)
+		h.AddBeforeCallTool(a.dynamic.beforeCall)
 	}
 	return []server.ServerOption{server.WithHooks(h)}
 }

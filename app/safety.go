@@ -150,7 +150,7 @@ func (a *App) instructions() string {
 	case len(sets) == 0:
 		b.WriteString("No tools are enabled. ")
 	case a.dynamic != nil:
-		fmt.Fprintf(&b, "Tools come by toolset: %s. Your tool list starts with %s, %s and %s; enable the toolset a task needs and its tools join your list (a prompt enables its own). ",
+		fmt.Fprintf(&b, "Tools come by toolset: %s. Your tool list starts with %s, %s and %s; enable the toolset a task needs and its tools join your list (getting a prompt, or calling a tool by name, enables its toolset too). ",
 			strings.Join(sets, ", "), toolListToolsets, toolGetToolset, toolEnable)
 	default:
 		fmt.Fprintf(&b, "Enabled toolsets: %s. ", strings.Join(sets, ", "))

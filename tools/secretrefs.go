@@ -40,7 +40,7 @@ func acceptSecretRefs(node map[string]any) (changed bool) {
 			delete(own, "description")
 			desc, _ := p["description"].(string)
 			if desc == "" {
-				desc = "The value" + refNote
+				desc = "The secret" + refNote
 			} else {
 				desc += refNote
 			}

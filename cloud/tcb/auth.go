@@ -144,7 +144,7 @@ type ProviderConfig struct {
 	Issuer                  string                 `json:"Issuer,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC: endpoints are discovered from it"`
 	JwksUri                 string                 `json:"JwksUri,omitempty" jsonschema:"format=uri"`
 	ClientId                string                 `json:"ClientId,omitempty" jsonschema_description:"At the IdP"`
-	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"At the IdP"`
+	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"Client secret at the IdP"`
 	RedirectUri             string                 `json:"RedirectUri,omitempty" jsonschema:"format=uri" jsonschema_description:"Callback registered at the IdP"`
 	Scope                   string                 `json:"Scope,omitempty" jsonschema_description:"Space-separated; OIDC needs openid"`
 	AuthorizationEndpoint   string                 `json:"AuthorizationEndpoint,omitempty" jsonschema:"format=uri"`
@@ -164,7 +164,7 @@ type SmtpConfig struct {
 	ServerHost      string `json:"ServerHost" jsonschema:"minLength=1,maxLength=253"`
 	ServerPort      int    `json:"ServerPort" jsonschema:"minimum=1,maximum=65535" jsonschema_description:"465 SSL, 587 STARTTLS, 25"`
 	AccountUsername string `json:"AccountUsername" jsonschema:"minLength=1"`
-	AccountPassword string `json:"AccountPassword" jsonschema:"minLength=1,writeOnly=true"`
+	AccountPassword string `json:"AccountPassword" jsonschema:"minLength=1,writeOnly=true" jsonschema_description:"SMTP password"`
 	SecurityMode    string `json:"SecurityMode,omitempty" jsonschema:"enum=AUTO,enum=SSL,enum=STARTSSL,enum=NO_SSL" jsonschema_description:"Default AUTO"`
 }
 

@@ -37,11 +37,11 @@ type Address struct {
 type AddressFilter struct {
 	CustomerReference     string `json:"customer_reference,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Contains, case-insensitive"`
 	CustomerReferenceEq   string `json:"customer_reference_eq,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Equals"`
-	CustomerRefContains   string `json:"customer_reference_contains,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Contains, case-insensitive"`
+	CustomerRefContains   string `json:"customer_reference_contains,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Same as customer_reference"`
 	StreetAddressContains string `json:"street_address_contains,omitempty" jsonschema:"minLength=3,maxLength=255" jsonschema_description:"Contains, case-insensitive"`
-	UsedAsEmergency       *bool  `json:"used_as_emergency,omitempty" jsonschema_description:"emergency address of an active number"`
+	UsedAsEmergency       *bool  `json:"used_as_emergency,omitempty" jsonschema_description:"Whether it is an active number's emergency address"`
 	AddressBook           *bool  `json:"address_book,omitempty" jsonschema_description:"Address book flag"`
-	Sort                  string `json:"sort,omitempty" jsonschema:"enum=created_at,enum=-created_at,enum=first_name,enum=-first_name,enum=last_name,enum=-last_name,enum=business_name,enum=-business_name,enum=street_address,enum=-street_address" jsonschema_description:"- prefix: descending"`
+	Sort                  string `json:"sort,omitempty" jsonschema:"enum=created_at,enum=-created_at,enum=first_name,enum=-first_name,enum=last_name,enum=-last_name,enum=business_name,enum=-business_name,enum=street_address,enum=-street_address" jsonschema_description:"A - prefix sorts descending"`
 }
 
 func (f *AddressFilter) query() url.Values {

@@ -49,7 +49,7 @@ type ProviderSettingsInput struct {
 
 // AuthenticationProviderFilter orders the list.
 type AuthenticationProviderFilter struct {
-	Sort string `json:"sort,omitempty" jsonschema:"enum=name,enum=-name,enum=short_name,enum=-short_name,enum=active,enum=-active,enum=created_at,enum=-created_at,enum=updated_at,enum=-updated_at" jsonschema_description:"- prefix: descending"`
+	Sort string `json:"sort,omitempty" jsonschema:"enum=name,enum=-name,enum=short_name,enum=-short_name,enum=active,enum=-active,enum=created_at,enum=-created_at,enum=updated_at,enum=-updated_at" jsonschema_description:"A - prefix sorts descending"`
 }
 
 func (f *AuthenticationProviderFilter) query() url.Values {

@@ -35,10 +35,10 @@ func (f *IntegrationSecretFilter) query() url.Values {
 // Password are write-only.
 type CreateIntegrationSecretParams struct {
 	Identifier string `json:"identifier" jsonschema:"pattern=^[A-Za-z0-9_.-]+$,maxLength=255" jsonschema_description:"Unique; settings refer to the secret by it"`
-	Type       string `json:"type" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"Bearer: token; basic: username and password"`
-	Token      string `json:"token,omitempty" jsonschema:"maxLength=4096,writeOnly=true"`
+	Type       string `json:"type" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"bearer needs token; basic needs username and password"`
+	Token      string `json:"token,omitempty" jsonschema:"maxLength=4096,writeOnly=true" jsonschema_description:"Bearer token"`
 	Username   string `json:"username,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Basic auth username"`
-	Password   string `json:"password,omitempty" jsonschema:"maxLength=1024,writeOnly=true"`
+	Password   string `json:"password,omitempty" jsonschema:"maxLength=1024,writeOnly=true" jsonschema_description:"Basic auth password"`
 }
 
 // writeOnlySecretFields are masked in dry-run previews.
