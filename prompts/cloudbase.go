@@ -76,4 +76,4 @@ const secretRules = "Secrets: never ask the user to paste a secret into this con
 // askOnce is how a prompt asks for the user's yes before a change the
 // server itself may confirm: one question, never two.
 const askOnce = "Get the user's yes for exactly this change. If your client shows the server's own confirmation question " +
-	"(it names each field old → new), that question is the yes: do not ask again in the chat."
+	"(it names what changes), that question is the yes: do not ask again in the chat."

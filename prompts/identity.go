@@ -189,7 +189,8 @@ func (p cbPrompts) renderAddProvider(ctx context.Context, a map[string]string, l
 		for n := 2; taken[suggestion]; n++ {
 			suggestion = fmt.Sprintf("%s%d", base, n)
 		}
-		idArg = "<2-32 lowercase letters/digits, e.g. " + suggestion + ">"
+		idArg = suggestion
+		idText = fmt.Sprintf(" with Id %q (free; the user may choose another: 2-32 lowercase letters or digits)", suggestion)
 	}
 	name := a["displayName"]
 	if name == "" {
@@ -269,17 +270,16 @@ func (p cbPrompts) renderAddProvider(ctx context.Context, a map[string]string, l
 	t.line("   It is added switched off (On FALSE) so nobody signs in through it before it is verified.")
 	t.line("   Check AutoSignUpWithProviderUser afterwards: TRUE registers anyone who signs in there. If only existing users may sign in this way, ",
 		call("cloudbase_modify_provider", map[string]any{"Id": idArg, "AutoSignUpWithProviderUser": "FALSE"}), ".")
-	t.line("4. Verify: call cloudbase_get_providers again and check the entry with this Id: ProviderType is ", typ,
-		"; Config holds the settings from step 2")
+	t.line("4. Verify from the result's After (no re-read needed): ProviderType is ", typ, "; Config holds the settings from step 2")
 	if typ != "SAML" {
 		t.line("   and Config.ClientSecret shows as [redacted…] (empty means no secret was stored: set it with cloudbase_modify_provider);")
 	}
 	if typ == "OIDC" || typ == "OAUTH" {
 		t.line("   RedirectUri is exactly the callback registered at the IdP.")
 	}
-	t.line("   If a check fails, fix that field with cloudbase_modify_provider and verify again.")
+	t.line("   If a check fails, fix that field with cloudbase_modify_provider; its result shows Before and After.")
 	t.line("5. Ask the user to try a sign-in, then enable it: ", call("cloudbase_modify_provider", map[string]any{"Id": idArg, "On": "TRUE"}),
-		", and confirm with cloudbase_get_providers that On is TRUE.")
+		"; its After shows On TRUE. ", askOnce)
 	t.line("6. Report the provider as a short table (Id, type, name, issuer or endpoints, redirect URI, on/off, auto sign-up), without any secret.")
 	return t.String()
 }
@@ -533,10 +533,9 @@ func (p cbPrompts) renderReviewLoginSecurity(ctx context.Context, a map[string]s
 	}
 	t.blank()
 	t.line("What to do:")
-	t.line("1. Re-read the three sources with the calls above, so every finding is checked against the current state.")
-	t.line("2. Present the findings as a table: setting, current value, risk, fix. Explain each risk in one sentence. Never show a secret.")
-	t.line("3. Apply a fix only after the user approves it: one call per finding, with exactly the arguments shown (omitted fields keep their values).")
-	t.line("4. After applying, re-read and show before/after for every changed setting.")
+	t.line("1. Present the findings as a table: setting, current value, risk, fix. Explain each risk in one sentence. Never show a secret.")
+	t.line("2. Apply a fix only after the user approves it: one call per finding, with exactly the arguments shown (omitted fields keep their values). ", askOnce)
+	t.line("3. Each result holds Before and After: show before → after for every changed setting. No re-read is needed.")
 	return t.String(), nil
 }
 

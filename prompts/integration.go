@@ -2,6 +2,7 @@ package prompts
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -95,21 +96,62 @@ func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]str
 	t.line(secretRules)
 	t.line("This server stores ext exactly as given and does not encrypt it.")
 	t.blank()
-	t.line("1. Read the template: ", call("cloudbase_list_templates", map[string]any{"authTypeCode": code}),
-		" (or the resource ", resources.TemplateURI(code), ") and check the fields are as listed above.")
-	t.line("2. Ask the user for each field, one at a time, giving its label and whether it is required. Required fields must not be empty; url fields must be https URLs.")
+	step := 1
+	next := func() string { step++; return fmt.Sprintf("%d. ", step-1) }
+	if tpl == nil {
+		t.line(next(), "Read the template: ", call("cloudbase_list_templates", map[string]any{"authTypeCode": code}),
+			" (or the resource ", resources.TemplateURI(code), ") for its fields.")
+	}
+	t.line(next(), "Ask the user for each field, one at a time, giving its label and whether it is required. Required fields must not be empty; url fields must be https URLs.")
+	ext := map[string]any{}
+	for _, f := range fields {
+		ext[f.Name] = "<" + orText(f.Label, f.Name) + ">"
+		if f.Secret {
+			ext[f.Name] = map[string]any{"ask": true}
+		}
+	}
 	if len(secrets) > 0 {
 		t.line("   Secret fields (", strings.Join(secrets, ", "), "): do not ask for them here; in ext each holds {\"ask\":true} and the server asks the user on a one-time page.")
 	}
-	t.line("3. Ask for the instance name (", name, ") and an optional description; ",
-		call("cloudbase_list_user_keys", map[string]any{"name": name}), " must show no instance with exactly that name.")
-	t.line("4. Show a summary (secret fields as \"provided\") and get a yes. Then call cloudbase_create_user_key with name, authTypeCode ",
-		fmt.Sprintf("%q", code), " and ext: the field values as one JSON object, serialized to a string, secret fields as {\"ask\":true}.")
+	switch taken := p.instancesNamed(ctx, a["name"]); {
+	case a["name"] == "":
+		t.line(next(), "Ask for the instance name and an optional description; ",
+			call("cloudbase_list_user_keys", map[string]any{"name": name}), " must show no instance with exactly that name.")
+	case len(taken) > 0:
+		t.line(next(), fmt.Sprintf("An instance named %q exists already (KeyID %s): ask the user for another name, or to change that one with cloudbase_update_user_key instead.",
+			a["name"], strings.Join(taken, ", ")))
+	default:
+		t.line(next(), fmt.Sprintf("No instance is named %q yet (read just now). Ask for an optional description.", a["name"]))
+	}
+	var extText strings.Builder
+	enc := json.NewEncoder(&extText)
+	enc.SetEscapeHTML(false) // placeholders like <AppID> stay readable
+	_ = enc.Encode(ext)
+	t.line(next(), "Show a summary (secret fields as \"provided\") and get the user's yes. Then call, with the values filled in (ext is one JSON object serialized to a string):")
+	t.line("   ", call("cloudbase_create_user_key", map[string]any{"name": name, "authTypeCode": code, "ext": strings.TrimSpace(extText.String())}))
 	t.line("   The tool refuses when a required field is missing and names it: ask for it and call again.")
-	t.line("5. Verify: call cloudbase_get_user_key with the KeyID from the result and check: AuthTypeCode is ", code,
+	t.line(next(), "Verify: ", call("cloudbase_get_user_key", map[string]any{"keyId": "<KeyID from the result>"}), " and check: AuthTypeCode is ", code,
 		"; each non-secret field holds the value given; each secret field is listed in WithheldFields (its value is never shown).")
-	t.line("6. Report the KeyID, name and fields, secret ones as withheld.")
+	t.line(next(), "Report the KeyID, name and fields, secret ones as withheld.")
 	return t.String(), nil
+}
+
+// instancesNamed lists the KeyIDs of the instances named exactly name (none when name is "" or the list cannot be read).
+func (p cbPrompts) instancesNamed(ctx context.Context, name string) []string {
+	if name == "" {
+		return nil
+	}
+	res, err := p.c().GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: name})
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for _, k := range res.UserKeyList {
+		if k.Name == name {
+			ids = append(ids, k.KeyID)
+		}
+	}
+	return ids
 }
 
 // Connector authorization methods of the Tencent Qinglian connector platform.

@@ -59,13 +59,15 @@ func (p cbPrompts) renderRotateAPIKey(ctx context.Context, a map[string]string) 
 	}
 	oldID := "<KeyId of " + name + ">"
 	var t text
+	listed := ""
 	keys, err := p.apiKeys(ctx)
 	switch {
 	case err != nil:
 		t.line("(The key list could not be read just now: ", cloudMessage(err), ". Step 1 reads it.)")
 	default:
-		var ids, all []string
+		var ids, all, table []string
 		for _, k := range keys {
+			table = append(table, fmt.Sprintf("%q (KeyId %s, ExpireAt %s)", k.Name, k.KeyId, orText(k.ExpireAt, "never")))
 			all = append(all, fmt.Sprintf("%q", k.Name))
 			if k.Name == name {
 				ids = append(ids, k.KeyId)
@@ -79,6 +81,7 @@ func (p cbPrompts) renderRotateAPIKey(ctx context.Context, a map[string]string) 
 		default:
 			t.line(fmt.Sprintf("Several api_key keys are named %q (KeyIds %s): ask the user which one is being replaced before step 2.", name, strings.Join(ids, ", ")))
 		}
+		listed = fmt.Sprintf("The api_key keys, read just now: %s.", strings.Join(table, "; "))
 		if len(keys) >= maxAPIKeys {
 			t.line(fmt.Sprintf("The environment already holds %d api_key keys, the maximum: a new key cannot be created until the user picks an unused key (never %q) to delete.", len(keys), name))
 		}
@@ -92,16 +95,23 @@ func (p cbPrompts) renderRotateAPIKey(ctx context.Context, a map[string]string) 
 	t.blank()
 	t.line("Key tokens are secrets: never print, repeat or ask the user to paste a token into this conversation.")
 	t.blank()
-	t.line("1. List the keys: ", call("cloudbase_describe_api_key_list", map[string]any{"KeyType": "api_key"}),
-		fmt.Sprintf(". Find %q and note its KeyId and ExpireAt. At most %d api_key keys may exist: if that many do, stop and ask which unused key to delete first.", name, maxAPIKeys))
-	t.line("2. Ask whether the new key should expire (recommended, so the next rotation is forced: ExpireIn 7776000 s = 90 days; 0 = never). Then create it, delivered to a file:")
+	step := 1
+	next := func() string { step++; return fmt.Sprintf("%d. ", step-1) }
+	if listed != "" {
+		t.line(listed, fmt.Sprintf(" At most %d may exist.", maxAPIKeys))
+		t.blank()
+	} else {
+		t.line(next(), "List the keys: ", call("cloudbase_describe_api_key_list", map[string]any{"KeyType": "api_key"}),
+			fmt.Sprintf(". Find %q and note its KeyId and ExpireAt. At most %d api_key keys may exist: if that many do, stop and ask which unused key to delete first.", name, maxAPIKeys))
+	}
+	t.line(next(), "Ask whether the new key should expire (recommended, so the next rotation is forced: ExpireIn 7776000 s = 90 days; 0 = never). Then create it, delivered to a file:")
 	t.line("   ", call("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": newName, "ExpireIn": 7776000, "deliverTo": file}))
-	t.line("3. Deliver: the token is returned only once. With deliverTo it is written to the file the result names in Delivered.path (mode 0600; Delivered.fingerprint identifies it) and never shown here.")
+	t.line(next(), "Deliver: the token is returned only once. With deliverTo it is written to the file the result names in Delivered.path (mode 0600; Delivered.fingerprint identifies it) and never shown here.")
 	t.line("   Tell the user that path and to move the token into their secret store, then delete the file. If the tool refuses because no secrets folder")
 	t.line("   is available, nothing was created: stop; the operator must set --secrets-dir (or the user rotates the key in the CloudBase console).")
-	t.line("4. Confirm: ask the user to deploy the new key everywhere ", fmt.Sprintf("%q", name), " is used and to confirm each service works with it. Do not continue without an explicit yes.")
-	t.line("5. Delete the old key last: ", call("cloudbase_delete_api_key", map[string]any{"KeyId": oldID}), ". ", askOnce)
-	t.line("6. Verify: ", call("cloudbase_describe_api_key_list", map[string]any{"KeyType": "api_key"}),
+	t.line(next(), "Confirm: ask the user to deploy the new key everywhere ", fmt.Sprintf("%q", name), " is used and to confirm each service works with it. Do not continue without an explicit yes.")
+	t.line(next(), "Delete the old key last: ", call("cloudbase_delete_api_key", map[string]any{"KeyId": oldID}), ". ", askOnce)
+	t.line(next(), "Verify: ", call("cloudbase_describe_api_key_list", map[string]any{"KeyType": "api_key"}),
 		fmt.Sprintf(" lists %q and no longer lists KeyId %s. Report names, KeyIds and expiry dates, never a token.", newName, oldID))
 	return t.String(), nil
 }

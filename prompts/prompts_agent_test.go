@@ -36,6 +36,8 @@ var renderings = []struct {
 	{"review_login_security", nil},
 	{"create_integration_from_template", map[string]string{"authTypeCode": "weixinpaydc"}},
 	{"create_integration_from_template", map[string]string{"authTypeCode": "github_oauth", "name": "gh"}},
+	{"create_integration_from_template", map[string]string{"authTypeCode": "openai_api_key", "name": "openai-prod"}},
+	{"create_integration_from_template", map[string]string{"authTypeCode": "basic_auth"}},
 	{"choose_connector_auth", map[string]string{"system": "WeChat Pay"}},
 	{"choose_connector_auth", map[string]string{"system": "Okta", "usage": "sign-in"}},
 	{"setup_telnyx_sso", nil},
@@ -313,8 +315,11 @@ func TestPromptsFollowLiveState(t *testing.T) {
 	if !strings.Contains(text, "cloudbase_add_provider {") {
 		t.Fatalf("a new provider is not added:\n%s", text)
 	}
-	e.OK("cloudbase_add_provider", map[string]any{"Id": "corpsso", "ProviderType": "OIDC", "Name": map[string]any{"Message": "Corp"},
+	added := e.OK("cloudbase_add_provider", map[string]any{"Id": "corpsso", "ProviderType": "OIDC", "Name": map[string]any{"Message": "Corp"},
 		"Config": map[string]any{"Issuer": "https://login.example.com", "ClientId": "corp-client", "Scope": "openid"}, "On": "FALSE"})
+	if after, _ := added["After"].(map[string]any); after["ProviderType"] != "OIDC" { // the prompt verifies from After
+		t.Fatalf("add_provider's result has no After to verify from: %v", added)
+	}
 	text = render("setup_identity_provider", map[string]string{"providerType": "OIDC", "providerId": "corpsso", "issuer": "https://login2.example.com"})
 	if strings.Contains(text, "cloudbase_add_provider") || !strings.Contains(text, `cloudbase_modify_provider {"Config":{"Issuer":"https://login2.example.com"},"Id":"corpsso"}`) ||
 		!strings.Contains(text, "Config.ClientId corp-client") || !strings.Contains(text, "switched off") {
