@@ -15,6 +15,9 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/schemashape"
 )
 
+// The tools under test are never served a schema written for other types.
+func init() { verifyCache = true }
+
 // TestSchemaCacheIsCurrent reflects every tool afresh and compares with the
 // build-time cache; `make snaps` (UPDATE_TOOLSNAPS=true) rewrites it.
 func TestSchemaCacheIsCurrent(t *testing.T) {
