@@ -77,11 +77,18 @@ func (s *Server) saveLocked() error {
 // missingSections names the first part a loaded state lacks ("" if none):
 // a state that parses but lacks one would fail on the first call that needs it.
 func missingSections(st *State) string {
+	for _, em := range emulations {
+		if m := em.missing(st); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// missingEnvs is what a loaded state lacks of the CloudBase environments.
+func missingEnvs(st *State) string {
 	if st.Envs == nil {
 		return `the "envs" section`
-	}
-	if st.Telnyx == nil {
-		return `the "telnyx" section`
 	}
 	ids := make([]string, 0, len(st.Envs))
 	for id := range st.Envs {

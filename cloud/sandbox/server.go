@@ -71,7 +71,8 @@ type Server struct {
 	handler http.Handler
 }
 
-// State is everything the sandbox persists.
+// State is everything the sandbox persists: each emulation's part under its
+// own key.
 type State struct {
 	Envs   map[string]*Env `json:"envs"`
 	Telnyx *TelnyxState    `json:"telnyx"`
@@ -130,25 +131,42 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if !loaded {
-		s.state = &State{Envs: map[string]*Env{}}
+		s.state = &State{}
 	}
-	for _, a := range cfg.Accounts {
-		if s.state.Envs[a.EnvID] == nil {
-			s.state.Envs[a.EnvID] = s.newEnv(a.EnvID)
-		}
-	}
-	if s.state.Telnyx == nil {
-		s.state.Telnyx = seedTelnyx(s.cfg.Now())
-	}
-	s.registerAuth()
-	s.registerIntegration()
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /{$}", s.serveTCB)
-	mux.HandleFunc("GET /{$}", s.serveTCB) // the official signers can send GET with the parameters in the query
-	s.routeHTTPAPI(mux)
-	s.routeTelnyx(mux)
+	for _, em := range emulations {
+		em.seed(s)
+		em.routes(s, mux)
+	}
 	s.handler = newFaultInjector(s, recoverPanics(mux)) // faults.go: off unless a test sets a plan
 	return s, nil
+}
+
+// cloudbaseEmulation is the tcb management API (TC3-signed, on /) and the
+// CloudBase HTTP API, for the configured accounts' environments.
+var cloudbaseEmulation = emulation{
+	seed: func(s *Server) {
+		if s.state.Envs == nil {
+			s.state.Envs = map[string]*Env{}
+		}
+		for _, a := range s.cfg.Accounts {
+			if s.state.Envs[a.EnvID] == nil {
+				s.state.Envs[a.EnvID] = s.newEnv(a.EnvID)
+			}
+		}
+	},
+	missing: missingEnvs,
+	routes: func(s *Server, mux *http.ServeMux) {
+		s.registerAuth()
+		s.registerIntegration()
+		mux.HandleFunc("POST /{$}", s.serveTCB)
+		mux.HandleFunc("GET /{$}", s.serveTCB) // the official signers can send GET with the parameters in the query
+		s.routeHTTPAPI(mux)
+	},
+	credentials: func(s *Server) map[string]string {
+		a := s.cfg.Accounts[0]
+		return map[string]string{"secret-id": a.SecretID, "secret-key": a.SecretKey, "env-id": a.EnvID}
+	},
 }
 
 func (s *Server) newEnv(id string) *Env {
@@ -167,9 +185,13 @@ func (s *Server) Config() Config { return s.cfg }
 // configured ones, by setting name (the first account's pair and
 // environment, the Telnyx key). Callers must not print them.
 func (s *Server) Credentials() map[string]string {
-	a := s.cfg.Accounts[0]
-	return map[string]string{"secret-id": a.SecretID, "secret-key": a.SecretKey, "env-id": a.EnvID,
-		"telnyx-api-key": s.cfg.TelnyxAPIKey}
+	out := map[string]string{}
+	for _, em := range emulations {
+		for k, v := range em.credentials(s) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Count is how many requests reached the named action or route (after authentication).

@@ -129,6 +129,23 @@ type tnxRoute struct {
 type telnyxHandler func(s *Server, st *TelnyxState, r *http.Request, body []byte) (int, any, error)
 
 // Telnyx route names, as Count and InjectTelnyxError take them.
+// telnyxEmulation is the Telnyx v2 API under /v2, for one account.
+var telnyxEmulation = emulation{
+	seed: func(s *Server) {
+		if s.state.Telnyx == nil {
+			s.state.Telnyx = seedTelnyx(s.cfg.Now())
+		}
+	},
+	missing: func(st *State) string {
+		if st.Telnyx == nil {
+			return `the "telnyx" section`
+		}
+		return ""
+	},
+	routes:      (*Server).routeTelnyx,
+	credentials: func(s *Server) map[string]string { return map[string]string{"telnyx-api-key": s.cfg.TelnyxAPIKey} },
+}
+
 func (s *Server) routeTelnyx(mux *http.ServeMux) {
 	// Each area's file declares its routes; this list only orders the areas.
 	routes := slices.Concat(tnxAccessIPRoutes, tnxAddressRoutes, tnxAuthProviderRoutes, tnxBillingGroupRoutes, tnxSecretRoutes)
