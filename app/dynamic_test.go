@@ -234,6 +234,14 @@ func TestDynamicToolsetsRespectSelection(t *testing.T) {
 	}
 }
 
+// Tools named with --tools next to --toolsets are listed from the start.
+func TestDynamicToolsetsListNamedToolsFromTheStart(t *testing.T) {
+	s := startDynamic(t, "http", "--toolsets", "telnyx", "--tools", "cloudbase_get_login_config")()
+	if names, _ := s.list(); !slices.Equal(names, append([]string{"cloudbase_get_login_config"}, discoveryTools...)) {
+		t.Fatalf("first list: %v", names)
+	}
+}
+
 // A tool called by name before its toolset is enabled is served, and its
 // toolset joins the list: a name from a prompt or the user is no dead end.
 func TestDynamicToolsetsCallByNameEnables(t *testing.T) {
