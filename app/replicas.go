@@ -77,7 +77,13 @@ func (a *App) needsAdvertise() bool {
 }
 
 // checkAdvertise runs before binding: a wildcard --addr tells peers nothing.
+// One process cannot tell whether it has replicas: pages through
+// --public-url without a shared key work on one process only, so it warns.
 func (a *App) checkAdvertise() error {
+	if a.replicas == nil && a.Config.PublicURL != "" {
+		a.Log.Warn().Msg("--public-url without --state-key-file: if several replicas serve that URL, a secret page reaching another replica " +
+			"than the one that asked is refused; give every replica the same --state-key-file (and --advertise-url)")
+	}
 	if a.replicas == nil || advertiseURL.Get(a.Config) != "" || !a.needsAdvertise() {
 		return a.validAdvertise()
 	}

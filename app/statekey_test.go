@@ -78,6 +78,7 @@ func TestAdvertiseURLRequiredOnWildcardAddr(t *testing.T) {
 		{"a bad --advertise-url", []string{"--stateless", "--addr", "127.0.0.1:0", "--advertise-url", "10.0.0.7:8080"}, "want http://host:port"},
 		{"stateless on loopback", []string{"--stateless", "--addr", "127.0.0.1:0"}, ""},
 		{"stateful, no public URL", []string{"--addr", "0.0.0.0:0"}, ""},
+		{"no key file, public URL", []string{"--state-key-file=", "--public-url", "https://mcp.example.com"}, "warn: give every replica the same --state-key-file"},
 	}
 	for _, c := range cases {
 		args := append([]string{"--sandbox", "--transport", "http", "--state-key-file", key, "--http-token", strings.Repeat("t", 40)}, c.args...)
@@ -85,7 +86,8 @@ func TestAdvertiseURLRequiredOnWildcardAddr(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := app.New(context.Background(), cfg, &testenv.SyncBuffer{})
+		logs := &testenv.SyncBuffer{}
+		a, err := app.New(context.Background(), cfg, logs)
 		if err != nil {
 			t.Fatalf("%s: New: %v", c.name, err)
 		}
@@ -96,6 +98,12 @@ func TestAdvertiseURLRequiredOnWildcardAddr(t *testing.T) {
 			_ = hs.Serve(ctx)
 		}
 		a.Close()
+		if warn, ok := strings.CutPrefix(c.want, "warn: "); ok {
+			if err != nil || !strings.Contains(logs.String(), warn) {
+				t.Errorf("%s: %v, want a warning containing %q in %s", c.name, err, warn, logs.String())
+			}
+			continue
+		}
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%s: %v", c.name, err)
