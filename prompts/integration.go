@@ -300,6 +300,9 @@ func (p cbPrompts) renderChooseConnectorAuth(ctx context.Context, a map[string]s
 			"enterprise SAML IdPs to SAML; WeChat to the matching WX_* type. API key, Session Auth, Basic Auth and None are not sign-in methods. ",
 			"Then follow the setup_identity_provider prompt.")
 	}
+	if a["usage"] == "sign-in" {
+		return t.String(), nil // the connector rules below are about integrations
+	}
 	t.line("4. If no template fits, say so plainly and name the closest one; never invent a template code.")
 	t.blank()
 	t.line(connectorRules)

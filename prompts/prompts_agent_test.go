@@ -448,3 +448,17 @@ func TestRotateAPIKeyAsTheAgent(t *testing.T) {
 		t.Fatalf("after the rotation: %s", names)
 	}
 }
+
+// The connector rules are about integrations: a sign-in choice does not carry them.
+func TestConnectorRulesOnlyForIntegrations(t *testing.T) {
+	e := testenv.New(t)
+	for usage, want := range map[string]bool{"sign-in": false, "integration": true, "": true} {
+		text, err := e.Prompt("choose_connector_auth", map[string]string{"system": "Okta", "usage": usage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(text, "变更授权方式为重大变更"); got != want {
+			t.Errorf("usage %q: connector rules shown %v, want %v", usage, got, want)
+		}
+	}
+}
