@@ -35,7 +35,7 @@ func cloudbaseAuthToolset(d *Deps) *Toolset {
 type noInput struct{}
 
 func getLoginConfig(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_get_login_config", Title: "Get login configuration", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_get_login_config", Title: "Get login configuration", Toolset: ToolsetCloudBaseAuth,
 		Description: "Read the environment's login policy: which login methods are on (phone SMS, email, username/password, anonymous), SMS channel, MFA and password rotation.",
 		ReadOnly:    true},
 		func(ctx context.Context, _ *noInput) (*tcb.LoginConfig, error) {
@@ -154,7 +154,7 @@ type loginConfigChange struct {
 }
 
 func modifyLoginConfig(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_modify_login_config", Title: "Modify login configuration", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_modify_login_config", Title: "Modify login configuration", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change login methods, SMS, MFA or password policy. Pass only what should change: the server reads the current " +
 			"configuration, applies your fields (inside SmsVerificationConfig, MfaConfig and PwdUpdateStrategy too: fields you leave out " +
 			"keep their value), sends the full set, and returns before/after.",
@@ -190,7 +190,7 @@ func modifyLoginConfig(d *Deps) Tool {
 }
 
 func describeClient(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_describe_client", Title: "Describe application client", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_describe_client", Title: "Describe application client", Toolset: ToolsetCloudBaseAuth,
 		Description: "Read a client's token lifetimes and session limit; without Id, the environment's default client (Id = env id).",
 		ReadOnly:    true},
 		func(ctx context.Context, in *tcb.DescribeClientRequest) (*tcb.ClientConfig, error) {
@@ -220,7 +220,7 @@ type clientChange struct {
 }
 
 func modifyClient(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_modify_client", Title: "Modify application client", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_modify_client", Title: "Modify application client", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change a client's token lifetimes or session limit; only the fields given change. Without Id, the default client (Id = env id). Returns before/after.",
 		Idempotent:  true, CheckWith: "cloudbase_describe_client"},
 		func(ctx context.Context, in *modifyClientInput) (*clientChange, error) {
@@ -257,7 +257,7 @@ func modifyClient(d *Deps) Tool {
 }
 
 func getProviders(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_get_providers", Title: "List identity providers", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_get_providers", Title: "List identity providers", Toolset: ToolsetCloudBaseAuth,
 		Description: "List identity sources (OAuth, OIDC, SAML, WeChat, custom, email). Client secrets are redacted.",
 		ReadOnly:    true},
 		func(ctx context.Context, _ *noInput) (*tcb.ProviderList, error) { return d.tcb().GetProviders(ctx) })
@@ -335,7 +335,7 @@ func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error
 }
 
 func addProvider(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_add_provider", Title: "Add identity provider", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_add_provider", Title: "Add identity provider", Toolset: ToolsetCloudBaseAuth,
 		Description: "Add an identity source (max 20 per env; an existing Id is an error; without Id one is generated and returned). " +
 			"OIDC: Issuer (endpoints are discovered from it), or endpoints+JwksUri; Scope must include openid. " +
 			"OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata.",
@@ -400,7 +400,7 @@ func (in *modifyProviderInput) Validate() error {
 }
 
 func modifyProvider(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
 		Description: "Change an identity source; only the fields given change (Config fields merge); returns before/after. Creates the CUSTOM or EMAIL " +
 			"source (Id custom/email) on first use; other ids must exist (cloudbase_add_provider adds them). Email templates must contain {{.VerificationCode}}.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeModifyProvider(d),
@@ -447,7 +447,7 @@ type deleted struct {
 }
 
 func deleteProvider(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_delete_provider", Title: "Delete identity provider", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_delete_provider", Title: "Delete identity provider", Toolset: ToolsetCloudBaseAuth,
 		Description: "Delete an identity source. Users can no longer sign in through it.",
 		Destructive: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeDeleteProvider(d)},
 		func(ctx context.Context, in *tcb.DeleteProviderRequest) (*deleted, error) {
@@ -536,7 +536,7 @@ func createAPIKey(d *Deps) Tool {
 		return out, nil
 	}
 	if d.Redactor != nil && d.Redactor.Reveal() {
-		return Define(d, spec, func(ctx context.Context, in *revealedAPIKeyInput) (*createdAPIKey, error) {
+		return defineCloudBase(d, spec, func(ctx context.Context, in *revealedAPIKeyInput) (*createdAPIKey, error) {
 			return create(ctx, &in.createAPIKeyInput)
 		})
 	}
@@ -558,7 +558,7 @@ func createAPIKey(d *Deps) Tool {
 			Declined:    "no API key was created",
 			Refusal:     deliverToRequired(name)}
 	}
-	return Define(d, spec, create)
+	return defineCloudBase(d, spec, create)
 }
 
 // deliverToRequired is the one-line fix for an api_key without deliverTo.
@@ -568,7 +568,7 @@ func deliverToRequired(keyName string) error {
 }
 
 func describeAPIKeyList(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_describe_api_key_list", Title: "List API keys", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_describe_api_key_list", Title: "List API keys", Toolset: ToolsetCloudBaseAuth,
 		Description: "List API keys of one type (default api_key), paged. Token values are redacted.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *tcb.DescribeApiKeyListRequest) (*tcb.ApiKeyList, error) {
@@ -577,7 +577,7 @@ func describeAPIKeyList(d *Deps) Tool {
 }
 
 func deleteAPIKey(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_delete_api_key", Title: "Delete API key", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_delete_api_key", Title: "Delete API key", Toolset: ToolsetCloudBaseAuth,
 		Description: "Revoke an API key, named by KeyId or KeyName (a unique name); requests using it fail afterwards.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_describe_api_key_list",
 		Summarize: summarizeDeleteAPIKey(d)},

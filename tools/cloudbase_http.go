@@ -77,7 +77,7 @@ type queryRecordsOutput struct {
 }
 
 func queryRecords(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_query_records", Title: "Query data model records", Toolset: ToolsetCloudBaseHTTP,
+	return defineCloudBase(d, Spec{Name: "cloudbase_query_records", Title: "Query data model records", Toolset: ToolsetCloudBaseHTTP,
 		Description: "Query a CloudBase data model's records (OData): filter, select, orderby, top/skip paging, optional total count. Results over 64 KB are cut with a note on how to page.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *queryRecordsInput) (*queryRecordsOutput, error) {
@@ -165,7 +165,7 @@ type httpRequestOutput struct {
 }
 
 func httpRequest(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_http_request", Title: "CloudBase HTTP API request", Toolset: ToolsetCloudBaseHTTP,
+	return defineCloudBase(d, Spec{Name: "cloudbase_http_request", Title: "CloudBase HTTP API request", Toolset: ToolsetCloudBaseHTTP,
 		Description: "Call the environment's CloudBase HTTP API with a server-managed token (never shown); responses over 64 KB are cut. For data-model records prefer cloudbase_query_records.",
 		Destructive: true, ReadOnlyGated: true, CheckWith: "cloudbase_query_records or a GET", Summarize: summarizeHTTPRequest(d)},
 		func(ctx context.Context, in *httpRequestInput) (*httpRequestOutput, error) {

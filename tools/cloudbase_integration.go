@@ -82,7 +82,7 @@ func viewTemplate(t tcb.UserKeyTemplate) templateView {
 }
 
 func (ig *integration) listTemplates() Tool {
-	return Define(ig.d, Spec{Name: "cloudbase_list_templates", Title: "List integration templates", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_list_templates", Title: "List integration templates", Toolset: ToolsetCloudBaseIntegration,
 		Description: "List integration templates (auth types) with their fields parsed: name, label, type, required, and whether the value is secret (type password).",
 		ReadOnly:    true},
 		func(ctx context.Context, in *listTemplatesInput) (*templateList, error) {
@@ -149,7 +149,7 @@ type userKeyList struct {
 }
 
 func (ig *integration) listUserKeys() Tool {
-	return Define(ig.d, Spec{Name: "cloudbase_list_user_keys", Title: "List integration instances", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_list_user_keys", Title: "List integration instances", Toolset: ToolsetCloudBaseIntegration,
 		Description: "List integration instances (UserKeys), filtered by name (fuzzy) or auth type, paged. Ext is shown parsed with secret values withheld.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *listUserKeysInput) (*userKeyList, error) {
@@ -182,7 +182,7 @@ type userKeyResult struct {
 }
 
 func (ig *integration) getUserKey() Tool {
-	return Define(ig.d, Spec{Name: "cloudbase_get_user_key", Title: "Get integration instance", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_get_user_key", Title: "Get integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Read one integration instance. Ext is parsed with secret fields withheld; needPwd=true asks for ciphertext, which is withheld too unless the server runs with --reveal-secrets.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *getUserKeyInput) (*userKeyResult, error) {
@@ -261,7 +261,7 @@ func (ig *integration) template(ctx context.Context, field, business, code strin
 }
 
 func (ig *integration) createUserKey() Tool {
-	return Define(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Create an integration instance from a template. ext is a JSON object string stored as given (this server does not encrypt); " +
 			"the template's required fields are checked before anything is sent.",
 		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs},
@@ -421,7 +421,7 @@ type updatedUserKey struct {
 }
 
 func (ig *integration) updateUserKey() Tool {
-	return Define(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
 			"is merged server-side and never shown. ext replaces the whole Ext. Changing authTypeCode replaces the configuration: " +
 			"it needs the full ext for the new template (checked against its required fields).",
@@ -531,7 +531,7 @@ type deletedUserKey struct {
 }
 
 func (ig *integration) deleteUserKey() Tool {
-	return Define(ig.d, Spec{Name: "cloudbase_delete_user_key", Title: "Delete integration instance", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_delete_user_key", Title: "Delete integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Delete an integration instance; services bound to it lose its configuration. An unknown keyId is ResourceNotFound.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_list_user_keys"},
 		func(ctx context.Context, in *deleteUserKeyInput) (*deletedUserKey, error) {

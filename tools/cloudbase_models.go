@@ -26,7 +26,7 @@ type listDataModelsOutput struct {
 }
 
 func listDataModels(d *Deps) Tool {
-	return Define(d, Spec{Name: "cloudbase_list_data_models", Title: "List data models", Toolset: ToolsetCloudBaseHTTP,
+	return defineCloudBase(d, Spec{Name: "cloudbase_list_data_models", Title: "List data models", Toolset: ToolsetCloudBaseHTTP,
 		Description: "List the environment's data models (what cloudbase_query_records reads) with their fields and types.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *listDataModelsInput) (*listDataModelsOutput, error) {

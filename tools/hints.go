@@ -24,6 +24,15 @@ var listerOf = map[string]string{
 	"cloudbase_create_user_key": "cloudbase_list_templates",
 }
 
+// defineCloudBase is Define for a CloudBase tool: a ResourceNotFound the
+// cloud answers gets advice naming what to do next (notFoundAdvice).
+func defineCloudBase[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (*Out, error)) Tool {
+	return Define(d, s, func(ctx context.Context, in *In) (*Out, error) {
+		out, err := fn(ctx, in)
+		return out, d.notFoundAdvice(ctx, s, err)
+	})
+}
+
 // notFoundAdvice adds to a CloudBase ResourceNotFound what to do next.
 func (d *Deps) notFoundAdvice(ctx context.Context, s Spec, err error) error {
 	var apiErr *tcb.APIError

@@ -172,7 +172,6 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		}
 		out, err := fn(ctx, in)
 		noteOutcome(ctx, err)
-		err = d.notFoundAdvice(ctx, s, err)
 		var dry *cloud.DryRunError
 		if errors.As(err, &dry) {
 			return result(red, dryRunResult{DryRun: true, Service: dry.Service, Request: dry.Request})
