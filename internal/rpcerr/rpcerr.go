@@ -54,6 +54,16 @@ func ResourceNotFound(ctx context.Context, msg string) error {
 // of its message (mcp.JSONRPCErrorDetails: code before message).
 var internalError = []byte(`"code":-32603,"message":"`)
 
+// A message whose first headLen bytes hold a "result" or "method" member is
+// not an error answer (mcp-go writes jsonrpc and id first; inside a string
+// an id's quotes are escaped, so it cannot fake either member).
+var (
+	resultMember = []byte(`"result":`)
+	methodMember = []byte(`"method":`)
+)
+
+const headLen = 512
+
 var codes = []struct {
 	prefix []byte
 	code   []byte
@@ -67,8 +77,9 @@ var codes = []struct {
 // prefixes replaced; p itself is never modified. Inside a JSON string a quote
 // is escaped, so the pattern only matches a real error object.
 func Fix(p []byte) []byte {
-	if !bytes.Contains(p, internalError) {
-		return p
+	head := p[:min(len(p), headLen)]
+	if bytes.Contains(head, resultMember) || bytes.Contains(head, methodMember) || !bytes.Contains(p, internalError) {
+		return p // a result, request or notification: scanning its whole body would cost every answer
 	}
 	out, copied := p, false
 	for at := 0; ; {

@@ -16,6 +16,12 @@ func TestFix(t *testing.T) {
 			`{"jsonrpc":"2.0","id":2,"error":{"code":-32002,"message":"no such resource: x://y"}}` + "\n"},
 		{`{"jsonrpc":"2.0","id":5,"error":{"code":-32603,"message":"unknown resource: x://y"}}`,
 			`{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"unknown resource: x://y"}}`},
+		// An id cannot fake a result member: its quotes are escaped.
+		{`{"jsonrpc":"2.0","id":"\"result\":","error":{"code":-32603,"message":"invalid arguments: a"}}`,
+			`{"jsonrpc":"2.0","id":"\"result\":","error":{"code":-32602,"message":"invalid arguments: a"}}`},
+		// A notification carrying the pattern in its params is left alone.
+		{`{"jsonrpc":"2.0","method":"notifications/message","params":{"data":{"code":-32603,"message":"invalid arguments: x"}}}`,
+			`{"jsonrpc":"2.0","method":"notifications/message","params":{"data":{"code":-32603,"message":"invalid arguments: x"}}}`},
 		// An internal error keeps its code.
 		{`{"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"reading x: cloud down"}}`,
 			`{"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"reading x: cloud down"}}`},
@@ -60,4 +66,30 @@ func TestResourceNotFoundFollowsProtocol(t *testing.T) {
 	if got := InvalidParams("a: required").Error(); got != "invalid arguments: a: required" {
 		t.Fatal(got)
 	}
+}
+
+// BenchmarkFix measures what every written message pays: a 4 KB result
+// (the common case, only scanned) and an error that is rewritten.
+func BenchmarkFix(b *testing.B) {
+	result := []byte(`{"jsonrpc":"2.0","id":7,"result":{"content":[{"type":"text","text":"` + string(bytes.Repeat([]byte("x"), 4000)) + `"}]}}`)
+	rewritten := []byte(`{"jsonrpc":"2.0","id":8,"error":{"code":-32603,"message":"invalid arguments: enable: each item must be one of phone, email, username, anonymous"}}`)
+	b.Run("result-4KB", func(b *testing.B) {
+		b.SetBytes(int64(len(result)))
+		for range b.N {
+			_ = Fix(result)
+		}
+	})
+	// The yardstick: the copy every transport write makes anyway.
+	b.Run("copy-4KB", func(b *testing.B) {
+		b.SetBytes(int64(len(result)))
+		dst := make([]byte, len(result))
+		for range b.N {
+			copy(dst, result)
+		}
+	})
+	b.Run("error-rewritten", func(b *testing.B) {
+		for range b.N {
+			_ = Fix(rewritten)
+		}
+	})
 }
