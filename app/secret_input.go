@@ -223,8 +223,10 @@ func (a *App) secretRefInstructions() string {
 	}
 	if len(a.Config.SecretEnv) > 0 {
 		fmt.Fprintf(&b, `{"env":"VAR"} reads an allow-listed server variable (%s); `, strings.Join(a.Config.SecretEnv, ", "))
+	} else {
+		b.WriteString(`{"env":"VAR"} reads a server variable the operator allow-listed with --secret-env (none is now); `)
 	}
-	b.WriteString("so: to set a secret, use ask or file; never ask the user to paste it into chat. ")
+	b.WriteString("so: to set a secret, use ask, file or env; a value typed in the call works but passes through the conversation (the result then warns); never ask the user to paste it into chat. ")
 	return b.String()
 }
 

@@ -314,3 +314,26 @@ func TestScenarioSecretForMissingObject(t *testing.T) {
 		"google exists already", "cloudbase_modify_provider")
 	a.done(3, 0)
 }
+
+// A secret typed into the call works, but the result warns that it passed
+// through the conversation and names the references to use next time,
+// without repeating the value. A reference gets no warning.
+func TestScenarioTypedSecretWarns(t *testing.T) {
+	a := newAgent(t)
+	const typed = "typed-in-chat-secret-0001"
+	text, out, isErr := a.do("cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": typed}})
+	w, _ := out["warnings"].([]any)
+	if isErr || len(w) != 1 || !strings.Contains(w[0].(string), "Config.ClientSecret was typed into the call") ||
+		!strings.Contains(text, `{"ask":true}`) || !strings.Contains(text, `{"env":"VAR"}`) || strings.Contains(text, typed) {
+		t.Fatalf("typed secret: %s", text)
+	}
+	text, out, isErr = a.do("cloudbase_create_user_key", map[string]any{"name": "openai-typed", "authTypeCode": "openai_api_key",
+		"ext": `{"apiKey":"sk-typed-0123456789abcdef","baseUrl":"https://api.openai.com/v1"}`})
+	if w, _ := out["warnings"].([]any); isErr || len(w) != 1 || !strings.Contains(w[0].(string), "ext.apiKey was typed") || strings.Contains(text, "sk-typed-0123") {
+		t.Fatalf("typed Ext secret: %s", text)
+	}
+	_, out, _ = a.do("cloudbase_modify_provider", map[string]any{"Id": "github", "On": "TRUE"})
+	if out["warnings"] != nil {
+		t.Fatalf("warned without a typed secret: %v", out)
+	}
+}

@@ -3,7 +3,11 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/schemashape"
@@ -160,4 +164,65 @@ func (d *Deps) withCallScope(ctx context.Context, values []string) context.Conte
 	}
 	s.Add(values...)
 	return ctx
+}
+
+// typedSecrets lists the arguments that held a secret typed in plain: shown
+// (the arguments as withheld) has the mask where orig has one of values.
+// References are not typed secrets; an Ext JSON string is looked into.
+func typedSecrets(orig, shown any, values map[string]bool, prefix string) []string {
+	var out []string
+	switch x := shown.(type) {
+	case map[string]any:
+		o, _ := orig.(map[string]any)
+		for _, k := range sortedKeys(x) {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			out = append(out, typedSecrets(o[k], x[k], values, p)...)
+		}
+	case []any:
+		o, _ := orig.([]any)
+		for i, e := range x {
+			var oe any
+			if i < len(o) {
+				oe = o[i]
+			}
+			out = append(out, typedSecrets(oe, e, values, fmt.Sprintf("%s[%d]", prefix, i))...)
+		}
+	case string:
+		o, _ := orig.(string)
+		if x == withheldMask {
+			if values[o] && prefix != "" {
+				out = append(out, prefix)
+			}
+			break
+		}
+		var om, xm map[string]any
+		if strings.HasPrefix(x, "{") && json.Unmarshal([]byte(x), &xm) == nil && json.Unmarshal([]byte(o), &om) == nil {
+			out = append(out, typedSecrets(om, xm, values, prefix)...)
+		}
+	}
+	return out
+}
+
+// warnTypedSecrets tells the agent, in the result, that a secret it typed in
+// plain passed through the conversation, and what to pass next time. The
+// value itself is never repeated.
+func warnTypedSecrets(res *mcp.CallToolResult, fields []string) {
+	w := "Warning: " + strings.Join(fields, ", ") + " was typed into the call, so the value passed through this conversation " +
+		`(it is not shown here). Next time pass a secret reference instead: {"ask":true} (the user types it on a one-time page), ` +
+		`{"file":"NAME"} or {"env":"VAR"}.`
+	if m, ok := res.StructuredContent.(map[string]any); ok {
+		m["warnings"] = []string{w}
+	}
+	if raw := res.RawStructuredContent; len(raw) >= 2 && raw[0] == '{' && raw[len(raw)-1] == '}' {
+		list, _ := json.Marshal([]string{w})
+		sep := ","
+		if strings.TrimSpace(string(raw[1:len(raw)-1])) == "" {
+			sep = ""
+		}
+		res.RawStructuredContent = append(append(append(append([]byte{}, raw[:len(raw)-1]...), sep+`"warnings":`...), list...), '}')
+	}
+	res.Content = append(res.Content, mcp.NewTextContent(w))
 }

@@ -164,7 +164,8 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 			}
 		}
 		in, err := decodeWithRefs[In](ctx, d, s, req.Params.Arguments, val, refPaths())
-		ctx = d.withCallScope(ctx, d.secretsOf(ctx, s, secrets, args, err == nil).Values)
+		sec := d.secretsOf(ctx, s, secrets, args, err == nil)
+		ctx = d.withCallScope(ctx, sec.Values)
 		red := d.redactor(ctx)
 		if err != nil {
 			noteOutcome(ctx, err)
@@ -179,7 +180,17 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		if err != nil {
 			return errorResult(red, s, err), nil
 		}
-		return result(red, out)
+		res, err := result(red, out)
+		if err == nil && len(sec.Values) > 0 {
+			values := map[string]bool{}
+			for _, v := range sec.Values {
+				values[v] = true
+			}
+			if typed := typedSecrets(args, sec.Args, values, ""); len(typed) > 0 {
+				warnTypedSecrets(res, typed)
+			}
+		}
+		return res, err
 	}
 	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, shape: shape, secrets: secrets}
 }
