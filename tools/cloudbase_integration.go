@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
@@ -245,6 +246,7 @@ type createdUserKey struct {
 	DemoCodeFunctionName string       `json:"DemoCodeFunctionName,omitempty"`
 	UserKey              *userKeyView `json:"UserKey,omitempty"`
 	RequestId            string       `json:"RequestId"`
+	Warnings             []string     `json:"warnings,omitempty"`
 }
 
 // template returns the template named code or an input error naming the field.
@@ -285,6 +287,7 @@ func (ig *integration) createUserKey() Tool {
 					return nil, err
 				}
 			}
+			namesakes := ig.namesakes(ctx, in.Name, in.Business)
 			res, err := ig.d.tcb().CreateUserKey(ctx, in.request())
 			if err != nil {
 				return nil, ig.withheldDryRun(err, tpl)
@@ -295,8 +298,58 @@ func (ig *integration) createUserKey() Tool {
 				v := ig.view(ctx, *k, in.Business)
 				out.UserKey, out.KeyID = &v, k.KeyID
 			}
+			if len(namesakes) > 0 {
+				// CloudBase allows it (KeyID, not the name, is unique), but two
+				// instances of one name are easily mistaken for each other.
+				out.Warnings = append(out.Warnings, fmt.Sprintf("Another integration is named %q already: %s. Both now exist; "+
+					"tell them apart by KeyID. If the new one was a mistake, remove it with cloudbase_delete_user_key (KeyID %s); "+
+					"to change the existing one, use cloudbase_update_user_key", in.Name, strings.Join(namesakes, "; "), out.KeyID))
+			}
 			return out, nil
 		})
+}
+
+// namesakes describes the instances named exactly name (the list filter is
+// fuzzy), best effort: a failed lookup only loses the warning.
+func (ig *integration) namesakes(ctx context.Context, name, business string) []string {
+	var out []string
+	for offset := 0; offset < 1000; {
+		res, err := ig.d.tcb().GetUserKeyList(ctx, &tcb.GetUserKeyListRequest{Name: name, Business: business, Offset: offset, Limit: tcb.DefaultPageLimit})
+		if err != nil {
+			return out
+		}
+		for _, k := range res.UserKeyList {
+			if k.Name != name {
+				continue
+			}
+			d := "KeyID " + k.KeyID + " (" + k.AuthTypeCode
+			if bound := boundServices(k.BindServiceList); bound != "" {
+				d += ", bound to " + bound
+			}
+			out = append(out, d+")")
+		}
+		offset += len(res.UserKeyList)
+		if len(res.UserKeyList) == 0 || offset >= res.TotalCount {
+			break
+		}
+	}
+	return out
+}
+
+// boundServices names what an instance serves ("mcp-ai-assistant, orders-api").
+func boundServices(list map[string]any) string {
+	var names []string
+	for _, group := range sortedKeys(list) {
+		items, _ := list[group].([]any)
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok {
+				if n, ok := m["Name"].(string); ok && n != "" {
+					names = append(names, n)
+				}
+			}
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // keyIDs lists the ids of the instances named like in (same template).

@@ -337,3 +337,20 @@ func TestScenarioTypedSecretWarns(t *testing.T) {
 		t.Fatalf("warned without a typed secret: %v", out)
 	}
 }
+
+// "Connect OpenAI as openai-prod" when an integration of that name exists:
+// the cloud allows a second one (KeyID is what is unique), so it is created,
+// and the result warns, naming the existing one, what it serves, and how to
+// undo or change.
+func TestScenarioDuplicateIntegrationNameWarns(t *testing.T) {
+	a := newAgent(t)
+	out := a.ok("cloudbase_create_user_key", map[string]any{"name": "openai-prod", "authTypeCode": "no_auth"})
+	w, _ := out["warnings"].([]any)
+	if len(w) != 1 || !strings.Contains(w[0].(string), `Another integration is named "openai-prod" already: KeyID openai-prod (openai_api_key, bound to ai-assistant)`) ||
+		!strings.Contains(w[0].(string), "cloudbase_delete_user_key (KeyID "+out["KeyID"].(string)+")") {
+		t.Fatalf("duplicate name: %v", out)
+	}
+	if out = a.ok("cloudbase_create_user_key", map[string]any{"name": "openai-staging", "authTypeCode": "no_auth"}); out["warnings"] != nil {
+		t.Fatalf("warned about a new name: %v", out)
+	}
+}

@@ -127,9 +127,9 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "cloudbase_create_user_key":
 		return cachedSchema{
-			Fingerprint: "e87148854aa6f30dcb915320",
+			Fingerprint: "8c6736851879d327b998e154",
 			Input:       "{\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":128,\"minLength\":1,\"description\":\"Instance name\"},\"authTypeCode\":{\"type\":\"string\",\"maxLength\":128,\"minLength\":1,\"description\":\"Template code (cloudbase_list_templates)\"},\"ext\":{\"type\":\"string\",\"description\":\"Config as a JSON object string holding the template's fields; stored as given, not encrypted here. A password/secret field takes a secret reference instead of its value, e.g. {\\\"apiKey\\\":{\\\"ask\\\":true}}\"},\"description\":{\"type\":\"string\",\"maxLength\":1024,\"description\":\"Description\"},\"keyId\":{\"type\":\"string\",\"maxLength\":128,\"minLength\":1,\"description\":\"Generated if omitted\"},\"ticketId\":{\"type\":\"string\",\"maxLength\":256,\"description\":\"OAuth templates\"},\"demoCodeFunctionName\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"Sample code cloud function to bind\"},\"runtimeConfig\":{\"type\":\"object\",\"description\":\"Agent cloud function config\"},\"business\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Default integration\"}},\"additionalProperties\":false,\"type\":\"object\",\"required\":[\"name\",\"authTypeCode\"]}",
-			Output:      "{\"properties\":{\"CreateResult\":{\"type\":\"integer\"},\"DemoCodeFunctionName\":{\"type\":\"string\"},\"KeyID\":{\"type\":\"string\"},\"RequestId\":{\"type\":\"string\"},\"UserKey\":{\"type\":\"object\"}},\"type\":\"object\"}",
+			Output:      "{\"properties\":{\"CreateResult\":{\"type\":\"integer\"},\"DemoCodeFunctionName\":{\"type\":\"string\"},\"KeyID\":{\"type\":\"string\"},\"RequestId\":{\"type\":\"string\"},\"UserKey\":{\"type\":\"object\"},\"warnings\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
 				"authTypeCode":         &schemashape.Shape{},
 				"business":             &schemashape.Shape{},

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -216,13 +217,17 @@ func warnTypedSecrets(res *mcp.CallToolResult, fields []string) {
 	if m, ok := res.StructuredContent.(map[string]any); ok {
 		m["warnings"] = []string{w}
 	}
-	if raw := res.RawStructuredContent; len(raw) >= 2 && raw[0] == '{' && raw[len(raw)-1] == '}' {
-		list, _ := json.Marshal([]string{w})
-		sep := ","
-		if strings.TrimSpace(string(raw[1:len(raw)-1])) == "" {
-			sep = ""
+	if raw := res.RawStructuredContent; len(raw) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var m map[string]any
+		if dec.Decode(&m) == nil && m != nil {
+			list, _ := m["warnings"].([]any)
+			m["warnings"] = append(list, w)
+			if b, err := json.Marshal(m); err == nil {
+				res.RawStructuredContent = b
+			}
 		}
-		res.RawStructuredContent = append(append(append(append([]byte{}, raw[:len(raw)-1]...), sep+`"warnings":`...), list...), '}')
 	}
 	res.Content = append(res.Content, mcp.NewTextContent(w))
 }
