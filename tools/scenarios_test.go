@@ -354,3 +354,21 @@ func TestScenarioDuplicateIntegrationNameWarns(t *testing.T) {
 		t.Fatalf("warned about a new name: %v", out)
 	}
 }
+
+// "Allow 203.0.113.7 in Telnyx" when it is allowed already: the answer says
+// the address is taken by an existing entry and where to find it, not that
+// a field needs fixing.
+func TestScenarioTelnyxIPAllowedTwice(t *testing.T) {
+	a := newAgent(t)
+	a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.7"})
+	msg := a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.7"},
+		"ip_address has already been taken", "A record with this ip_address exists already", "telnyx_list_access_ip_addresses lists the existing ones")
+	if strings.Contains(msg, "Fix the named field") {
+		t.Fatalf("a duplicate is not a malformed value: %s", msg)
+	}
+	list := a.ok("telnyx_list_access_ip_addresses", map[string]any{"ip_address": "203.0.113.7"})
+	if d, _ := list["data"].([]any); len(d) != 1 {
+		t.Fatalf("the existing entry is not found by the list the hint names: %v", list)
+	}
+	a.done(3, 0)
+}

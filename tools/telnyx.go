@@ -43,7 +43,7 @@ func defineTelnyx[In, Out any](d *Deps, s Spec, lister string, fn func(ctx conte
 			return nil, telnyx.ErrNoAPIKey
 		}
 		out, err := fn(ctx, in)
-		return out, telnyxAdvice(lister, err)
+		return out, telnyxAdvice(lister, s.CheckWith, err)
 	})
 	inner := t.Handler
 	t.Handler = func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -57,13 +57,15 @@ func defineTelnyx[In, Out any](d *Deps, s Spec, lister string, fn func(ctx conte
 
 // telnyxAdvice says which tool answers the question an error raises. It
 // wraps, so the error's types stay visible to errors.As.
-func telnyxAdvice(lister string, err error) error {
+func telnyxAdvice(lister, checkWith string, err error) error {
 	var apiErr *telnyx.APIError
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.As(err, &apiErr) && apiErr.Status == 404 && lister != "":
 		return fmt.Errorf("%w (%s lists them)", err, lister)
+	case errors.As(err, &apiErr) && len(apiErr.Taken()) > 0 && checkWith != "":
+		return fmt.Errorf("%w; %s lists the existing ones with their ids", err, checkWith)
 	}
 	return err
 }

@@ -186,7 +186,11 @@ func TestTelnyxAccessIPAddresses(t *testing.T) {
 	}
 	// The API's own 422 names the field: a duplicate.
 	msg := x.Err("telnyx_create_access_ip_address", map[string]any{"ip_address": "2001:db8::42"})
-	if !strings.Contains(msg, "422") || !strings.Contains(msg, "(field ip_address)") || !strings.Contains(msg, "already been taken") {
+	// A duplicate is not a malformed value: the answer says the value is
+	// taken and where the existing record is, not "fix the field".
+	if !strings.Contains(msg, "422") || !strings.Contains(msg, "(field ip_address)") || !strings.Contains(msg, "already been taken") ||
+		!strings.Contains(msg, "A record with this ip_address exists already") || !strings.Contains(msg, "telnyx_list_access_ip_addresses lists the existing ones") ||
+		strings.Contains(msg, "Fix the named field") {
 		t.Fatalf("duplicate: %s", msg)
 	}
 	x.ok("telnyx_delete_access_ip_address", map[string]any{"id": id})

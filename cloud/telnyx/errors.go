@@ -96,6 +96,18 @@ func (e *APIError) Fields() []string {
 	return out
 }
 
+// Taken lists the fields whose value the API says is already taken (a
+// duplicate of an existing record, not a malformed value).
+func (e *APIError) Taken() []string {
+	var out []string
+	for _, it := range e.Errors {
+		if f := it.Field(); f != "" && strings.Contains(strings.ToLower(it.Detail+" "+it.Title), "already been taken") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Hint says what to do about the error.
 func (e *APIError) Hint() string {
 	switch s := e.Status; {
@@ -106,6 +118,15 @@ func (e *APIError) Hint() string {
 	case s == http.StatusNotFound:
 		return "No such record"
 	case s == http.StatusUnprocessableEntity || s == http.StatusBadRequest:
+		taken := e.Taken()
+		if len(taken) > 0 {
+			exists := fmt.Sprintf("A record with this %s exists already, so there is nothing to fix if it is the one you meant: "+
+				"look it up instead of creating it again", strings.Join(taken, " and "))
+			if len(e.Fields()) > len(taken) {
+				return "Fix the named field and try again; " + strings.ToLower(exists[:1]) + exists[1:]
+			}
+			return exists
+		}
 		if len(e.Fields()) > 0 {
 			return "Fix the named field and try again"
 		}
