@@ -298,11 +298,11 @@ func (d *dynamic) enablePromptToolsets(p server.ServerPrompt, needs []string) se
 	}
 	next := p.Handler
 	p.Handler = func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-		res, err := next(ctx, req)
-		if err == nil {
-			d.enable(ctx, sets...)
-		}
-		return res, err
+		// Enable first: mcp-go drops a notification its request forwarder
+		// picks up after the handler has returned, and a prompt that reads
+		// the cloud while rendering returned just after notifying.
+		d.enable(ctx, sets...)
+		return next(ctx, req)
 	}
 	return p
 }
