@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -460,5 +462,88 @@ func TestConnectorRulesOnlyForIntegrations(t *testing.T) {
 		if got := strings.Contains(text, "变更授权方式为重大变更"); got != want {
 			t.Errorf("usage %q: connector rules shown %v, want %v", usage, got, want)
 		}
+	}
+}
+
+// Play the agent: make the calls the prompts give, exactly as given (the
+// user's values filled in where a placeholder stands), and re-render: the
+// calls are accepted and the prompt then sees the state it asked for.
+func TestPromptCallsWorkAsGiven(t *testing.T) {
+	e := testenv.New(t)
+	render := func(name string, args map[string]string) string {
+		t.Helper()
+		text, err := e.Prompt(name, args)
+		if err != nil {
+			t.Fatalf("%s %v: %v", name, args, err)
+		}
+		return text
+	}
+
+	// review_login_security: every fix as given, then nothing is left to fix.
+	text := render("review_login_security", nil)
+	fixes := 0
+	for _, c := range callsIn(t, text) {
+		if c.tool == "cloudbase_get_login_config" || c.tool == "cloudbase_describe_client" || c.tool == "cloudbase_get_providers" {
+			continue
+		}
+		e.OK(c.tool, c.args)
+		fixes++
+	}
+	if fixes < 5 {
+		t.Fatalf("only %d fixes in:\n%s", fixes, text)
+	}
+	if text := render("review_login_security", nil); !strings.Contains(text, "No weak setting found") {
+		t.Fatalf("after every fix as given, findings remain:\n%s", text)
+	}
+
+	// enable_login_methods: the change as given, then nothing to change.
+	args := map[string]string{"enable": "anonymous", "disable": "username"}
+	for _, c := range callsIn(t, render("enable_login_methods", args)) {
+		e.OK(c.tool, c.args)
+	}
+	if text := render("enable_login_methods", args); !strings.Contains(text, "Nothing to change") {
+		t.Fatalf("after the change as given:\n%s", text)
+	}
+
+	// create_integration_from_template: the create call with the user's
+	// values, the secret as a file reference, then the verify call.
+	if err := os.MkdirAll(e.App.Config.SecretsDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.App.Config.SecretsDir, "openai.key"), []byte("sk-planted-agent-value-0123456789"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	calls := callsIn(t, render("create_integration_from_template", map[string]string{"authTypeCode": "openai_api_key", "name": "agent-openai"}))
+	var created map[string]any
+	for _, c := range calls {
+		switch c.tool {
+		case "cloudbase_create_user_key":
+			ext := strings.ReplaceAll(c.args["ext"].(string), `{"ask":true}`, `{"file":"openai.key"}`)
+			c.args["ext"] = strings.ReplaceAll(ext, "<Base URL>", "https://api.example.com/v1")
+			created = e.OK(c.tool, c.args)
+		case "cloudbase_get_user_key":
+			c.args["keyId"] = created["KeyID"]
+			got := e.OK(c.tool, c.args)
+			if !strings.Contains(testenv.JSON(got["WithheldFields"]), "apiKey") || strings.Contains(testenv.JSON(got), "sk-planted") {
+				t.Fatalf("the instance created as the prompt says: %v", got)
+			}
+		}
+	}
+	if created == nil {
+		t.Fatal("no create call")
+	}
+
+	// setup_telnyx_sso: switch an inactive provider on with the call given.
+	for _, c := range callsIn(t, render("setup_telnyx_sso", map[string]string{"shortName": "myorg-staging"})) {
+		if c.tool == "telnyx_update_authentication_provider" {
+			c.args["active"] = true
+			delete(c.args, "name") // the placeholder: the user wants it on, nothing else
+			if res := e.OK(c.tool, c.args); res["changed"] != true {
+				t.Fatalf("update as given: %v", res)
+			}
+		}
+	}
+	if text := render("setup_telnyx_sso", nil); !strings.Contains(text, `"Azure AD (staging)", active true`) {
+		t.Fatalf("after switching it on:\n%s", text)
 	}
 }
