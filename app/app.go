@@ -7,7 +7,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,12 +102,7 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 }
 
 func (a *App) startSandbox(ctx context.Context) error {
-	cfg := a.Config
-	acct := sandbox.Account{SecretID: or(cfg.SandboxSecretID, sandbox.DefaultSecretID),
-		SecretKey: or(cfg.SandboxSecretKey, sandbox.DefaultSecretKey), EnvID: or(cfg.SandboxEnvID, sandbox.DefaultEnvID)}
-	// The emulated environment is in the region the server is configured for.
-	region := config.VarOf[string]("region").Get(cfg)
-	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{acct}, Region: region, StateFile: cfg.SandboxState})
+	sb, err := sandbox.New(sandbox.ConfigFrom(a.Config))
 	if err != nil {
 		return err
 	}
@@ -117,7 +114,12 @@ func (a *App) startSandbox(ctx context.Context) error {
 	}
 	a.stop = append(a.stop, func() { cancel(); <-done })
 	a.Sandbox, a.SandboxURL = sb, url
-	a.Log.Info().Str("endpoint", url).Str("env_id", acct.EnvID).Str("secret_id", acct.SecretID).Msg("sandbox running (offline emulator; no real cloud is called)")
+	ev := a.Log.Info().Str("endpoint", url)
+	id := sb.Identity()
+	for _, k := range slices.Sorted(maps.Keys(id)) {
+		ev = ev.Str(k, id[k])
+	}
+	ev.Msg("sandbox running (offline emulator; no real cloud is called)")
 	return nil
 }
 
@@ -213,11 +215,4 @@ func newLogger(level string, stderr io.Writer, r *redact.Redactor) zerolog.Logge
 		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: time.TimeOnly}
 	}
 	return zerolog.New(r.Writer(w)).Level(lvl).With().Timestamp().Logger()
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
@@ -21,7 +22,7 @@ func randomHex(n int) string {
 // failures), and proves no planted value appears in any result or log line.
 func TestPlantedSecretsNeverComeOut(t *testing.T) {
 	ownKey := "own-secret-key-" + randomHex(12)
-	e := testenv.New(t, func(c *configT) { c.SandboxSecretKey = ownKey })
+	e := testenv.New(t, func(c *configT) { sandbox.SecretKeySetting.Set(c, ownKey) })
 
 	enc := base64.RawURLEncoding
 	jwt := enc.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + enc.EncodeToString([]byte(`{"sub":"planted"}`)) + "." + randomHex(16)

@@ -52,11 +52,8 @@ type Config struct {
 	DrainDelay           time.Duration
 
 	// Sandbox
-	Sandbox          bool
-	SandboxSecretID  string
-	SandboxSecretKey string
-	SandboxEnvID     string
-	SandboxState     string
+	Sandbox      bool
+	SandboxState string // the emulator's own settings are registered by cloud/sandbox
 
 	ShowVersion bool
 

@@ -202,6 +202,14 @@ func (v Var[T]) Get(c *Config) T {
 	return zero
 }
 
+// Set stores v as the setting's value in c, as if it had been given (tests,
+// and code that derives one setting from others).
+func (v Var[T]) Set(c *Config, val T) {
+	p := new(T)
+	*p = val
+	c.extra[v.name] = p
+}
+
 // All returns every setting, core first then registered, in declaration order.
 func All() []*Setting {
 	return append(append([]*Setting(nil), core...), registry...)

@@ -65,12 +65,6 @@ var core = []*Setting{
 
 	{Name: "sandbox", Kind: Bool, Group: groupSandbox, Usage: "run against the built-in offline emulator instead of the real clouds",
 		field: func(c *Config) any { return &c.Sandbox }},
-	{Name: "sandbox-secret-id", Kind: String, Group: groupSandbox, Usage: "with --sandbox: the SecretId the emulator accepts",
-		field: func(c *Config) any { return &c.SandboxSecretID }},
-	{Name: "sandbox-secret-key", Kind: String, Group: groupSandbox, Usage: "with --sandbox: the SecretKey the emulator accepts",
-		field: func(c *Config) any { return &c.SandboxSecretKey }},
-	{Name: "sandbox-env-id", Kind: String, Group: groupSandbox, Usage: "with --sandbox: the emulated environment id",
-		field: func(c *Config) any { return &c.SandboxEnvID }},
 	{Name: "sandbox-state", Kind: String, Group: groupSandbox, Usage: "with --sandbox: persist emulator state in this file",
 		field: func(c *Config) any { return &c.SandboxState }},
 }

@@ -1,0 +1,30 @@
+package sandbox
+
+import "github.com/cloudops-mcp/cloudops-mcp/internal/config"
+
+// The emulated account's settings, for `cloudops-mcp --sandbox` (the
+// sandbox subcommand has flags of its own).
+var (
+	SecretIDSetting = config.Register[string](config.Setting{Name: "sandbox-secret-id", Kind: config.String, Group: "Sandbox",
+		Usage: "with --sandbox: the SecretId the emulator accepts"})
+	SecretKeySetting = config.Register[string](config.Setting{Name: "sandbox-secret-key", Kind: config.String, Group: "Sandbox",
+		Usage: "with --sandbox: the SecretKey the emulator accepts"})
+	EnvIDSetting = config.Register[string](config.Setting{Name: "sandbox-env-id", Kind: config.String, Group: "Sandbox",
+		Usage: "with --sandbox: the emulated environment id"})
+)
+
+// ConfigFrom is the sandbox a server started with --sandbox runs: one
+// account (the documented defaults unless set), its environment in the
+// region the server is configured for, state persisted in --sandbox-state.
+func ConfigFrom(cfg *config.Config) Config {
+	acct := Account{SecretID: or(SecretIDSetting.Get(cfg), DefaultSecretID), SecretKey: or(SecretKeySetting.Get(cfg), DefaultSecretKey),
+		EnvID: or(EnvIDSetting.Get(cfg), DefaultEnvID)}
+	return Config{Accounts: []Account{acct}, Region: config.VarOf[string]("region").Get(cfg), StateFile: cfg.SandboxState}
+}
+
+// Identity is what a log line may show of the emulated account: its ids,
+// never its key.
+func (s *Server) Identity() map[string]string {
+	a := s.cfg.Accounts[0]
+	return map[string]string{"env_id": a.EnvID, "secret_id": a.SecretID}
+}
