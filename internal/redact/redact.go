@@ -99,7 +99,11 @@ func Mask(s string) string {
 	if isCloudMask(s) {
 		return CloudMask
 	}
-	return maskHead + "fp " + Fingerprint(s) + "]"
+	var b [len(maskHead) + len("fp ") + fpHex + len("]")]byte
+	n := copy(b[:], maskHead+"fp ")
+	fingerprintInto((*[fpHex]byte)(b[n:n+fpHex]), s)
+	b[len(b)-1] = ']'
+	return string(b[:])
 }
 
 // isMask reports whether s is exactly a mask this package produces or produced
