@@ -44,7 +44,7 @@ const sealPurpose = "secret-page"
 // public is the id a URL carries for the local id.
 func (p *Pages) public(id string) string {
 	r := p.replicas
-	if r == nil || r.Self() == "" {
+	if r == nil || r.Keys == nil || r.Self() == "" {
 		return id
 	}
 	raw, _ := json.Marshal(publicID{ID: id, Owner: r.Self()})
@@ -54,7 +54,7 @@ func (p *Pages) public(id string) string {
 // route resolves a URL's id to the local id and the store that holds it.
 func (p *Pages) route(ctx context.Context, public string) (string, answerer, error) {
 	r := p.replicas
-	if r == nil || len(public) <= 22 { // a bare id: 128 bits, base64url
+	if r == nil || r.Keys == nil || len(public) <= 22 { // no shared key, or a bare id: 128 bits, base64url
 		return public, p.store, nil
 	}
 	raw, err := r.Keys.Open(sealPurpose, public)

@@ -95,3 +95,15 @@ func TestPageAnsweredThroughAnotherReplica(t *testing.T) {
 		t.Fatalf("GET after the owner stopped: %d %s", res.StatusCode, body)
 	}
 }
+
+// Without a shared key (one process), a long made-up id is simply unknown.
+func TestLongIDWithoutSharedKey(t *testing.T) {
+	var ts *httptest.Server
+	p := New(Options{TTL: time.Minute, Base: func(context.Context) (string, error) { return ts.URL, nil },
+		Replicas: &Replicas{Self: func() string { return "" }}})
+	ts = httptest.NewServer(p)
+	t.Cleanup(ts.Close)
+	if res, _ := get(t, ts.URL+Path+strings.Repeat("A", 120)); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("a long unknown id: %d", res.StatusCode)
+	}
+}
