@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
@@ -38,13 +39,13 @@ func (a *App) cloudTransport(provider string, tr http.RoundTripper) http.RoundTr
 	return a.metrics.Transport(provider, tr)
 }
 
-// sessionHooks keep the active-sessions gauge and, for --dynamic-toolsets,
+// sessionHooks fit the instructions to the client that initialized, keep the active-sessions gauge and, for --dynamic-toolsets,
 // forget a closed session's toolsets and enable a tool's toolset on its call.
 func (a *App) sessionHooks() []server.ServerOption {
-	if a.metrics == nil && a.dynamic == nil {
-		return nil
-	}
 	h := &server.Hooks{} // one set: a second WithHooks would replace the first
+	h.AddAfterInitialize(func(ctx context.Context, _ any, req *mcp.InitializeRequest, res *mcp.InitializeResult) {
+		a.sessionInstructions(ctx, req.Params.Capabilities, res)
+	})
 	if a.metrics != nil {
 		h.AddOnRegisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionOpened(ctx) })
 		h.AddOnUnregisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionClosed(ctx) })

@@ -115,6 +115,14 @@ func (a *App) safetyOptions() []server.ServerOption {
 	return opts
 }
 
+// confirmAdvice is the instructions' line on confirmation; noConfirmAdvice
+// replaces it for a session whose client cannot be asked.
+const (
+	confirmAdvice = "Destructive changes ask the user to confirm when the client supports elicitation; a result with declined:true (declinedChange says what was not done) means nothing changed: do not retry it. " +
+		"Where the client cannot be asked (no elicitation), destructive tools run unasked: get the user's explicit yes in chat first; such results say \"not confirmed by the user\". "
+	noConfirmAdvice = "Your client cannot be asked to confirm (no elicitation): destructive tools (annotated destructiveHint) run unasked, so get the user's explicit yes in chat before calling one; their results say \"not confirmed by the user\". "
+)
+
 // instructions tell the model its limits before its first call.
 func (a *App) instructions() string {
 	cfg := a.Config
@@ -161,11 +169,15 @@ func (a *App) instructions() string {
 	case cfg.DryRun:
 		b.WriteString("DRY RUN: changes are not sent; mutating tools return {\"dryRun\":true,\"request\":...}, the exact request that would be sent. ")
 	case cfg.ConfirmDestructive:
-		b.WriteString("Destructive changes ask the user to confirm when the client supports it; a result with declined:true (declinedChange says what was not done) means nothing changed: do not retry it. ")
+		if cfg.Stateless {
+			b.WriteString("Destructive changes ask the user to confirm; a client that cannot be asked (no elicitation) is refused them. A result with declined:true (declinedChange says what was not done) means nothing changed: do not retry it. ")
+		} else {
+			b.WriteString(confirmAdvice)
+		}
 	}
 	b.WriteString("Secrets (client secrets, API keys, tokens) are redacted as [redacted: fp <8 hex>], a keyed fingerprint that stays the same while the value does and changes when it is rotated ([redacted: set, masked by the cloud] where the cloud hides the value itself); never ask the user to paste them into chat. ")
 	if !cfg.ReadOnly {
-		b.WriteString(a.secretRefInstructions())
+		b.WriteString(a.secretRefInstructions(askUnknown))
 		b.WriteString("To hand a new secret to the user, pass deliverTo (a file name): the server writes it to its secrets folder and returns only the path. ")
 	}
 	b.WriteString("Changes report the before/after state; one that would change nothing sends nothing and says so (changed false), and a missing target is a not-found error listing what exists, without a question. ")

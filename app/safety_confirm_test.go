@@ -118,9 +118,16 @@ func TestNoElicitationMeansNoQuestion(t *testing.T) {
 			}
 			for i, o := range clients {
 				e, _ := base.Connect(o)
-				res := e.OK("cloudbase_modify_login_config", map[string]any{"AnonymousLogin": i == 0})
-				if res["declined"] != nil || base.App.Sandbox.Count("ModifyLoginConfig") != i+1 {
-					t.Fatalf("client %d: %v", i, res)
+				raw := e.Call("cloudbase_modify_login_config", map[string]any{"AnonymousLogin": i == 0})
+				res := e.OK("cloudbase_get_login_config", nil)
+				if raw.IsError || res["declined"] != nil || base.App.Sandbox.Count("ModifyLoginConfig") != i+1 {
+					t.Fatalf("client %d: %s", i, testenv.Text(raw))
+				}
+				// Unasked for want of elicitation, the result says so; an
+				// operator's --confirm-destructive=false is not the client's lack.
+				note := strings.Contains(testenv.JSON(raw.Content), "not confirmed by the user: this client cannot be asked (no elicitation)")
+				if note != (c.opts == nil) {
+					t.Errorf("client %d: 'not confirmed' line present=%v: %s", i, note, testenv.JSON(raw.Content))
 				}
 			}
 			if q := u.questions(); len(q) != 0 {

@@ -21,7 +21,7 @@ import (
 // user's confirmation, then its audit line and, when its outcome is unknown,
 // a warning to the client.
 func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
-	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		t, ok := a.safety.tools[req.Params.Name]
 		if !ok || !t.Mutating(a.Config.ReadOnly) {
 			return next(ctx, req)
@@ -41,18 +41,24 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		sec := a.Deps.SecretsOf(ctx, t, args)
 		ctx, red := a.Deps.CallScope(ctx, sec.Values)
 		c := call{tool: t, req: req, shown: sec.Args, red: red}
+		notConfirmed := false
 		if a.Config.DryRun {
 			ctx = cloud.WithDryRun(ctx)
-		} else if res, declined, unasked := a.confirm(ctx, c); res != nil {
+		} else if res, declined, unasked, cannotAsk := a.confirm(ctx, c); res != nil {
 			if declined {
 				a.record(ctx, c, audit.Declined, "", "", start)
 			}
 			return res, nil
 		} else if unasked {
 			ctx = tools.WithoutQuestion(ctx)
+		} else {
+			notConfirmed = cannotAsk
 		}
 		ctx, rec := tools.WithCallRecord(ctx)
-		res, err := next(ctx, req)
+		res, err = next(ctx, req)
+		if notConfirmed {
+			noteNotConfirmed(res)
+		}
 		if res != nil && res.NeedsInput() {
 			return res, err // a round trip for input, not an outcome
 		}
@@ -101,8 +107,24 @@ const confirmID = "confirm"
 // state binds it to the exact tool and arguments the user saw.
 //
 // unasked means the tool's summary said there was nothing to ask (a no-op or
-// a missing target): the handler then must not change anything.
-func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, declined, unasked bool) {
+// a missing target): the handler then must not change anything. cannotAsk
+// means the call goes ahead without the user's yes, which its result says.
+func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, declined, unasked, cannotAsk bool) {
+	res, declined, unasked = a.confirmed(ctx, c, &cannotAsk)
+	return res, declined, unasked, cannotAsk
+}
+
+// noteNotConfirmed adds to the result of a change made unasked a line the
+// agent and the user both see: the host's destructive warning was the only one.
+func noteNotConfirmed(res *mcp.CallToolResult) {
+	if res == nil || res.IsError || res.NeedsInput() {
+		return
+	}
+	res.Content = append(res.Content, mcp.NewTextContent("not confirmed by the user: this client cannot be asked (no elicitation); "+
+		"the destructive annotation was the only warning, so get the user's yes in chat before such calls"))
+}
+
+func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.CallToolResult, declined, unasked bool) {
 	t, req := c.tool, c.req
 	if !a.Config.ConfirmDestructive || !(t.Spec.Destructive || t.Spec.Confirm) {
 		return nil, false, false
@@ -117,6 +139,7 @@ func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, dec
 				"with each request, or the operator runs with --confirm-destructive=false"), false, false
 		}
 		a.Log.Info().Str("tool", t.Spec.Name).Msg("destructive call not confirmed: the client does not support elicitation")
+		*cannotAsk = true
 		return nil, false, false
 	}
 	args, _ := req.Params.Arguments.(map[string]any)

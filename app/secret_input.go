@@ -213,11 +213,32 @@ func urlElicitationUnsupported(ctx context.Context) string {
 // shortHash stands for a bearer-like id in logs and page bindings.
 func shortHash(s string) string { return httpserve.SessionHash(s) }
 
+// askAdvice is what the instructions can say about {"ask":true} for a
+// session: unknown before the client is known (server/discover, the static
+// text), then whether this client can open the page.
+type askAdvice int
+
+const (
+	askUnknown askAdvice = iota
+	askWorks
+	askImpossible
+)
+
 // secretRefInstructions describes the secret reference once, for every tool.
-func (a *App) secretRefInstructions() string {
+// {"ask":true} is recommended only to a client that can open the page; the
+// text sent before the client is known says where each kind works.
+func (a *App) secretRefInstructions(ask askAdvice) string {
 	var b strings.Builder
 	b.WriteString(`To set a secret (client secret, password, token; fields marked writeOnly, and integration fields of type password/secret), ` +
-		`put a secret reference where the value goes: {"ask":true} makes the server ask the user on a one-time page the client opens (use this by default); `)
+		`put a secret reference where the value goes: `)
+	switch ask {
+	case askWorks:
+		b.WriteString(`{"ask":true} makes the server ask the user on a one-time page your client opens (use this by default); `)
+	case askImpossible:
+		b.WriteString(`{"ask":true} does NOT work for your client (it cannot open the server's page: no URL-mode elicitation), so use file or env; `)
+	default:
+		b.WriteString(`{"ask":true} makes the server ask the user on a one-time page, only where the client supports URL-mode elicitation (capabilities.elicitation.url, protocol before 2026-07-28); otherwise use file, then env; `)
+	}
 	if a.Deps.Secrets != nil {
 		fmt.Fprintf(&b, `{"file":"NAME"} reads a file the user created in %s (mode 600); `, a.Deps.Secrets.Path())
 	}
@@ -226,8 +247,33 @@ func (a *App) secretRefInstructions() string {
 	} else {
 		b.WriteString(`{"env":"VAR"} reads a server variable the operator allow-listed with --secret-env (none is now); `)
 	}
-	b.WriteString("so: to set a secret, use ask, file or env; a value typed in the call works but passes through the conversation (the result then warns); never ask the user to paste it into chat. ")
+	if ask == askImpossible {
+		b.WriteString("so: to set a secret, use file or env; ")
+	} else {
+		b.WriteString("so: to set a secret, use ask (where it works), file or env; ")
+	}
+	b.WriteString("a value typed in the call works but passes through the conversation (the result then warns); never ask the user to paste it into chat. ")
 	return b.String()
+}
+
+// sessionInstructions rewrites the instructions for the client that just
+// initialized: what it declared decides whether {"ask":true} and the
+// confirmation question can work for it.
+func (a *App) sessionInstructions(ctx context.Context, caps mcp.ClientCapabilities, res *mcp.InitializeResult) {
+	if res == nil || res.Instructions == "" || a.Config.ReadOnly {
+		return
+	}
+	sess := server.ClientSessionFromContext(ctx)
+	_, carries := sess.(server.SessionWithElicitation)
+	carries = carries && sess != nil && !a.Config.Stateless
+	ask := askImpossible
+	if carries && caps.Elicitation != nil && caps.Elicitation.URL != nil {
+		ask = askWorks
+	}
+	res.Instructions = strings.Replace(res.Instructions, a.secretRefInstructions(askUnknown), a.secretRefInstructions(ask), 1)
+	if !a.Config.Stateless && (!carries || caps.Elicitation == nil) {
+		res.Instructions = strings.Replace(res.Instructions, confirmAdvice, noConfirmAdvice, 1)
+	}
 }
 
 // humanDuration reads "10 minutes", "45 seconds".

@@ -398,3 +398,56 @@ type testElicit func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 func (f testElicit) Elicit(_ context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 	return f(r)
 }
+
+// The instructions recommend {"ask":true} only to a client that can open the
+// page, and tell one that cannot be asked to get a yes in chat.
+func TestInstructionsFitTheClient(t *testing.T) {
+	se := newSecretEnv(t)
+	initialize := func(caps mcp.ClientCapabilities) string {
+		t.Helper()
+		opts := []client.ClientOption{client.WithLegacyProtocolOnly()}
+		if caps.Elicitation != nil {
+			opts = append(opts, client.WithElicitationHandler(testElicit(func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error) { return nil, io.EOF })))
+		}
+		c, err := client.NewInProcessClientWithOptions(se.App.MCP, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		if err := c.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		init := mcp.InitializeRequest{}
+		init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+		init.Params.ClientInfo = mcp.Implementation{Name: "instructions-probe", Version: "1"}
+		init.Params.Capabilities = caps
+		res, err := c.Initialize(context.Background(), init)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Instructions
+	}
+	withURL := initialize(mcp.ClientCapabilities{Elicitation: &mcp.ElicitationCapability{Form: &struct{}{}, URL: &struct{}{}}})
+	formOnly := initialize(mcp.ClientCapabilities{Elicitation: &mcp.ElicitationCapability{Form: &struct{}{}}})
+	none := initialize(mcp.ClientCapabilities{})
+	if !strings.Contains(withURL, `{"ask":true} makes the server ask the user on a one-time page your client opens (use this by default)`) ||
+		strings.Contains(withURL, "not confirmed by the user\"\n") {
+		t.Errorf("URL-elicitation client: %s", withURL)
+	}
+	for name, got := range map[string]string{"form only": formOnly, "none": none} {
+		if strings.Contains(got, "by default") || !strings.Contains(got, `{"ask":true} does NOT work for your client`) ||
+			!strings.Contains(got, "use file or env") || !strings.Contains(got, `{"file":"NAME"}`) || !strings.Contains(got, "CLOUDOPS_TEST_GH_SECRET") {
+			t.Errorf("%s: ask advice: %s", name, got)
+		}
+	}
+	if !strings.Contains(none, "Your client cannot be asked to confirm") || !strings.Contains(none, "explicit yes in chat") {
+		t.Errorf("no elicitation: confirmation advice: %s", none)
+	}
+	if strings.Contains(formOnly, "Your client cannot be asked to confirm") {
+		t.Errorf("a form-elicitation client can be asked: %s", formOnly)
+	}
+	// Without a session to carry a page request, ask is not offered either.
+	if got := instructionsOf(t, se.Env); !strings.Contains(got, `{"ask":true} does NOT work for your client`) {
+		t.Errorf("sessionless initialize: %s", got)
+	}
+}
