@@ -5,17 +5,38 @@ import (
 	"slices"
 )
 
+// toolsets are the areas, one line each, in the order --toolsets, the
+// instructions and tools/list show them. Each area's file declares its name
+// and builds its toolset.
+var toolsets = []struct {
+	name  string
+	build func(*Deps) *Toolset
+}{
+	{ToolsetCloudBaseAuth, cloudbaseAuthToolset},
+	{ToolsetCloudBaseIntegration, cloudbaseIntegrationToolset},
+	{ToolsetCloudBaseHTTP, cloudbaseHTTPToolset},
+	{ToolsetTelnyx, telnyxToolset},
+}
+
 // ToolsetNames are the toolsets, in order, as --toolsets takes them.
-var ToolsetNames = []string{ToolsetCloudBaseAuth, ToolsetCloudBaseIntegration, ToolsetCloudBaseHTTP, ToolsetTelnyx}
+var ToolsetNames = func() []string {
+	names := make([]string, len(toolsets))
+	for i, ts := range toolsets {
+		names[i] = ts.name
+	}
+	return names
+}()
 
 // Toolsets returns every toolset, in a stable order. Registration rules are
 // checked here so a mislabelled tool fails at start-up, not in a user's session.
 func Toolsets(d *Deps) []*Toolset {
-	sets := []*Toolset{cloudbaseAuthToolset(d), cloudbaseIntegrationToolset(d), cloudbaseHTTPToolset(d), telnyxToolset(d)}
+	sets := make([]*Toolset, len(toolsets))
 	seen := map[string]bool{}
-	for i, ts := range sets {
-		if ts.Name != ToolsetNames[i] {
-			panic(fmt.Sprintf("toolset %s is not listed as ToolsetNames[%d]", ts.Name, i))
+	for i, entry := range toolsets {
+		ts := entry.build(d)
+		sets[i] = ts
+		if ts.Name != entry.name {
+			panic(fmt.Sprintf("toolset %s is listed as %s", ts.Name, entry.name))
 		}
 		for _, t := range ts.Tools {
 			if seen[t.Spec.Name] {
