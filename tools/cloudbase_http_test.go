@@ -19,6 +19,11 @@ import (
 // The HTTP API tools end to end: MCP client → server → HTTP API client →
 // sandbox over real HTTP, with real token exchange.
 
+// httpTokens are the HTTP API access tokens the sandbox issued for the server's environment.
+func httpTokens(e *testenv.Env) []string {
+	return e.App.Sandbox.IssuedAccessTokens(e.App.Sandbox.Credentials()["env-id"])
+}
+
 const todoPath = "/weda/odata/v1/prod/todo"
 
 func records(t *testing.T, res map[string]any) []map[string]any {
@@ -322,7 +327,7 @@ func TestHTTPAccessTokenNeverReachesResultsOrLogs(t *testing.T) {
 		return res
 	}
 	keep(e.Call("cloudbase_query_records", map[string]any{"datasource": "todo"}))
-	tokens := e.HTTPTokens()
+	tokens := httpTokens(e)
 	if len(tokens) != 1 {
 		t.Fatalf("%d tokens issued, want 1", len(tokens))
 	}
@@ -346,7 +351,7 @@ func TestHTTPAccessTokenNeverReachesResultsOrLogs(t *testing.T) {
 	if !strings.Contains(e.Logs.String(), "cloudbase_query_records") {
 		t.Fatal("no tool-call log lines captured: the log check would prove nothing")
 	}
-	for _, tok := range e.HTTPTokens() {
+	for _, tok := range httpTokens(e) {
 		parts := strings.Split(tok, ".")
 		for _, leak := range []string{tok, parts[1], parts[2]} { // the header part is the same in every JWT
 			if strings.Contains(all, leak) {

@@ -24,6 +24,16 @@ func (e *Env) FastRetries() {
 	}
 }
 
+// CallAs calls a tool under ctx (e.g. carrying session overrides); a protocol error fails the test.
+func (e *Env) CallAs(ctx context.Context, name string, args any) *mcp.CallToolResult {
+	e.t.Helper()
+	res, err := e.CallCtx(ctx, name, args)
+	if err != nil {
+		e.t.Fatalf("%s: protocol error: %v", name, err)
+	}
+	return res
+}
+
 // CallCtx calls a tool under ctx and returns the protocol error instead of failing.
 func (e *Env) CallCtx(ctx context.Context, name string, args any) (*mcp.CallToolResult, error) {
 	req := mcp.CallToolRequest{}
