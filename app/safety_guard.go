@@ -44,14 +44,25 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		notConfirmed := false
 		if a.Config.DryRun {
 			ctx = cloud.WithDryRun(ctx)
-		} else if res, declined, unasked, cannotAsk := a.confirm(ctx, c); res != nil {
-			if declined {
-				a.record(ctx, c, audit.Declined, "", "", start)
-			}
+		}
+		// Secret references are checked before anything is asked: a missing
+		// file, or an ask this client cannot answer, must not follow a yes.
+		if c.question, err = a.Deps.ConfirmArgs(ctx, t, args, sec.Args); err != nil {
+			res = mcp.NewToolResultError(red.String(err.Error()))
+			a.record(ctx, c, audit.ToolError, "", resultText(res), start)
 			return res, nil
-		} else if unasked {
-			ctx = tools.WithoutQuestion(ctx)
-		} else {
+		}
+		if !a.Config.DryRun { // under --dry-run nothing is sent, so nothing is asked
+			res, declined, unasked, cannotAsk := a.confirm(ctx, c)
+			switch {
+			case res != nil:
+				if declined {
+					a.record(ctx, c, audit.Declined, "", "", start)
+				}
+				return res, nil
+			case unasked:
+				ctx = tools.WithoutQuestion(ctx)
+			}
 			notConfirmed = cannotAsk
 		}
 		ctx, rec := tools.WithCallRecord(ctx)
@@ -90,6 +101,9 @@ type call struct {
 	req   mcp.CallToolRequest
 	shown map[string]any
 	red   *redact.Redactor
+	// question are the arguments the confirmation line is built from: shown,
+	// with each secret the call writes standing as a comparable secretArg.
+	question map[string]any
 }
 
 // confirmID names the confirmation among a call's input requests.
@@ -153,7 +167,7 @@ func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.
 			// The effect is recomputed from current state: a yes counts only
 			// for what the user saw. Anything else is asked again.
 			if t.Check == nil || t.Check(req.Params.Arguments) == nil {
-				if fresh := c.red.String(a.Deps.Summary(ctx, t, c.shown)); fresh == summary {
+				if fresh := c.red.String(a.Deps.Summary(ctx, t, c.question)); fresh == summary {
 					a.metrics.Confirmation(t.Spec.Name, "accepted")
 					return nil, false, false
 				}
@@ -163,7 +177,7 @@ func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.
 	if t.Check != nil && t.Check(req.Params.Arguments) != nil {
 		return nil, false, false // the handler reports the bad input; nothing will be sent
 	}
-	summary := c.red.String(a.Deps.Summary(ctx, t, c.shown))
+	summary := c.red.String(a.Deps.Summary(ctx, t, c.question))
 	if summary == "" {
 		return nil, false, true
 	}

@@ -93,6 +93,21 @@ func (si *secretInput) setHTTP(origin string, authenticated bool) {
 	si.mu.Unlock()
 }
 
+// CanAsk implements secretin.Prober: whether this call could ask through a
+// page, checked before the user is asked to confirm the call.
+func (si *secretInput) CanAsk(ctx context.Context) error {
+	if reason := urlElicitationUnsupported(ctx); reason != "" {
+		return secretin.CannotAsk(reason)
+	}
+	if _, err := si.pageBase(ctx); err != nil {
+		if errors.Is(err, secretin.ErrCannotAsk) {
+			return err
+		}
+		return secretin.CannotAsk("the secret page could not be served: " + err.Error())
+	}
+	return nil
+}
+
 // Ask implements secretin.Asker: it issues a page bound to this session and
 // call, asks the client to open it, and waits for the user's submission.
 func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, error) {

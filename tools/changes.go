@@ -23,10 +23,15 @@ type fieldChange struct {
 
 func (c fieldChange) String() string {
 	if c.Secret {
+		sa, _ := c.New.(secretArg)
 		if isEmpty(c.Old) {
-			return c.Path + " (secret): set"
+			return c.Path + ": (unset) → set" + paren(sa.from)
 		}
-		return c.Path + " (secret): replaced"
+		how := sa.from
+		if old, _ := c.Old.(string); redact.IsMasked(old) || redact.IsCloudMask(old) {
+			how = strings.TrimPrefix(how+"; ", "; ") + "the cloud does not show the current value"
+		}
+		return c.Path + ": set → replaced" + paren(how)
 	}
 	return fmt.Sprintf("%s: %s → %s", c.Path, show(c.Old), show(c.New))
 }
@@ -45,6 +50,14 @@ func changedFields(cur any, args map[string]any, skip ...string) []fieldChange {
 			continue
 		}
 		old := before[path]
+		if sa, ok := v.(secretArg); ok {
+			// The current value, or its keyed fingerprint where it was masked on the way in.
+			if cur, isStr := old.(string); isStr && sa.known && cur != "" && (cur == sa.value || cur == redact.Mask(sa.value)) {
+				continue // the same secret again: nothing to change, nothing to ask
+			}
+			out = append(out, fieldChange{Path: path, Old: old, New: v, Secret: true})
+			continue
+		}
 		if same(old, v) {
 			continue
 		}
@@ -129,6 +142,13 @@ func show(v any) string {
 		s = string(raw)
 	}
 	return clipArg(s)
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 func contains(list []string, s string) bool {

@@ -56,6 +56,8 @@ func (d *Deps) genericSummary(ctx context.Context, t Tool, args map[string]any) 
 			break
 		}
 		switch v := args[k].(type) {
+		case secretArg:
+			parts = append(parts, k+"="+strings.TrimSuffix("(secret) "+v.from, " "))
 		case string, bool, float64, int, int64:
 			s := fmt.Sprint(v)
 			if redact.IsSecretKey(k) {

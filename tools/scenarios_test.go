@@ -1,6 +1,8 @@
 package tools_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -184,7 +186,7 @@ func TestScenarioRotateProviderSecret(t *testing.T) {
 		t.Fatalf("fingerprints: listed %s, before %s, after %s: want before = listed, after a new fingerprint", fpBefore, before, after)
 	}
 	q := a.done(2, 1)
-	if len(q) == 1 && (!strings.Contains(q[0], "Config.ClientSecret (secret): replaced") || strings.Contains(q[0], "scenario-secret-value")) {
+	if len(q) == 1 && (!strings.Contains(q[0], "Config.ClientSecret: set → replaced") || strings.Contains(q[0], "scenario-secret-value")) {
 		t.Fatalf("question: %q", q[0])
 	}
 	// The same value again changes nothing: the fingerprint is kept.
@@ -194,6 +196,46 @@ func TestScenarioRotateProviderSecret(t *testing.T) {
 	}
 	if again["Changed"] != false {
 		t.Fatalf("the same secret again: %v", again)
+	}
+	a.done(4, 1) // the same secret again asked nothing
+}
+
+// "Set GitHub's client secret from the file gh.txt": the reference is checked
+// before the user is asked to confirm (a missing file, an ask this client
+// cannot answer: no question, nothing sent, the alternative named); the
+// question says where the secret comes from, and the same file again asks
+// nothing and changes nothing.
+func TestScenarioSecretReferenceCheckedBeforeTheQuestion(t *testing.T) {
+	a := newAgent(t)
+	fromFile := map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": map[string]any{"file": "gh.txt"}}}
+	a.fails("cloudbase_modify_provider", fromFile, `file "gh.txt"`, "umask 077", "nothing was asked")
+	a.fails("cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": map[string]any{"ask": true}}},
+		"cannot ask the user for it here", `{"file": "github-ClientSecret"}`, "nothing was asked")
+	if n := a.env.App.Sandbox.Count("ModifyProvider"); n != 0 {
+		t.Fatalf("%d ModifyProvider calls sent", n)
+	}
+	a.done(2, 0)
+
+	const planted = "scenario-file-secret-0002"
+	dir := a.env.App.Config.SecretsDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gh.txt"), []byte(planted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := a.ok("cloudbase_modify_provider", fromFile)
+	q := a.done(3, 1)
+	if res["Changed"] != true || len(q) != 1 || !strings.Contains(q[0], "Config.ClientSecret: set → replaced (from file gh.txt)") {
+		t.Fatalf("from a file: question %q, result %v", q, res)
+	}
+	again := a.ok("cloudbase_modify_provider", fromFile)
+	if again["Changed"] != false {
+		t.Fatalf("the same file again: %v", again)
+	}
+	a.done(4, 1)
+	if out := testenv.JSON(res) + testenv.JSON(again) + strings.Join(q, " ") + a.env.Logs.String(); strings.Contains(out, planted) {
+		t.Fatal("the secret came out")
 	}
 }
 

@@ -293,3 +293,96 @@ func isSecretRef(v any) bool {
 	_, ok, err := secretin.Parse("", v)
 	return ok && err == nil
 }
+
+// secretArg stands, in the arguments a confirmation question is built
+// from, for a secret the call would write: its value (when known: typed,
+// or read from a file or variable) to compare with the current one, and
+// where it comes from. It never prints its value.
+type secretArg struct {
+	value string
+	known bool
+	from  string // "from env X", "from file Y", "entered on a page"; "" when typed
+}
+
+func (secretArg) String() string { return withheldMask }
+
+// MarshalJSON keeps the value out of any encoding of the arguments.
+func (secretArg) MarshalJSON() ([]byte, error) { return json.Marshal(withheldMask) }
+
+// ConfirmArgs prepares a mutating call's arguments for its confirmation
+// question, before the user is asked anything: each secret reference is
+// checked (a missing file, a variable not allowed or not set, an ask this
+// client cannot answer end the call here, with nothing asked and nothing
+// sent), and each secret the call would write becomes a secretArg, so the
+// question can say "replaced (from env X)" and a secret equal to the current
+// one asks nothing. raw are the call's arguments, shown the same with typed
+// secrets withheld (SecretsOf). A call with a missing target or bad
+// arguments is left to its handler, which reports that first.
+func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]any) (map[string]any, error) {
+	if raw == nil || t.refPaths == nil {
+		return shown, nil
+	}
+	var present [][]string
+	for _, path := range t.refPaths() {
+		if _, v, ok := lookupPath(raw, path); ok && !isBlank(v) {
+			present = append(present, path)
+		}
+	}
+	if len(present) == 0 || (t.Check != nil && t.Check(raw) != nil) {
+		return shown, nil
+	}
+	if t.Spec.Target != nil && t.Spec.Target(ctx, raw) != nil { // not found, or exists already: the handler says so
+		return shown, nil
+	}
+	object := secretObject(t.Spec.Name, raw)
+	var out map[string]any
+	for _, path := range present {
+		_, v, _ := lookupPath(raw, path)
+		field := strings.Join(path, ".")
+		arg := secretArg{known: true}
+		if ref, isRef, _ := secretin.Parse(field, v); isRef {
+			if d.SecretsIn == nil {
+				return nil, Invalid("%s (secret reference): not available on this server; pass the value", field)
+			}
+			if ref.Ask && cloud.IsDryRun(ctx) {
+				continue // not asked under --dry-run
+			}
+			p := secretin.Purpose{Field: field, Tool: t.Spec.Name, Object: object, Scope: d.scope(ctx, t.Spec.Toolset)}
+			val, known, err := d.SecretsIn.Check(ctx, ref, p)
+			if err != nil {
+				return nil, Invalid("%v; nothing was changed and nothing was asked", err)
+			}
+			arg = secretArg{value: val, known: known, from: refSource(ref)}
+			if known {
+				if sc := redact.ScopeFrom(ctx); sc != nil {
+					sc.Add(val) // masked wherever the question or a log could show it
+				}
+			}
+		} else if sv, ok := v.(string); ok {
+			arg.value = sv
+		} else {
+			continue
+		}
+		if out == nil {
+			out = deepCopy(shown).(map[string]any)
+		}
+		if parent, _, ok := lookupPath(out, path); ok {
+			parent[path[len(path)-1]] = arg
+		}
+	}
+	if out == nil {
+		return shown, nil
+	}
+	return out, nil
+}
+
+// refSource says where a referenced secret comes from, for the question.
+func refSource(ref secretin.Ref) string {
+	switch ref.Kind() {
+	case "file":
+		return "from file " + ref.File
+	case "env":
+		return "from env " + ref.Env
+	}
+	return "to be entered on a page"
+}

@@ -92,6 +92,7 @@ type Tool struct {
 	fingerprint string             // of the Go types the schemas come from (schema cache)
 	shape       *schemashape.Shape // the input schema's structure
 	secrets     *secretNode        // where the input schema marks values writeOnly
+	refPaths    func() [][]string  // the argument paths that take a secret reference
 }
 
 // InputShape is the structure of the input schema: its properties, items and
@@ -192,7 +193,7 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		}
 		return res, err
 	}
-	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, shape: shape, secrets: secrets}
+	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, shape: shape, secrets: secrets, refPaths: refPaths}
 }
 
 // toolSchemas returns the input and output schemas of a tool: from the

@@ -95,6 +95,9 @@ func fingerprintInto(dst *[fpHex]byte, s string) {
 // and a fingerprint of the stars would look the same for every secret.
 const CloudMask = maskHead + "set, masked by the cloud]"
 
+// IsCloudMask reports a value the cloud masked in place of a secret.
+func IsCloudMask(s string) bool { return isCloudMask(s) }
+
 // isCloudMask reports a value the cloud masked: only asterisks, or a run of 4
 // or more asterisks between token characters (the ends a list shows).
 func isCloudMask(s string) bool {

@@ -181,6 +181,34 @@ func (r *Resolver) Resolve(ctx context.Context, ref Ref, p Purpose) (string, err
 	}
 }
 
+// Prober is an Asker that can tell, without asking, whether it could ask
+// in this call (the client's capabilities, a page the user can reach).
+type Prober interface {
+	CanAsk(ctx context.Context) error // nil, or ErrCannotAsk with the reason
+}
+
+// Check tells whether ref can be resolved in this call, before the user is
+// asked to confirm it: a file or variable is read (its value returned,
+// known true); an ask is checked to be possible, the value stays unknown.
+// Errors are Resolve's.
+func (r *Resolver) Check(ctx context.Context, ref Ref, p Purpose) (v string, known bool, err error) {
+	if !ref.Ask {
+		v, err = r.Resolve(ctx, ref, p)
+		return v, err == nil, err
+	}
+	err = CannotAsk("the server has no page to ask on")
+	if r.Asker != nil {
+		err = nil
+		if pr, ok := r.Asker.(Prober); ok {
+			err = pr.CanAsk(ctx)
+		}
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("%s (secret reference): the server cannot ask the user for it here (%v). Instead %s", p.Field, err, r.Instead(p))
+	}
+	return "", false, nil
+}
+
 func (r *Resolver) file(name string, p Purpose) (string, error) {
 	if r.Dir == nil {
 		return "", fmt.Errorf("%s (secret reference): file references need a secrets folder and the server has none; the operator starts it with --secrets-dir", p.Field)
