@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -135,5 +136,29 @@ func TestSandboxPrintsTheCredentialsToUse(t *testing.T) {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("start-up text lacks %q:\n%s", want, errOut.String())
 		}
+	}
+}
+
+// The collector waits during start-up only, and never overrides the user's GOGC.
+func TestHoldGCForStartup(t *testing.T) {
+	if _, set := os.LookupEnv("GOGC"); set {
+		t.Skip("GOGC is set: holdGCForStartup leaves it alone")
+	}
+	gcPercent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	restore := holdGCForStartup(time.Hour)
+	if got := gcPercent(); got != startupGCPercent {
+		t.Fatalf("during start-up GOGC is %d, want %d", got, startupGCPercent)
+	}
+	restore()
+	if got := gcPercent(); got != 100 {
+		t.Fatalf("after start-up GOGC is %d, want the previous 100", got)
+	}
+	restore() // the window's own call later changes nothing
+	debug.SetGCPercent(55)
+	restore()
+	if got := gcPercent(); got != 55 {
+		t.Fatalf("a second restore set GOGC to %d", got)
 	}
 }
