@@ -194,8 +194,8 @@ func TestScenarioRotateProviderSecret(t *testing.T) {
 	if got := providerSecretMask(t, a.ok("cloudbase_get_providers", nil), "github"); got != after || strings.Contains(testenv.JSON(again), "scenario-secret-value") {
 		t.Fatalf("unchanged secret: listed %s, want %s; result %v", got, after, again)
 	}
-	if again["Changed"] != false {
-		t.Fatalf("the same secret again: %v", again)
+	if again["Changed"] != false || len(a.questions) != 1 {
+		t.Fatalf("the same secret again: %v, %d questions (want no new one)", again, len(a.questions))
 	}
 	a.done(4, 1) // the same secret again asked nothing
 }
