@@ -116,7 +116,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "cloudbase_create_api_key":
 		return cachedSchema{
-			Fingerprint: "279286f0d021b1b7339d9e23",
+			Fingerprint: "4f7c10251cdd0ebac30f91a8",
 			Input:       "{\"if\":{\"properties\":{\"KeyType\":{\"const\":\"api_key\"}},\"required\":[\"KeyType\"]},\"then\":{\"required\":[\"deliverTo\"]},\"properties\":{\"KeyType\":{\"type\":\"string\",\"enum\":[\"api_key\",\"publish_key\"],\"description\":\"Api_key: server admin key (max 5); publish_key: frontend key (one)\"},\"KeyName\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"e.g. server-prod\"},\"ExpireIn\":{\"anyOf\":[{\"const\":0},{\"minimum\":7200}],\"type\":\"integer\",\"description\":\"Lifetime in s: 0 (never expires) or \\u003e= 7200\"},\"deliverTo\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$\",\"description\":\"File in the server's secrets folder to write the secret to (0600, never overwritten) instead of showing it\"}},\"additionalProperties\":false,\"type\":\"object\",\"required\":[\"KeyType\"]}",
 			Output:      "{\"properties\":{\"ApiKey\":{\"type\":\"string\"},\"CreateAt\":{\"type\":\"string\"},\"Delivered\":{\"type\":\"object\"},\"ExpireAt\":{\"type\":\"string\"},\"KeyId\":{\"type\":\"string\"},\"Name\":{\"type\":\"string\"},\"Note\":{\"type\":\"string\"},\"RequestId\":{\"type\":\"string\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -474,7 +474,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_create_telephony_credential_token":
 		return cachedSchema{
-			Fingerprint: "85b7d6c3317c5b4d3c3b308f",
+			Fingerprint: "95eb4d6471e65f3b78da99fd",
 			Input:       "{\"properties\":{\"id\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^[A-Za-z0-9-]+$\",\"description\":\"Telephony credential id\"},\"deliverTo\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$\",\"description\":\"File in the server's secrets folder to write the secret to (0600, never overwritten) instead of showing it\"}},\"additionalProperties\":false,\"type\":\"object\",\"required\":[\"id\"]}",
 			Output:      "{\"properties\":{\"credential_id\":{\"type\":\"string\"},\"delivered\":{\"type\":\"object\"},\"expires_at\":{\"type\":\"string\"},\"fingerprint\":{\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"token\":{\"type\":\"string\"},\"token_length\":{\"type\":\"integer\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{

@@ -46,7 +46,7 @@ type telephonyToken struct {
 	// Token is the JWT, masked unless the operator chose --reveal-secrets.
 	Token       string               `json:"token,omitempty" jsonschema_description:"The JWT; redacted unless the server runs with --reveal-secrets"`
 	Length      int                  `json:"token_length"`
-	Fingerprint string               `json:"fingerprint" jsonschema_description:"sha256: + 12 hex of the token, to match it later"`
+	Fingerprint string               `json:"fingerprint" jsonschema_description:"The token's keyed fingerprint ([redacted: fp …]), to match it later"`
 	ExpiresAt   string               `json:"expires_at,omitempty" jsonschema:"format=date-time"`
 	Delivered   *secretfile.Delivery `json:"delivered,omitempty"`
 	Note        string               `json:"note,omitempty"`

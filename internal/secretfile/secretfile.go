@@ -5,8 +5,6 @@
 package secretfile
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
 // NamePattern is what a deliverTo name must match: one plain file name, so
@@ -61,15 +60,14 @@ func (d *Dir) Path() string { return d.path }
 type Delivery struct {
 	Path        string `json:"path" jsonschema_description:"File holding the secret (mode 0600)"`
 	KeyID       string `json:"keyId,omitempty" jsonschema_description:"Id of the delivered key"`
-	Fingerprint string `json:"fingerprint" jsonschema_description:"sha256: + first 12 hex of the secret's SHA-256, to match the file later"`
+	Fingerprint string `json:"fingerprint" jsonschema_description:"The secret's keyed fingerprint, the same [redacted: fp …] mask the server shows for it everywhere else"`
 }
 
-// Fingerprint identifies a secret without revealing it: 48 bits of its
-// SHA-256, enough to tell keys apart, useless to recover a high-entropy token.
-func Fingerprint(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return "sha256:" + hex.EncodeToString(sum[:])[:12]
-}
+// Fingerprint identifies a secret without revealing it: the redactor's keyed
+// mask ("[redacted: fp 1a2b3c4d]"), so a delivered key matches the mask of
+// the same value in any later result, and a transcript holder cannot confirm
+// a guessed token by hashing it (an unkeyed hash would let them).
+func Fingerprint(secret string) string { return redact.Mask(secret) }
 
 // Check reports whether name could be delivered to now, without creating
 // anything (for dry runs).

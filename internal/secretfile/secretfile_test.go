@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
 
 const secret = "eyJhbGciOiJIUzI1NiJ9.eyJraWQiOiJrZXktMSJ9.c2lnbmF0dXJlLXNlY3JldA"
@@ -25,7 +27,7 @@ func TestCommitWritesMode0600AndReportsNoValue(t *testing.T) {
 	if got.Path != want || got.KeyID != "key-1" || got.Fingerprint != Fingerprint(secret) {
 		t.Fatalf("delivery %+v, want path %s", got, want)
 	}
-	if !strings.HasPrefix(got.Fingerprint, "sha256:") || len(got.Fingerprint) != len("sha256:")+12 {
+	if got.Fingerprint != redact.Mask(secret) || !strings.HasPrefix(got.Fingerprint, "[redacted: fp ") {
 		t.Fatalf("fingerprint %q", got.Fingerprint)
 	}
 	if strings.Contains(got.Fingerprint+got.Path+got.KeyID, secret[:20]) {
