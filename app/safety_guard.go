@@ -40,7 +40,6 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		args, _ := req.Params.Arguments.(map[string]any)
 		sec := a.Deps.SecretsOf(ctx, t, args)
 		ctx, red := a.Deps.CallScope(ctx, sec.Values)
-		ctx = tools.WithTypedArgs(ctx, args)
 		c := call{tool: t, req: req, shown: sec.Args, red: red}
 		notConfirmed := false
 		if a.Config.DryRun {

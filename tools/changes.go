@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -159,32 +158,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-type typedArgsKey struct{}
-
-// WithTypedArgs gives a call's summary the arguments as typed, secrets
-// included, so a secret sent again unchanged is no change to ask about. The
-// summary's own arguments have secrets withheld; these never reach its text.
-func WithTypedArgs(ctx context.Context, args map[string]any) context.Context {
-	return context.WithValue(ctx, typedArgsKey{}, args)
-}
-
-// keepRealChanges drops the secret changes whose typed value equals the
-// current one (the model sent the same secret again).
-func keepRealChanges(ctx context.Context, cs []fieldChange) []fieldChange {
-	typed, _ := ctx.Value(typedArgsKey{}).(map[string]any)
-	if typed == nil {
-		return cs
-	}
-	flat := map[string]any{}
-	flatten("", typed, flat)
-	out := cs[:0:0]
-	for _, c := range cs {
-		if v, ok := flat[c.Path].(string); ok && c.Secret && c.New == withheldMask && v != "" && same(c.Old, v) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
 }

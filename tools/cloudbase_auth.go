@@ -703,7 +703,7 @@ func summarizeModifyProvider(d *Deps) func(context.Context, map[string]any) (str
 			}
 			return fmt.Sprintf("Create identity provider %s in env %s (%s)", id, env, describeChanges(changedFields(nil, args, "Id"))), nil
 		}
-		changes := keepRealChanges(ctx, changedFields(cur, args, "Id"))
+		changes := changedFields(cur, args, "Id")
 		if len(changes) == 0 {
 			return "", nil // no-op: answered with Changed false
 		}
