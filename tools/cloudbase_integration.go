@@ -11,6 +11,8 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
 	"github.com/cloudops-mcp/cloudops-mcp/prompts"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
 )
@@ -479,6 +481,7 @@ func (ig *integration) updateUserKey() Tool {
 			"is merged server-side and never shown. ext replaces the whole Ext. Changing authTypeCode replaces the configuration: " +
 			"it needs the full ext for the new template (checked against its required fields).",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs,
+		Summarize: ig.summarizeUpdateUserKey,
 		Target: func(ctx context.Context, args map[string]any) error {
 			id, _ := args["keyId"].(string)
 			business, _ := args["business"].(string)
@@ -610,4 +613,60 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// summarizeUpdateUserKey is the question for an update: the instance by its
+// name and template, and each field that changes — a secret Ext field as
+// "apiKey: set → replaced (from file k)", never its value.
+func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[string]any) (string, error) {
+	str := func(k string) string { v, _ := args[k].(string); return v }
+	id, business := str("keyId"), str("business")
+	cur, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: business})
+	if err != nil {
+		return "", err
+	}
+	info := cur.UserKeyInfo
+	tpl, _ := ig.templates.lookup(ctx, ig.d.tcb(), business, info.AuthTypeCode)
+	types := templateFieldTypes(tpl)
+	var parts []string
+	for _, f := range []struct{ arg, old string }{{"name", info.Name}, {"description", info.Description},
+		{"authTypeCode", info.AuthTypeCode}, {"demoCodeFunctionName", info.DemoCodeFunctionName}} {
+		if v := str(f.arg); v != "" && v != f.old {
+			parts = append(parts, fmt.Sprintf("%s: %s → %s", f.arg, show(f.old), show(v)))
+		}
+	}
+	if _, ok := args["runtimeConfig"].(map[string]any); ok {
+		parts = append(parts, "runtimeConfig: replaced")
+	}
+	stored, _ := parseExt(info.Ext)
+	if patch, ok := args["extPatch"].(map[string]any); ok {
+		for _, k := range sortedKeys(patch) {
+			v, old := patch[k], stored[k]
+			sv, _ := v.(string)
+			secret := tcb.SecretFieldType(types[k]) || isSecretRef(v) || sv == withheldMask || (tpl == nil && redact.LooksSecret(k, v))
+			switch {
+			case secret:
+				from := ""
+				if ref, isRef, _ := secretin.Parse(k, v); isRef {
+					from = paren(refSource(ref))
+				}
+				if isEmpty(old) {
+					parts = append(parts, k+": (unset) → set"+from)
+				} else {
+					parts = append(parts, k+": set → replaced"+from)
+				}
+			case !same(old, v):
+				parts = append(parts, fmt.Sprintf("%s: %s → %s", k, show(old), show(v)))
+			}
+		}
+	}
+	if ext := str("ext"); ext != "" {
+		m, _ := parseExt(ext)
+		parts = append(parts, "ext: the whole configuration is replaced (fields "+strings.Join(sortedKeys(m), ", ")+")")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "every field given equals the current value")
+	}
+	return fmt.Sprintf("Update integration %q (%s, keyId %s) in %s: %s", info.Name, info.AuthTypeCode, id,
+		ig.d.scope(ctx, ToolsetCloudBaseIntegration), strings.Join(parts, "; ")), nil
 }

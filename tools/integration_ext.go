@@ -203,8 +203,15 @@ func (ig *integration) withholdExtArgs(ctx context.Context, args map[string]any)
 		return args, nil
 	}
 	var tpl *tcb.UserKeyTemplate
-	if code, _ := args["authTypeCode"].(string); code != "" && ig.d.tcb() != nil {
-		business, _ := args["business"].(string)
+	code, _ := args["authTypeCode"].(string)
+	business, _ := args["business"].(string)
+	if id, _ := args["keyId"].(string); code == "" && id != "" && hasPatch && ig.d.tcb() != nil {
+		// A patch keeps the instance's template: its types tell which fields are secret.
+		if cur, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: business}); err == nil {
+			code = cur.UserKeyInfo.AuthTypeCode
+		}
+	}
+	if code != "" && ig.d.tcb() != nil {
 		tpl, _ = ig.templates.lookup(ctx, ig.d.tcb(), business, code)
 	}
 	out := maps.Clone(args)
@@ -233,7 +240,7 @@ func withholdExtFields(ext map[string]any, tpl *tcb.UserKeyTemplate, found *[]st
 		typ, known := declared[k]
 		secret := known && tcb.SecretFieldType(typ) || !known && redact.LooksSecret(k, v)
 		switch {
-		case isBlank(v):
+		case isBlank(v), isSecretRef(v): // a reference names where the secret is, not what
 			out[k] = v
 		case secret:
 			s, ok := v.(string)

@@ -414,3 +414,32 @@ func TestScenarioTelnyxIPAllowedTwice(t *testing.T) {
 	}
 	a.done(3, 0)
 }
+
+// "Put the new WeChat Pay API v3 key from the file pay.key into wxpay-main":
+// the reference inside extPatch is checked before the question, and the
+// question names the instance and each patched field, the secret only as
+// replaced and where it comes from.
+func TestScenarioPatchIntegrationSecretFromFile(t *testing.T) {
+	a := newAgent(t)
+	args := map[string]any{"keyId": "wxpay-main", "extPatch": map[string]any{"apiV3Key": map[string]any{"file": "pay.key"}, "mchId": "1900000999"}}
+	a.fails("cloudbase_update_user_key", args, `file "pay.key"`, "nothing was asked")
+	a.done(1, 0)
+	const planted = "scenario-apiv3-key-0123456789abcdef"
+	dir := a.env.App.Config.SecretsDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pay.key"), []byte(planted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := a.ok("cloudbase_update_user_key", args)
+	q := a.done(2, 1)
+	if len(q) != 1 || !strings.Contains(q[0], `Update integration "wxpay-main" (weixinpaydc, keyId wxpay-main)`) ||
+		!strings.Contains(q[0], "apiV3Key: set → replaced (from file pay.key)") || !strings.Contains(q[0], `mchId: "`) ||
+		strings.Contains(q[0], "extPatch=(") {
+		t.Fatalf("question %q", q)
+	}
+	if out := testenv.JSON(res) + strings.Join(q, " ") + a.env.Logs.String(); strings.Contains(out, planted) {
+		t.Fatal("the secret came out")
+	}
+}

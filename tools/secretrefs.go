@@ -328,13 +328,27 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 			present = append(present, path)
 		}
 	}
-	if len(present) == 0 || (t.Check != nil && t.Check(raw) != nil) {
+	nested := nestedRefs(raw, nil, t.refPaths(), nil) // integration Ext fields
+	if len(present)+len(nested) == 0 || (t.Check != nil && t.Check(raw) != nil) {
 		return shown, nil
 	}
 	if t.Spec.Target != nil && t.Spec.Target(ctx, raw) != nil { // not found, or exists already: the handler says so
 		return shown, nil
 	}
 	object := secretObject(t.Spec.Name, raw)
+	for _, f := range nested {
+		if d.SecretsIn == nil || (f.ref.Ask && cloud.IsDryRun(ctx)) {
+			continue // the handler says so, or nothing is asked
+		}
+		p := secretin.Purpose{Field: strings.Join(f.path, "."), Tool: t.Spec.Name, Object: object, Scope: d.scope(ctx, t.Spec.Toolset)}
+		val, known, err := d.SecretsIn.Check(ctx, f.ref, p)
+		if err != nil {
+			return nil, Invalid("%v; nothing was changed and nothing was asked", err)
+		}
+		if sc := redact.ScopeFrom(ctx); sc != nil && known {
+			sc.Add(val)
+		}
+	}
 	var out map[string]any
 	for _, path := range present {
 		_, v, _ := lookupPath(raw, path)
@@ -385,4 +399,35 @@ func refSource(ref secretin.Ref) string {
 		return "from env " + ref.Env
 	}
 	return "to be entered on a page"
+}
+
+// nestedRefs finds the references below args that no schema path names:
+// those in an integration's Ext (an object, or JSON text).
+func nestedRefs(v any, path []string, schemaPaths [][]string, out []foundRef) []foundRef {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(path) > 0 {
+			if ref, isRef, err := secretin.Parse("", x); err == nil && isRef {
+				for _, sp := range schemaPaths {
+					if slices.Equal(sp, path) {
+						return out
+					}
+				}
+				return append(out, foundRef{path: slices.Clone(path), ref: ref})
+			}
+		}
+		for _, k := range sortedKeys(x) {
+			out = nestedRefs(x[k], append(path, k), schemaPaths, out)
+		}
+	case string:
+		if len(path) > 0 && strings.HasPrefix(strings.TrimSpace(x), "{") {
+			var m map[string]any
+			if json.Unmarshal([]byte(x), &m) == nil {
+				for _, k := range sortedKeys(m) {
+					out = nestedRefs(m[k], append(path, k), schemaPaths, out)
+				}
+			}
+		}
+	}
+	return out
 }
