@@ -565,7 +565,15 @@ func (ig *integration) updateUserKey() Tool {
 			out := &updatedUserKey{UpdateResult: res.UpdateResult, KeyID: in.KeyID, PatchedExtFields: patched, RequestId: res.RequestId}
 			b := ig.view(ctx, before.UserKeyInfo, in.Business)
 			out.Before = &b
-			if after, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business}); err == nil {
+			// After is read as Before was: a stored secret shown as the keyed
+			// fingerprint on one side and the cloud's mask on the other could
+			// not be compared; two fingerprints tell a rotation at a glance.
+			if after, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.ExtPatch != nil, Business: in.Business}); err == nil {
+				if in.ExtPatch != nil && !ig.d.Redactor.Reveal() {
+					if m, err := parseExt(after.UserKeyInfo.Ext); err == nil {
+						ig.d.redactor(ctx).AddSecret(secretValues(m, tpl)...)
+					}
+				}
 				v := ig.view(ctx, after.UserKeyInfo, in.Business)
 				out.After = &v
 			}

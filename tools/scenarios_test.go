@@ -397,22 +397,38 @@ func TestScenarioDuplicateIntegrationNameWarns(t *testing.T) {
 	}
 }
 
-// "Allow 203.0.113.7 in Telnyx" when it is allowed already: the answer says
-// the address is taken by an existing entry and where to find it, not that
-// a field needs fixing.
+// "Allow 203.0.113.7 in Telnyx" when it is allowed already: the wanted state
+// holds, so the answer is the existing entry, changed false, with a note
+// naming the list tool — not an error asking to fix a field.
 func TestScenarioTelnyxIPAllowedTwice(t *testing.T) {
 	a := newAgent(t)
-	a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.7"})
-	msg := a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.7"},
-		"ip_address has already been taken", "A record with this ip_address exists already", "telnyx_list_access_ip_addresses lists the existing ones")
-	if strings.Contains(msg, "Fix the named field") {
-		t.Fatalf("a duplicate is not a malformed value: %s", msg)
+	first := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.7"})
+	again := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.7"})
+	note, _ := again["note"].(string)
+	if first["changed"] != true || again["changed"] != false || again["id"] != first["id"] ||
+		!strings.Contains(note, "203.0.113.7 is already allowed") || !strings.Contains(note, "telnyx_list_access_ip_addresses") {
+		t.Fatalf("allowed twice: first %v, again %v", first, again)
 	}
 	list := a.ok("telnyx_list_access_ip_addresses", map[string]any{"ip_address": "203.0.113.7"})
 	if d, _ := list["data"].([]any); len(d) != 1 {
-		t.Fatalf("the existing entry is not found by the list the hint names: %v", list)
+		t.Fatalf("the existing entry is not found by the list the note names: %v", list)
 	}
 	a.done(3, 0)
+}
+
+// "Store the OpenAI bearer as openai-bearer" when that identifier exists: a
+// Telnyx "already been taken" says the value is taken and how to find the
+// existing record, not "fix the named field".
+func TestScenarioTelnyxIdentifierTaken(t *testing.T) {
+	a := newAgent(t)
+	args := map[string]any{"identifier": "openai-bearer-taken", "type": "bearer", "token": "tnx-bearer-taken-0a1b2c3d4e5f6a7b"}
+	a.ok("telnyx_create_integration_secret", args)
+	msg := a.fails("telnyx_create_integration_secret", args, "identifier has already been taken", "A record with this identifier exists already",
+		"look it up instead of creating it again", "telnyx_list_integration_secrets")
+	if strings.Contains(msg, "Fix the named field") || strings.Contains(msg, "tnx-bearer-taken") {
+		t.Fatalf("taken identifier: %s", msg)
+	}
+	a.done(2, 0)
 }
 
 // "Put the new WeChat Pay API v3 key from the file pay.key into wxpay-main":
@@ -441,5 +457,25 @@ func TestScenarioPatchIntegrationSecretFromFile(t *testing.T) {
 	}
 	if out := testenv.JSON(res) + strings.Join(q, " ") + a.env.Logs.String(); strings.Contains(out, planted) {
 		t.Fatal("the secret came out")
+	}
+}
+
+// "Rotate the OpenAI key of openai-prod": Before and After show the stored
+// key the same way (keyed fingerprints), so the rotation is visible.
+func TestScenarioRotateIntegrationKeyComparable(t *testing.T) {
+	a := newAgent(t)
+	res := a.ok("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "extPatch": map[string]any{"apiKey": "sk-scenario-rotated-0123456789abcdef"}})
+	ext := func(side string) string {
+		m, _ := res[side].(map[string]any)
+		e, _ := m["Ext"].(map[string]any)
+		s, _ := e["apiKey"].(string)
+		return s
+	}
+	before, after := ext("Before"), ext("After")
+	if !fingerprintRE.MatchString(before) || !fingerprintRE.MatchString(after) || before == after {
+		t.Fatalf("apiKey before %q, after %q: want two different keyed fingerprints", before, after)
+	}
+	if strings.Contains(testenv.JSON(res), "sk-scenario-rotated") {
+		t.Fatal("the key came out")
 	}
 }
