@@ -407,9 +407,9 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_create_access_ip_address":
 		return cachedSchema{
-			Fingerprint: "8024cb5dca91e64c416fce4c",
+			Fingerprint: "eec1e8568de39796231faed8",
 			Input:       "{\"properties\":{\"ip_address\":{\"anyOf\":[{\"format\":\"ipv4\"},{\"format\":\"ipv6\"}],\"type\":\"string\",\"description\":\"IPv4 or IPv6\"},\"description\":{\"type\":\"string\",\"maxLength\":255,\"description\":\"Shown in the portal\"}},\"additionalProperties\":false,\"type\":\"object\",\"required\":[\"ip_address\"]}",
-			Output:      "{\"properties\":{\"created_at\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"ip_address\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"user_id\":{\"type\":\"string\"}},\"type\":\"object\"}",
+			Output:      "{\"properties\":{\"changed\":{\"type\":\"boolean\"},\"created_at\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"ip_address\":{\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"user_id\":{\"type\":\"string\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
 				"description": &schemashape.Shape{},
 				"ip_address":  &schemashape.Shape{}}, AdditionalProperties: &schemashape.Shape{}},

@@ -2,7 +2,9 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
@@ -33,9 +35,33 @@ func createAccessIPAddress(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_access_ip_address", Title: "Allow an access IP address",
 		Description: "Allow an IPv4 or IPv6 address to call the Telnyx API with this account's keys; it is pending until Telnyx has applied it.",
 		CheckWith:   listAccessIPsTool}, "",
-		func(ctx context.Context, in *telnyx.CreateAccessIPAddressParams) (*telnyx.AccessIPAddress, error) {
-			return d.telnyx().CreateAccessIPAddress(ctx, in)
+		func(ctx context.Context, in *telnyx.CreateAccessIPAddressParams) (*allowedIP, error) {
+			ip, err := d.telnyx().CreateAccessIPAddress(ctx, in)
+			if err == nil {
+				return &allowedIP{AccessIPAddress: *ip, Changed: true}, nil
+			}
+			// Telnyx answers an address already on the list with 422 "has
+			// already been taken": the wanted state holds, so it is a no-op.
+			var apiErr *telnyx.APIError
+			if !errors.As(err, &apiErr) || !slices.Contains(apiErr.Taken(), "ip_address") {
+				return nil, err
+			}
+			page, lerr := d.telnyx().ListAccessIPAddresses(ctx, &telnyx.AccessIPAddressFilter{IPAddress: in.IPAddress}, telnyx.PageParams{Number: 1, Size: 1})
+			if lerr != nil || len(page.Data) == 0 {
+				return nil, err
+			}
+			return &allowedIP{AccessIPAddress: page.Data[0], Changed: false,
+				Note: fmt.Sprintf("%s is already allowed (id %s, status %s): nothing was changed; %s lists the allowed addresses",
+					in.IPAddress, page.Data[0].ID, page.Data[0].Status, listAccessIPsTool)}, nil
 		})
+}
+
+// allowedIP is the entry that allows the address: made now (changed true)
+// or already there (changed false, with a note saying so).
+type allowedIP struct {
+	telnyx.AccessIPAddress
+	Changed bool   `json:"changed" jsonschema_description:"false when the address was already allowed"`
+	Note    string `json:"note,omitempty"`
 }
 
 func retrieveAccessIPAddress(d *Deps) Tool {
