@@ -1,14 +1,19 @@
 package sandbox
 
-import "net/http"
+import (
+	"encoding/json"
+	"net/http"
+)
 
 // emulation is one provider's part of the sandbox, declared next to its
-// handlers: the credentials it accepts, its part of the state (seeded when
-// absent, checked when loaded from a state file) and its routes. New and
-// load iterate over emulations; adding a provider's emulation is its files
-// and one line here.
+// handlers: the credentials it accepts, its section of the state (its own
+// type, seeded when absent, checked when loaded from a state file) and its
+// routes. New, load, save and Credentials iterate over emulations; adding a
+// provider's emulation is its files and one line here.
 type emulation struct {
-	// seed fills the emulation's part of s.state where it is absent.
+	// section is the emulation's part of State, under its own key.
+	section stateSection
+	// seed fills the emulation's section of s.state where it is absent.
 	seed func(s *Server)
 	// missing names the first part a loaded state lacks ("" if none).
 	missing func(st *State) string
@@ -21,3 +26,67 @@ type emulation struct {
 
 // emulations are the providers the sandbox emulates, in routing order.
 var emulations = []emulation{cloudbaseEmulation, telnyxEmulation}
+
+// State is everything the sandbox persists: each emulation's section under
+// the section's key, in the emulation's own type. In a state file it is one
+// JSON object with a member per section.
+type State struct {
+	sections map[string]any
+}
+
+// stateSection is how State decodes a section it does not know the type of.
+type stateSection interface {
+	key() string
+	decode(raw json.RawMessage) (any, error)
+}
+
+// section is an emulation's typed key into State; its string is the
+// section's JSON key in the state file.
+type section[T any] string
+
+func (k section[T]) key() string { return string(k) }
+
+func (k section[T]) decode(raw json.RawMessage) (any, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
+// of is the section in st (T's zero value when absent).
+func (k section[T]) of(st *State) T {
+	v, _ := st.sections[string(k)].(T)
+	return v
+}
+
+func (k section[T]) set(st *State, v T) {
+	if st.sections == nil {
+		st.sections = map[string]any{}
+	}
+	st.sections[string(k)] = v
+}
+
+// MarshalJSON writes each section under its key (sorted, as encoding/json
+// writes maps).
+func (st State) MarshalJSON() ([]byte, error) { return json.Marshal(st.sections) }
+
+// UnmarshalJSON lets each emulation decode its own section; members no
+// emulation owns are ignored, absent ones stay absent (missing reports them).
+func (st *State) UnmarshalJSON(raw []byte) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return err
+	}
+	st.sections = map[string]any{}
+	for _, em := range emulations {
+		member, ok := members[em.section.key()]
+		if !ok {
+			continue
+		}
+		v, err := em.section.decode(member)
+		if err != nil {
+			return err
+		}
+		st.sections[em.section.key()] = v
+	}
+	return nil
+}

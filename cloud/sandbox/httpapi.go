@@ -75,7 +75,7 @@ func (s *Server) routeHTTPAPI(mux *http.ServeMux) {
 func (s *Server) IssuedAccessTokens(envID string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	env := s.state.Envs[envID]
+	env := s.envs()[envID]
 	if env == nil || env.Records == nil {
 		return nil
 	}
@@ -103,7 +103,7 @@ func (s *Server) hostEnv(host string) (string, *httpAPIError) {
 		return "", commonErr(http.StatusBadRequest, "INVALID_HOST", "invalid host "+host+": want <EnvId>.<region>.tcb-api.tencentcloudapi.com")
 	}
 	var env *Env
-	for id, e := range s.state.Envs {
+	for id, e := range s.envs() {
 		if strings.EqualFold(id, labels[0]) {
 			env = e
 		}
@@ -162,7 +162,7 @@ func (s *Server) issueHTTPToken(r *http.Request) (string, int64, *httpAPIError) 
 		// Another account's environment looks the same as a missing one.
 		return "", 0, commonErr(http.StatusNotFound, "INVALID_ENV", "environment "+envID+" not found")
 	}
-	env := s.state.Envs[acct.EnvID]
+	env := s.envs()[acct.EnvID]
 	if env == nil {
 		return "", 0, commonErr(http.StatusNotFound, "INVALID_ENV", "environment "+acct.EnvID+" not found")
 	}
@@ -254,7 +254,7 @@ func (s *Server) authorizeHTTP(r *http.Request) (*Env, *httpAPIError) {
 	if hostEnv != "" && hostEnv != claims.Env {
 		return nil, commonErr(http.StatusForbidden, "PERMISSION_DENIED", "the access token was issued for another environment")
 	}
-	env := s.state.Envs[claims.Env]
+	env := s.envs()[claims.Env]
 	if env == nil {
 		return nil, commonErr(http.StatusNotFound, "INVALID_ENV", "environment "+claims.Env+" not found")
 	}

@@ -87,16 +87,17 @@ func missingSections(st *State) string {
 
 // missingEnvs is what a loaded state lacks of the CloudBase environments.
 func missingEnvs(st *State) string {
-	if st.Envs == nil {
+	envs := envsSection.of(st)
+	if envs == nil {
 		return `the "envs" section`
 	}
-	ids := make([]string, 0, len(st.Envs))
-	for id := range st.Envs {
+	ids := make([]string, 0, len(envs))
+	for id := range envs {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		e := st.Envs[id]
+		e := envs[id]
 		switch {
 		case e == nil:
 			return fmt.Sprintf("the body of environment %q", id)

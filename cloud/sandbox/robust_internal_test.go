@@ -32,14 +32,16 @@ func TestPanickingHandlerReleasesItsLock(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp, string(b)
 	}
-	saved := s.state.Telnyx
-	s.state.Telnyx = nil // the handler dereferences it: a panic under the lock
+	s.mu.Lock()
+	saved := s.telnyx()
+	telnyxSection.set(s.state, nil) // the handler dereferences it: a panic under the lock
+	s.mu.Unlock()
 	resp, body := call()
 	if resp.StatusCode != 500 || !strings.Contains(body, `"errors"`) || !strings.Contains(body, "10007") {
 		t.Fatalf("panic answer: %d %s", resp.StatusCode, body)
 	}
 	s.mu.Lock()
-	s.state.Telnyx = saved
+	telnyxSection.set(s.state, saved)
 	s.mu.Unlock()
 	if resp, body := call(); resp.StatusCode != 200 {
 		t.Fatalf("after a panic: %d %s", resp.StatusCode, body)

@@ -71,13 +71,6 @@ type Server struct {
 	handler http.Handler
 }
 
-// State is everything the sandbox persists: each emulation's part under its
-// own key.
-type State struct {
-	Envs   map[string]*Env `json:"envs"`
-	Telnyx *TelnyxState    `json:"telnyx"`
-}
-
 // Env is one CloudBase environment.
 type Env struct {
 	ID          string            `json:"id"`
@@ -145,13 +138,16 @@ func New(cfg Config) (*Server, error) {
 // cloudbaseEmulation is the tcb management API (TC3-signed, on /) and the
 // CloudBase HTTP API, for the configured accounts' environments.
 var cloudbaseEmulation = emulation{
+	section: envsSection,
 	seed: func(s *Server) {
-		if s.state.Envs == nil {
-			s.state.Envs = map[string]*Env{}
+		envs := s.envs()
+		if envs == nil {
+			envs = map[string]*Env{}
+			envsSection.set(s.state, envs)
 		}
 		for _, a := range s.cfg.Accounts {
-			if s.state.Envs[a.EnvID] == nil {
-				s.state.Envs[a.EnvID] = s.newEnv(a.EnvID)
+			if envs[a.EnvID] == nil {
+				envs[a.EnvID] = s.newEnv(a.EnvID)
 			}
 		}
 	},
@@ -168,6 +164,12 @@ var cloudbaseEmulation = emulation{
 		return map[string]string{"secret-id": a.SecretID, "secret-key": a.SecretKey, "env-id": a.EnvID}
 	},
 }
+
+// envsSection is the CloudBase environments by id, "envs" in a state file.
+const envsSection section[map[string]*Env] = "envs"
+
+// envs is the state's CloudBase environments; callers hold s.mu.
+func (s *Server) envs() map[string]*Env { return envsSection.of(s.state) }
 
 func (s *Server) newEnv(id string) *Env {
 	now := s.cfg.Now()
@@ -286,7 +288,7 @@ func (s *Server) serveTCB(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock() // a panicking action must not leave the lock held
 		s.counts[name]++
-		out, err := act.fn(s, s.state.Envs[acct.EnvID], body)
+		out, err := act.fn(s, s.envs()[acct.EnvID], body)
 		if err == nil && act.mutating {
 			err = s.saveLocked()
 		}

@@ -131,13 +131,14 @@ type telnyxHandler func(s *Server, st *TelnyxState, r *http.Request, body []byte
 // Telnyx route names, as Count and InjectTelnyxError take them.
 // telnyxEmulation is the Telnyx v2 API under /v2, for one account.
 var telnyxEmulation = emulation{
+	section: telnyxSection,
 	seed: func(s *Server) {
-		if s.state.Telnyx == nil {
-			s.state.Telnyx = seedTelnyx(s.cfg.Now())
+		if s.telnyx() == nil {
+			telnyxSection.set(s.state, seedTelnyx(s.cfg.Now()))
 		}
 	},
 	missing: func(st *State) string {
-		if st.Telnyx == nil {
+		if telnyxSection.of(st) == nil {
 			return `the "telnyx" section`
 		}
 		return ""
@@ -145,6 +146,12 @@ var telnyxEmulation = emulation{
 	routes:      (*Server).routeTelnyx,
 	credentials: func(s *Server) map[string]string { return map[string]string{"telnyx-api-key": s.cfg.TelnyxAPIKey} },
 }
+
+// telnyxSection is the Telnyx account, "telnyx" in a state file.
+const telnyxSection section[*TelnyxState] = "telnyx"
+
+// telnyx is the state's Telnyx account; callers hold s.mu.
+func (s *Server) telnyx() *TelnyxState { return telnyxSection.of(s.state) }
 
 func (s *Server) routeTelnyx(mux *http.ServeMux) {
 	// Each area's file declares its routes; this list only orders the areas.
@@ -177,7 +184,7 @@ func (s *Server) serveTelnyx(route string, fn telnyxHandler, mutating bool) http
 		status, out, err := func() (int, any, error) {
 			s.mu.Lock()
 			defer s.mu.Unlock() // a panicking handler must not leave the lock held
-			st := s.state.Telnyx
+			st := s.telnyx()
 			if route != "" {
 				s.counts[route]++
 			}
@@ -253,10 +260,10 @@ func writeTelnyxInjected(w http.ResponseWriter, f *telnyxFault) {
 func (s *Server) InjectTelnyxError(route string, status, n int, retryAfter time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state.Telnyx.faults == nil {
-		s.state.Telnyx.faults = map[string]*telnyxFault{}
+	if s.telnyx().faults == nil {
+		s.telnyx().faults = map[string]*telnyxFault{}
 	}
-	s.state.Telnyx.faults[route] = &telnyxFault{status: status, n: n, retryAfter: retryAfter}
+	s.telnyx().faults[route] = &telnyxFault{status: status, n: n, retryAfter: retryAfter}
 }
 
 // telnyxPage answers a list with page[number]/page[size] and the meta block.

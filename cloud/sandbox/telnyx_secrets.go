@@ -194,7 +194,7 @@ func tnxSignHS256(keyHex string, claims map[string]any) string {
 // and returns its claims, as a WebRTC/SIP edge would.
 func (s *Server) VerifyTelephonyToken(tok string) (map[string]any, error) {
 	s.mu.Lock()
-	keyHex := s.state.Telnyx.TokenKey
+	keyHex := s.telnyx().TokenKey
 	s.mu.Unlock()
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
