@@ -118,6 +118,7 @@ func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]str
 		t.line(next(), "Ask for the instance name and an optional description; ",
 			call("cloudbase_list_user_keys", map[string]any{"name": name}), " must show no instance with exactly that name.")
 	case len(taken) > 0:
+		name = "<another name>" // the call below must not repeat the taken one
 		t.line(next(), fmt.Sprintf("An instance named %q exists already (KeyID %s): ask the user for another name, or to change that one with cloudbase_update_user_key instead.",
 			a["name"], strings.Join(taken, ", ")))
 	default:

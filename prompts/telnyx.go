@@ -140,11 +140,12 @@ func (p telnyxPrompts) renderCreateSSO(t *text, a map[string]string) {
 		t.line("Add a new SSO provider.")
 	}
 	t.line("1. Collect from the user (the IdP administrator has them): the display name; a short_name, which must be unique and URL-friendly, ",
-		"as it's going to be part of the login URL; and either the IdP metadata URL (settings_url) or the three SAML settings ",
-		"settings.idp_entity_id, settings.idp_sso_target_url and settings.idp_cert_fingerprint (plus settings.idp_cert_fingerprint_algorithm).")
+		"as it's going to be part of the login URL; and the three SAML settings settings.idp_entity_id, settings.idp_sso_target_url and ",
+		"settings.idp_cert_fingerprint (plus settings.idp_cert_fingerprint_algorithm): create requires settings. ",
+		"The IdP metadata URL (settings_url) may be sent as well, but where settings are given Telnyx uses them instead.")
 	if a["settingsUrl"] != "" {
 		args["settings_url"] = a["settingsUrl"]
-		t.line("   The metadata URL was given: settings_url ", a["settingsUrl"], ". If settings are provided as well, they are used instead.")
+		t.line("   The metadata URL was given: settings_url ", a["settingsUrl"], "; settings are still required on create, and the values given there win.")
 	}
 	args["settings"] = idpSettings()
 	t.line("2. Create it switched off: ", call("telnyx_create_authentication_provider", args))
