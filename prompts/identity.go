@@ -337,7 +337,10 @@ func loginSwitch(c *tcb.LoginConfig, field string) bool {
 // emailSender says why email codes cannot be sent, and the fix, or "" when
 // a sender works: the EMAIL provider must be On, with the platform's default
 // sending (EmailConfig.On) or a custom SMTP server (EmailConfig.SmtpConfig).
-func emailSender(providers []tcb.Provider) (why, fix string) {
+// EmailSender says why no sign-in email can be sent with these identity
+// providers and the call that fixes it; "" when a sender works. Tools warn
+// with it too (cloudbase_modify_login_config turning email login on).
+func EmailSender(providers []tcb.Provider) (why, fix string) {
 	for _, pr := range providers {
 		if pr.ProviderType != "EMAIL" {
 			continue
@@ -427,7 +430,7 @@ func (p cbPrompts) renderEnableLoginMethods(ctx context.Context, a map[string]st
 	}
 	var warnings []string
 	if after["EmailLogin"] {
-		if why, fix := emailSender(providers); why != "" {
+		if why, fix := EmailSender(providers); why != "" {
 			warnings = append(warnings, "Email login is on, but no email can be sent: "+why+". Users cannot get a sign-in code until a sender works. "+fix)
 		}
 	}

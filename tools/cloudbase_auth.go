@@ -151,6 +151,8 @@ type loginConfigChange struct {
 	// Changed is false when the settings given equal the current ones: nothing was sent.
 	Changed   bool   `json:"Changed"`
 	RequestId string `json:"RequestId,omitempty"`
+	// Warnings name what the new configuration lacks to work (e.g. email login with no sender).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func modifyLoginConfig(d *Deps) Tool {
@@ -185,7 +187,17 @@ func modifyLoginConfig(d *Deps) Tool {
 				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
 			}
 			after.RequestId = ""
-			return &loginConfigChange{Before: *before, After: *after, Changed: true, RequestId: res.RequestId}, nil
+			out := &loginConfigChange{Before: *before, After: *after, Changed: true, RequestId: res.RequestId}
+			if after.EmailLogin && !before.EmailLogin {
+				// Turned on, email login needs a sender, which is another object (the EMAIL provider).
+				if providers, err := d.tcb().GetProviders(ctx); err == nil {
+					if why, fix := prompts.EmailSender(providers.Data); why != "" {
+						out.Warnings = append(out.Warnings, "Email login is on, but no email can be sent: "+why+
+							". Users cannot get a sign-in code until a sender works. "+fix)
+					}
+				}
+			}
+			return out, nil
 		})
 }
 

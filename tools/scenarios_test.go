@@ -479,3 +479,20 @@ func TestScenarioRotateIntegrationKeyComparable(t *testing.T) {
 		t.Fatal("the key came out")
 	}
 }
+
+// "Turn email login on" with no working sender: the change is made and the
+// result warns, naming the fix call; with the sender fixed, no warning.
+func TestScenarioEmailLoginWithoutSenderWarns(t *testing.T) {
+	a := newAgent(t)
+	a.ok("cloudbase_modify_login_config", map[string]any{"EmailLogin": false})
+	on := a.ok("cloudbase_modify_login_config", map[string]any{"EmailLogin": true})
+	w := testenv.JSON(on["warnings"])
+	if on["Changed"] != true || !strings.Contains(w, "Email login is on, but no email can be sent") || !strings.Contains(w, "cloudbase_modify_provider") {
+		t.Fatalf("email on without a sender: %v", on)
+	}
+	a.ok("cloudbase_modify_provider", map[string]any{"Id": "email", "ProviderType": "EMAIL", "On": "TRUE", "EmailConfig": map[string]any{"On": "TRUE"}})
+	a.ok("cloudbase_modify_login_config", map[string]any{"EmailLogin": false})
+	if again := a.ok("cloudbase_modify_login_config", map[string]any{"EmailLogin": true}); again["warnings"] != nil {
+		t.Fatalf("warned with a working sender: %v", again)
+	}
+}

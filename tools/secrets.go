@@ -213,7 +213,7 @@ func typedSecrets(orig, shown any, values map[string]bool, prefix string) []stri
 func warnTypedSecrets(res *mcp.CallToolResult, fields []string) {
 	w := "Warning: " + strings.Join(fields, ", ") + " was typed into the call, so the value passed through this conversation " +
 		`(it is not shown here). Next time pass a secret reference instead: {"ask":true} (the user types it on a one-time page), ` +
-		`{"file":"NAME"} or {"env":"VAR"}.`
+		`{"file":"NAME"} or {"env":"VAR"} (ask only where the client can open the server's page; the server says when it cannot).`
 	if m, ok := res.StructuredContent.(map[string]any); ok {
 		m["warnings"] = []string{w}
 	}

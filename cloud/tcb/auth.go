@@ -307,7 +307,7 @@ func (c *Client) DeleteProvider(ctx context.Context, in *DeleteProviderRequest) 
 
 // CreateApiKeyRequest creates an access key.
 type CreateApiKeyRequest struct {
-	KeyType  string `json:"KeyType" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"Api_key: server admin key (max 5); publish_key: frontend key (one)"`
+	KeyType  string `json:"KeyType" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"api_key: server admin key (max 5); publish_key: frontend key (one)"`
 	KeyName  string `json:"KeyName,omitempty" jsonschema:"maxLength=64" jsonschema_description:"e.g. server-prod"`
 	ExpireIn *int   `json:"ExpireIn,omitempty" jsonschema_description:"Lifetime in s: 0 (never expires) or >= 7200"`
 }
