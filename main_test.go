@@ -137,6 +137,27 @@ func TestSandboxPrintsTheCredentialsToUse(t *testing.T) {
 			t.Errorf("start-up text lacks %q:\n%s", want, errOut.String())
 		}
 	}
+	url := strings.TrimSuffix(strings.TrimPrefix(strings.SplitN(errOut.String(), "\n", 2)[0], "sandbox listening on "), " (offline emulator; no real cloud is called)")
+	want := "  TENCENTCLOUD_SECRETID=" + sandbox.DefaultSecretID + "\n  TENCENTCLOUD_SECRETKEY=" + sandbox.DefaultSecretKey +
+		"\n  TENCENTCLOUD_TCB_ENVID=" + sandbox.DefaultEnvID + "\n  TELNYX_API_KEY=" + sandbox.DefaultTelnyxAPIKey +
+		"\n  cloudops-mcp --tcb-endpoint " + url + " --tcb-http-endpoint " + url + " --telnyx-endpoint " + url + "\n"
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("start-up text:\n%s\nwant the lines\n%s", errOut.String(), want)
+	}
+}
+
+// Every setting the sandbox hands out (credential or endpoint) is one the
+// server reads: the sandbox subcommand prints its variable or flag.
+func TestSandboxClientSettingsAreServerSettings(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range sb.ClientSettings() {
+		if config.EnvVar(c.Name) == "" {
+			t.Errorf("the sandbox hands out %q, which is no server setting", c.Name)
+		}
+	}
 }
 
 // The collector waits during start-up only, and never overrides the user's GOGC.

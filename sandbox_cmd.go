@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/httpserve"
 )
 
@@ -60,9 +62,17 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	// These are the emulator's own test values (documented in the README),
 	// not cloud credentials: printing them is what lets a client connect.
 	fmt.Fprintf(stderr, "sandbox listening on %s (offline emulator; no real cloud is called)\n", url)
-	fmt.Fprintf(stderr, "  TENCENTCLOUD_SECRETID=%s\n  TENCENTCLOUD_SECRETKEY=%s\n  TENCENTCLOUD_TCB_ENVID=%s\n", *secretID, *secretKey, *envID)
-	fmt.Fprintf(stderr, "  TELNYX_API_KEY=%s\n", sb.Config().TelnyxAPIKey)
-	fmt.Fprintf(stderr, "  cloudops-mcp --tcb-endpoint %s --tcb-http-endpoint %s --telnyx-endpoint %s\n", url, url, url)
+	// Each emulation's credentials as the variables a server reads, then
+	// the endpoint flags that point every provider's clients here.
+	var endpoints []string
+	for _, c := range sb.ClientSettings() {
+		if c.Endpoint {
+			endpoints = append(endpoints, "--"+c.Name+" "+url)
+			continue
+		}
+		fmt.Fprintf(stderr, "  %s=%s\n", config.EnvVar(c.Name), c.Value)
+	}
+	fmt.Fprintf(stderr, "  cloudops-mcp %s\n", strings.Join(endpoints, " "))
 	if generated {
 		fmt.Fprintln(stderr, "  (SecretKey generated for this run)")
 	}

@@ -20,8 +20,36 @@ type emulation struct {
 	// routes adds the emulation's handlers.
 	routes func(s *Server, mux *http.ServeMux)
 	// credentials are the values a server under --sandbox uses, by the
-	// name of the setting they replace.
-	credentials func(s *Server) map[string]string
+	// name of the setting they replace, in the order they are printed.
+	credentials func(s *Server) []ClientSetting
+	// endpoints name the settings that point the provider's clients at a
+	// server: under the sandbox, its URL.
+	endpoints []string
+}
+
+// ClientSetting is one setting a server (or another client) sets to use
+// the sandbox: a credential the emulator accepts, or an endpoint that takes
+// the sandbox's URL.
+type ClientSetting struct {
+	Name     string // the setting's name, e.g. "secret-id", "telnyx-endpoint"
+	Value    string // the credential; "" for an endpoint
+	Endpoint bool
+}
+
+// ClientSettings are every emulation's credentials, then every endpoint, in
+// emulation order. Values are the emulator's own test credentials, which a
+// caller may print (the sandbox subcommand does) and nothing else may.
+func (s *Server) ClientSettings() []ClientSetting {
+	var out []ClientSetting
+	for _, em := range emulations {
+		out = append(out, em.credentials(s)...)
+	}
+	for _, em := range emulations {
+		for _, name := range em.endpoints {
+			out = append(out, ClientSetting{Name: name, Endpoint: true})
+		}
+	}
+	return out
 }
 
 // emulations are the providers the sandbox emulates, in routing order.

@@ -159,10 +159,11 @@ var cloudbaseEmulation = emulation{
 		mux.HandleFunc("GET /{$}", s.serveTCB) // the official signers can send GET with the parameters in the query
 		s.routeHTTPAPI(mux)
 	},
-	credentials: func(s *Server) map[string]string {
+	credentials: func(s *Server) []ClientSetting {
 		a := s.cfg.Accounts[0]
-		return map[string]string{"secret-id": a.SecretID, "secret-key": a.SecretKey, "env-id": a.EnvID}
+		return []ClientSetting{{Name: "secret-id", Value: a.SecretID}, {Name: "secret-key", Value: a.SecretKey}, {Name: "env-id", Value: a.EnvID}}
 	},
+	endpoints: []string{"tcb-endpoint", "tcb-http-endpoint"},
 }
 
 // envsSection is the CloudBase environments by id, "envs" in a state file.
@@ -189,8 +190,8 @@ func (s *Server) Config() Config { return s.cfg }
 func (s *Server) Credentials() map[string]string {
 	out := map[string]string{}
 	for _, em := range emulations {
-		for k, v := range em.credentials(s) {
-			out[k] = v
+		for _, c := range em.credentials(s) {
+			out[c.Name] = c.Value
 		}
 	}
 	return out

@@ -143,8 +143,11 @@ var telnyxEmulation = emulation{
 		}
 		return ""
 	},
-	routes:      (*Server).routeTelnyx,
-	credentials: func(s *Server) map[string]string { return map[string]string{"telnyx-api-key": s.cfg.TelnyxAPIKey} },
+	routes: (*Server).routeTelnyx,
+	credentials: func(s *Server) []ClientSetting {
+		return []ClientSetting{{Name: "telnyx-api-key", Value: s.cfg.TelnyxAPIKey}}
+	},
+	endpoints: []string{"telnyx-endpoint"},
 }
 
 // telnyxSection is the Telnyx account, "telnyx" in a state file.

@@ -74,6 +74,15 @@ func (s *Setting) envNames() []string {
 	return []string{"CLOUDOPS_MCP_" + strings.ToUpper(strings.ReplaceAll(s.Name, "-", "_"))}
 }
 
+// EnvVar is the first variable the named setting is read from ("" when no
+// setting has that name), e.g. to tell a user what to export.
+func EnvVar(name string) string {
+	if s := lookup(name); s != nil {
+		return s.envNames()[0]
+	}
+	return ""
+}
+
 // expects says what a valid value looks like, for error messages.
 func (k Kind) expects() string {
 	switch k {
