@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -287,5 +288,25 @@ func TestConfirmationShowsTheMergedLoginConfig(t *testing.T) {
 	}
 	if got := testenv.JSON(res["After"].(map[string]any)["MfaConfig"]); got != `{"Email":"FALSE","On":"TRUE","RequiredBindPhone":"FALSE","Sms":"FALSE"}` {
 		t.Fatalf("stored: %s", got)
+	}
+}
+
+// A client whose elicitation fails gets a tool result saying nothing was
+// changed (not a JSON-RPC internal error), and nothing is sent.
+func TestConfirmationElicitationFailureIsAToolError(t *testing.T) {
+	base := testenv.New(t)
+	e, _ := base.Connect(testenv.ClientOptions{Legacy: true, Elicit: func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+		return nil, errors.New("the host's dialog crashed")
+	}})
+	res, err := e.Client.CallTool(context.Background(), mcp.CallToolRequest{Params: mcp.CallToolParams{
+		Name: "cloudbase_modify_login_config", Arguments: map[string]any{"AnonymousLogin": true}}})
+	if err != nil {
+		t.Fatalf("a JSON-RPC error instead of a tool result: %v", err)
+	}
+	if msg := testenv.Text(res); !res.IsError || !strings.Contains(msg, "could not be put to the user") || !strings.Contains(msg, "nothing was changed") {
+		t.Fatalf("result: %s", msg)
+	}
+	if n := base.App.Sandbox.Count("ModifyLoginConfig"); n != 0 {
+		t.Fatalf("%d changes sent", n)
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -189,10 +190,40 @@ func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.
 		"required": []string{confirmID},
 	}
 	a.metrics.Confirmation(t.Spec.Name, "asked")
+	message := summary + ". Apply this change? Nothing is changed unless you confirm."
+	if !modernRequest(ctx) {
+		return a.askDirectly(ctx, c, summary, message, schema)
+	}
 	return server.NewInputRequestBuilder(a.sealState(t, args, summary, session)).Elicit(confirmID, mcp.ElicitationParams{
-		Message:         summary + ". Apply this change? Nothing is changed unless you confirm.",
+		Message:         message,
 		RequestedSchema: schema,
 	}).ToolResult(), false, false
+}
+
+// askDirectly puts the question to a client on a protocol before 2026-07-28
+// as its own elicitation/create, in this call. (mcp-go would bridge the
+// input_required result the same way, but a failed elicitation would then end
+// the call as a JSON-RPC internal error, not a tool result saying nothing
+// changed.) The effect is recomputed after the answer: a yes counts only for
+// what the user saw.
+func (a *App) askDirectly(ctx context.Context, c call, summary, message string, schema map[string]any) (*mcp.CallToolResult, bool, bool) {
+	t := c.tool
+	ans, err := a.MCP.RequestElicitation(ctx, mcp.ElicitationRequest{Params: mcp.ElicitationParams{Message: message, RequestedSchema: schema}})
+	if err != nil {
+		a.Log.Warn().Str("tool", t.Spec.Name).Str("error", c.red.String(err.Error())).Msg("confirmation question failed")
+		return mcp.NewToolResultError(c.red.String(fmt.Sprintf("%s: the confirmation question could not be put to the user (%v): nothing was changed. "+
+			"Ask the user in chat whether to apply this change (%s), and retry only after a yes", t.Spec.Name, err, summary))), false, false
+	}
+	if !accepted(ans) {
+		a.metrics.Confirmation(t.Spec.Name, "declined")
+		return declinedResult(summary), true, false
+	}
+	if fresh := c.red.String(a.Deps.Summary(ctx, t, c.question)); fresh != summary {
+		return mcp.NewToolResultError(t.Spec.Name + ": what the change would do moved while the user was asked (now: " + fresh +
+			"): nothing was changed; call again to ask about the change as it is now"), false, false
+	}
+	a.metrics.Confirmation(t.Spec.Name, "accepted")
+	return nil, false, false
 }
 
 // accepted is an explicit yes: "accept" with confirm ticked.
