@@ -3,6 +3,9 @@ package tools
 import (
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 )
 
 // toolsets are the areas, one line each, in the order --toolsets, the
@@ -26,6 +29,10 @@ var ToolsetNames = func() []string {
 	}
 	return names
 }()
+
+func init() {
+	config.SetUsage("toolsets", "toolsets to serve: all, "+strings.Join(ToolsetNames, ", "))
+}
 
 // Toolsets returns every toolset, in a stable order. Registration rules are
 // checked here so a mislabelled tool fails at start-up, not in a user's session.

@@ -191,6 +191,18 @@ func Register[T any](s Setting) Var[T] {
 	return Var[T]{name: s.Name}
 }
 
+// SetUsage replaces the usage line of the setting called name, for the
+// package that owns what the line lists (tools names the toolsets
+// --toolsets takes). Call it from an init, before Parse; an unknown name
+// panics.
+func SetUsage(name, usage string) {
+	s := lookup(name)
+	if s == nil {
+		panic("config: SetUsage: no setting " + name)
+	}
+	s.Usage = usage
+}
+
 // VarOf reads the registered setting called name, for code that must not
 // import the package declaring it (the sandbox's start-up). Get returns the
 // zero value when no such setting is registered.

@@ -23,7 +23,7 @@ var core = []*Setting{
 	{Name: "timeout", Kind: Duration, Default: "30s", Group: groupServer, Usage: "per-call timeout for cloud requests; MCP cancellation also cancels the request",
 		field: func(c *Config) any { return &c.Timeout }},
 
-	{Name: "toolsets", Kind: List, Default: "all", Group: groupSafety, Usage: "toolsets to serve: all, cloudbase_auth, cloudbase_integration, cloudbase_http, telnyx",
+	{Name: "toolsets", Kind: List, Default: "all", Group: groupSafety, Usage: "toolsets to serve: all, or toolset names", // tools names them (SetUsage)
 		field: func(c *Config) any { return &c.Toolsets }},
 	{Name: "tools", Kind: List, Group: groupSafety, Usage: "tool names to allow (alone, or on top of --toolsets)",
 		field: func(c *Config) any { return &c.Tools }},
