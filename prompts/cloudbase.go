@@ -67,12 +67,6 @@ func (t *text) blank() { t.b.WriteByte('\n') }
 
 func (t *text) String() string { return strings.TrimSpace(t.b.String()) }
 
-// secretRules is the shared paragraph on handling a secret the user supplies.
-const secretRules = "Secrets: never ask the user to paste a secret into this conversation. Where a tool takes one, pass {\"ask\":true} " +
-	"instead of the value: the server asks the user on a one-time page their client opens, and the value never passes through here. " +
-	"If the tool answers that it cannot ask, relay what it says (the file to create or the variable to set) and call again with that reference. " +
-	"Never repeat, summarize, paraphrase or log a secret value; tool results show secrets as [redacted…], which is expected."
-
 // askOnce is how a prompt asks for the user's yes before a change the
 // server itself may confirm: one question, never two.
 const askOnce = "Get the user's yes for exactly this change. If your client shows the server's own confirmation question " +

@@ -142,7 +142,7 @@ func (p cbPrompts) renderModifyProvider(ctx context.Context, a map[string]string
 	var t text
 	t.line(fmt.Sprintf("Identity provider %q (%s) already exists in CloudBase environment %s: change it with cloudbase_modify_provider; do not add another.", id, typ, p.env(ctx)))
 	t.blank()
-	t.line(secretRules)
+	t.line(secretWayOf(ctx).rules())
 	t.line(askOnce)
 	t.blank()
 	t.line("Its current settings, read just now: ", strings.Join(providerSummary(pr), "; "), ".")
@@ -154,7 +154,8 @@ func (p cbPrompts) renderModifyProvider(ctx context.Context, a map[string]string
 		t.line("1. Nothing to change was given (or it equals the current value): show the user the settings above and ask what to change. If nothing, stop here.")
 	}
 	if typ != "SAML" {
-		t.line("   To replace the client secret, add Config.ClientSecret {\"ask\":true}: the server asks the user for it on a one-time page.")
+		w, file := secretWayOf(ctx), strings.ToLower(pr.Id)+"-client-secret"
+		t.line("   To replace the client secret, add Config.ClientSecret ", w.refText(file), ": ", w.how(file), ".")
 	}
 	t.line("2. Call cloudbase_modify_provider with Id and only the fields that change (omitted fields keep their value), e.g.:")
 	t.line("   ", call("cloudbase_modify_provider", args))
@@ -199,7 +200,7 @@ func (p cbPrompts) renderAddProvider(ctx context.Context, a map[string]string, l
 	var t text
 	t.line(fmt.Sprintf("Set up an identity provider of type %s%s for CloudBase environment %s, so users can sign in through it.", typ, idText, p.env(ctx)))
 	t.blank()
-	t.line(secretRules)
+	t.line(secretWayOf(ctx).rules())
 	t.line("Change nothing before the user has confirmed a summary of the settings (the secret shown only as \"provided\").")
 	t.blank()
 	switch {
@@ -258,13 +259,14 @@ func (p cbPrompts) renderAddProvider(ctx context.Context, a map[string]string, l
 	}
 	if typ != "SAML" {
 		cfg["ClientId"] = "<client id>"
-		cfg["ClientSecret"] = map[string]any{"ask": true}
+		cfg["ClientSecret"] = secretWayOf(ctx).ref(secretFile(idArg))
 	}
 	args := map[string]any{"Id": idArg, "ProviderType": typ, "Name": map[string]any{"Message": name}, "Config": cfg, "On": "FALSE"}
 	t.line("3. Show the user the settings and get a yes. Then call:")
 	t.line("   ", call("cloudbase_add_provider", args))
 	if typ != "SAML" {
-		t.line("   Config.ClientSecret {\"ask\":true} makes the server ask the user for the secret on a one-time page; it never enters this conversation.")
+		w, file := secretWayOf(ctx), secretFile(idArg)
+		t.line("   Config.ClientSecret ", w.refText(file), ": ", w.how(file), ".")
 		t.line("   The tool names any required field still missing: ask for it and call again.")
 	}
 	t.line("   It is added switched off (On FALSE) so nobody signs in through it before it is verified.")
@@ -361,7 +363,7 @@ func EmailSender(providers []tcb.Provider) (why, fix string) {
 			return "", ""
 		}
 		return why, "Offer the fix " + call("cloudbase_modify_provider", args) +
-			" (platform sending; for the user's own mail server, EmailConfig.SmtpConfig instead, its AccountPassword as {\"ask\":true})."
+			" (platform sending; for the user's own mail server, EmailConfig.SmtpConfig instead, its AccountPassword as a secret reference)."
 	}
 	return "there is no EMAIL identity provider", "Offer to create it: " +
 		call("cloudbase_modify_provider", map[string]any{"Id": "email", "ProviderType": "EMAIL", "On": "TRUE", "EmailConfig": map[string]any{"On": "TRUE"}}) +
@@ -547,4 +549,13 @@ func orText(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// secretFile is the file a prompt suggests for a provider's client secret.
+func secretFile(id any) string {
+	s, _ := id.(string)
+	if s == "" || strings.ContainsAny(s, "<> ") {
+		return "provider-client-secret"
+	}
+	return strings.ToLower(s) + "-client-secret"
 }

@@ -93,7 +93,7 @@ func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]str
 		}
 		t.blank()
 	}
-	t.line(secretRules)
+	t.line(secretWayOf(ctx).rules())
 	t.line("This server stores ext exactly as given and does not encrypt it.")
 	t.blank()
 	step := 1
@@ -107,11 +107,13 @@ func (p cbPrompts) renderCreateIntegration(ctx context.Context, a map[string]str
 	for _, f := range fields {
 		ext[f.Name] = "<" + orText(f.Label, f.Name) + ">"
 		if f.Secret {
-			ext[f.Name] = map[string]any{"ask": true}
+			ext[f.Name] = secretWayOf(ctx).ref(secretFileFor(a["name"], f.Name))
 		}
 	}
 	if len(secrets) > 0 {
-		t.line("   Secret fields (", strings.Join(secrets, ", "), "): do not ask for them here; in ext each holds {\"ask\":true} and the server asks the user on a one-time page.")
+		w := secretWayOf(ctx)
+		t.line("   Secret fields (", strings.Join(secrets, ", "), "): do not ask for them here; in ext each holds a secret reference: ",
+			w.how("named in ext"), ".")
 	}
 	switch taken := p.instancesNamed(ctx, a["name"]); {
 	case a["name"] == "":
@@ -309,4 +311,25 @@ func (p cbPrompts) renderChooseConnectorAuth(ctx context.Context, a map[string]s
 	t.line(connectorRules)
 	t.line("So settle the method before the connector is published, and after any change of method have the user re-enter the authorization and re-test every trigger and action.")
 	return t.String(), nil
+}
+
+// secretFileFor is the file a prompt suggests for an integration's secret field.
+func secretFileFor(instance, field string) string {
+	if instance == "" {
+		return "integration-" + field
+	}
+	return lazyName(instance) + "-" + field
+}
+
+func lazyName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
 }

@@ -506,11 +506,12 @@ func TestPromptCallsWorkAsGiven(t *testing.T) {
 	}
 
 	// create_integration_from_template: the create call with the user's
-	// values, the secret as a file reference, then the verify call.
+	// values, the secret as the file reference the prompt names (this client
+	// cannot open the server's page), then the verify call.
 	if err := os.MkdirAll(e.App.Config.SecretsDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(e.App.Config.SecretsDir, "openai.key"), []byte("sk-planted-agent-value-0123456789"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(e.App.Config.SecretsDir, "agent-openai-apiKey"), []byte("sk-planted-agent-value-0123456789"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	calls := callsIn(t, render("create_integration_from_template", map[string]string{"authTypeCode": "openai_api_key", "name": "agent-openai"}))
@@ -518,8 +519,7 @@ func TestPromptCallsWorkAsGiven(t *testing.T) {
 	for _, c := range calls {
 		switch c.tool {
 		case "cloudbase_create_user_key":
-			ext := strings.ReplaceAll(c.args["ext"].(string), `{"ask":true}`, `{"file":"openai.key"}`)
-			c.args["ext"] = strings.ReplaceAll(ext, "<Base URL>", "https://api.example.com/v1")
+			c.args["ext"] = strings.ReplaceAll(c.args["ext"].(string), "<Base URL>", "https://api.example.com/v1")
 			created = e.OK(c.tool, c.args)
 		case "cloudbase_get_user_key":
 			c.args["keyId"] = created["KeyID"]

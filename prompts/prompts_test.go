@@ -3,6 +3,7 @@ package prompts_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -120,7 +121,7 @@ func TestPromptsRenderWithValidArguments(t *testing.T) {
 				"explicit yes", "cloudbase_delete_api_key", `{"KeyId":"key-`, "cloudbase_describe_api_key_list"}},
 		{"create_integration_from_template", map[string]string{"authTypeCode": "weixinpaydc", "name": "pay"},
 			[]string{"weixinpaydc (WeChat Pay)", "apiV3Key", "secret", `No instance is named "pay" yet`,
-				`cloudbase_create_user_key {"authTypeCode":"weixinpaydc","ext":"{\"apiV3Key\":{\"ask\":true},\"appId\":\"<AppID>\"`, `"name":"pay"}`,
+				`cloudbase_create_user_key {"authTypeCode":"weixinpaydc","ext":"{\"apiV3Key\":{\"file\":\"pay-apiV3Key\"},\"appId\":\"<AppID>\"`, `"name":"pay"}`,
 				`cloudbase_get_user_key {"keyId":`, "WithheldFields"}},
 		{"create_integration_from_template", map[string]string{"authTypeCode": "openai_api_key"}, []string{"cloudbase_list_user_keys", `{"name":"<name>"}`}},
 		{"create_integration_from_template", map[string]string{"authTypeCode": "openai_api_key", "name": "openai-prod"},
@@ -306,5 +307,29 @@ func TestPromptsFollowToolAvailability(t *testing.T) {
 		if p.Name != "choose_connector_auth" {
 			t.Errorf("prompt %s offered without its tools", p.Name)
 		}
+	}
+}
+
+// A prompt recommends {"ask":true} only to a client that can open the
+// server's page; others get a file reference they can use.
+func TestPromptsFitTheClientsSecretInput(t *testing.T) {
+	e := testenv.New(t)
+	args := map[string]string{"authTypeCode": "openai_api_key", "name": "fit"}
+	page, _ := e.Connect(testenv.ClientOptions{Legacy: true, URLElicitation: true,
+		Elicit: func(mcp.ElicitationRequest) (*mcp.ElicitationResult, error) { return nil, errors.New("not asked here") }})
+	withPage, err := page.Prompt("create_integration_from_template", args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := e.Connect(testenv.ClientOptions{Legacy: true})
+	without, err := plain.Prompt("create_integration_from_template", args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(withPage, `\"apiKey\":{\"ask\":true}`) || !strings.Contains(withPage, "one-time page") {
+		t.Errorf("URL-elicitation client:\n%s", withPage)
+	}
+	if !strings.Contains(without, `\"apiKey\":{\"file\":\"fit-apiKey\"}`) || !strings.Contains(without, `{"ask":true} does not work with this client`) {
+		t.Errorf("client without URL elicitation:\n%s", without)
 	}
 }
