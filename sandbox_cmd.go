@@ -51,7 +51,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		_, _ = rand.Read(b)
 		*secretKey = hex.EncodeToString(b)
 	}
-	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{{SecretID: *secretID, SecretKey: *secretKey, EnvID: *envID}}, StateFile: *state})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(sandbox.Account{SecretID: *secretID, SecretKey: *secretKey, EnvID: *envID})}, StateFile: *state})
 	if err != nil {
 		return refuse(stderr, errors.New("sandbox: "+err.Error()))
 	}

@@ -22,7 +22,7 @@ func TestProfileCredentialsEndToEnd(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	const key = "profile-planted-secret-key-0123456789"
-	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{{SecretID: "AKIDprofileUser", SecretKey: key, EnvID: "env-profile"}}})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(sandbox.Account{SecretID: "AKIDprofileUser", SecretKey: key, EnvID: "env-profile"})}})
 	if err != nil {
 		t.Fatal(err)
 	}

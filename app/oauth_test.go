@@ -29,7 +29,7 @@ import (
 // no token gets 401 pointing at the resource metadata. The token never
 // reaches the cloud (the sandbox sees only the server's own signature).
 func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
-	sb, err := sandbox.New(sandbox.Config{Accounts: accounts[:1]})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(accounts[0])}})
 	if err != nil {
 		t.Fatal(err)
 	}

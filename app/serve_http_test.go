@@ -48,7 +48,7 @@ func sharedApp(t *testing.T, transportKind string, mutate ...func(*config.Config
 // sharedAppArgs is sharedApp with further command-line flags.
 func sharedAppArgs(t *testing.T, transportKind string, args []string, mutate ...func(*config.Config)) (a *app.App, url string, sb *sandbox.Server, logs *testenv.SyncBuffer) {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Config{Accounts: accounts})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(accounts...)}})
 	if err != nil {
 		t.Fatal(err)
 	}

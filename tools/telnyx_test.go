@@ -747,7 +747,7 @@ func TestTelnyxListTelephonyCredentials(t *testing.T) {
 	}
 	// The sandbox answers with sip_password (as the API does): it must appear nowhere.
 	req, _ := http.NewRequest("GET", x.App.SandboxURL+"/v2/telephony_credentials", nil)
-	req.Header.Set("Authorization", "Bearer "+x.App.Sandbox.Config().TelnyxAPIKey)
+	req.Header.Set("Authorization", "Bearer "+x.App.Sandbox.Credentials()["telnyx-api-key"])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,9 @@ import (
 // routes. New, load, save and Credentials iterate over emulations; adding a
 // provider's emulation is its files and one line here.
 type emulation struct {
+	// configure applies the emulation's defaults to its options in c and
+	// refuses invalid ones.
+	configure func(c *Config) error
 	// section is the emulation's part of State, under its own key.
 	section stateSection
 	// seed fills the emulation's section of s.state where it is absent.
@@ -25,6 +28,26 @@ type emulation struct {
 	// endpoints name the settings that point the provider's clients at a
 	// server: under the sandbox, its URL.
 	endpoints []string
+}
+
+// Option configures one emulation; each declares its own next to its
+// handlers (WithAccounts, WithTelnyxAPIKey).
+type Option func(*Config)
+
+// option is an emulation's typed key into Config's options.
+type option[T any] string
+
+// of is the option's value in c (T's zero value when unset).
+func (k option[T]) of(c *Config) T {
+	v, _ := c.opts[string(k)].(T)
+	return v
+}
+
+func (k option[T]) set(c *Config, v T) {
+	if c.opts == nil {
+		c.opts = map[string]any{}
+	}
+	c.opts[string(k)] = v
 }
 
 // ClientSetting is one setting a server (or another client) sets to use

@@ -22,7 +22,7 @@ func TestPanickingHandlerReleasesItsLock(t *testing.T) {
 	defer srv.Close()
 	call := func() (*http.Response, string) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/billing_groups", nil)
-		req.Header.Set("Authorization", "Bearer "+s.Config().TelnyxAPIKey)
+		req.Header.Set("Authorization", "Bearer "+s.telnyxAPIKey())
 		c := &http.Client{Timeout: 3 * time.Second}
 		resp, err := c.Do(req)
 		if err != nil {

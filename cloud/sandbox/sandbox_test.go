@@ -64,10 +64,10 @@ func code(err error) string {
 }
 
 func TestVerifierAndDispatchErrors(t *testing.T) {
-	_, url := start(t, sandbox.Config{Accounts: []sandbox.Account{
-		{SecretID: "AKIDone", SecretKey: "key-one-0000000000", EnvID: "env-one"},
-		{SecretID: "AKIDtwo", SecretKey: "key-two-0000000000", EnvID: "env-two", SessionToken: "tok-two"},
-	}})
+	_, url := start(t, sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(
+		sandbox.Account{SecretID: "AKIDone", SecretKey: "key-one-0000000000", EnvID: "env-one"},
+		sandbox.Account{SecretID: "AKIDtwo", SecretKey: "key-two-0000000000", EnvID: "env-two", SessionToken: "tok-two"},
+	)}})
 	body := `{"EnvId":"env-one"}`
 	cases := []struct {
 		name                               string

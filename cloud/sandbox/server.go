@@ -45,18 +45,20 @@ type Account struct {
 
 // Config configures a sandbox.
 type Config struct {
-	// Accounts that may call; the first is the default. Empty means the documented defaults.
-	Accounts []Account
-	Region   string
+	// Options configure the emulations (WithAccounts, WithTelnyxAPIKey):
+	// each emulation declares its own, and its defaults.
+	Options []Option
+	Region  string
 	// StateFile, when set, persists state across restarts (atomically).
 	StateFile string
-	// TelnyxAPIKey is the bearer key for /v2; empty means DefaultTelnyxAPIKey.
-	TelnyxAPIKey string
 	// AccessTokenLifetime is the HTTP API token lifetime; zero means the
 	// seed's 432000 s ("The Access Token has a validity period of 432000 seconds").
 	AccessTokenLifetime time.Duration
 	// Now replaces the clock (tests).
 	Now func() time.Time
+
+	// opts holds each emulation's options by key (see option).
+	opts map[string]any
 }
 
 // Server is a running emulator state with its HTTP handler.
@@ -98,19 +100,17 @@ func errf(code, format string, a ...any) error {
 
 // New builds a sandbox, loading StateFile when it exists, else seeding demo data.
 func New(cfg Config) (*Server, error) {
-	if len(cfg.Accounts) == 0 {
-		cfg.Accounts = []Account{{SecretID: DefaultSecretID, SecretKey: DefaultSecretKey, EnvID: DefaultEnvID}}
+	cfg.opts = map[string]any{}
+	for _, o := range cfg.Options {
+		o(&cfg)
 	}
-	for i, a := range cfg.Accounts {
-		if a.SecretID == "" || a.SecretKey == "" || a.EnvID == "" {
-			return nil, fmt.Errorf("sandbox account %d: SecretID, SecretKey and EnvID are required", i)
+	for _, em := range emulations {
+		if err := em.configure(&cfg); err != nil {
+			return nil, err
 		}
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
-	}
-	if cfg.TelnyxAPIKey == "" {
-		cfg.TelnyxAPIKey = DefaultTelnyxAPIKey
 	}
 	if cfg.AccessTokenLifetime <= 0 {
 		cfg.AccessTokenLifetime = DefaultAccessTokenLifetime
@@ -138,6 +138,17 @@ func New(cfg Config) (*Server, error) {
 // cloudbaseEmulation is the tcb management API (TC3-signed, on /) and the
 // CloudBase HTTP API, for the configured accounts' environments.
 var cloudbaseEmulation = emulation{
+	configure: func(c *Config) error {
+		if len(accountsOption.of(c)) == 0 {
+			accountsOption.set(c, []Account{{SecretID: DefaultSecretID, SecretKey: DefaultSecretKey, EnvID: DefaultEnvID}})
+		}
+		for i, a := range accountsOption.of(c) {
+			if a.SecretID == "" || a.SecretKey == "" || a.EnvID == "" {
+				return fmt.Errorf("sandbox account %d: SecretID, SecretKey and EnvID are required", i)
+			}
+		}
+		return nil
+	},
 	section: envsSection,
 	seed: func(s *Server) {
 		envs := s.envs()
@@ -145,7 +156,7 @@ var cloudbaseEmulation = emulation{
 			envs = map[string]*Env{}
 			envsSection.set(s.state, envs)
 		}
-		for _, a := range s.cfg.Accounts {
+		for _, a := range s.accounts() {
 			if envs[a.EnvID] == nil {
 				envs[a.EnvID] = s.newEnv(a.EnvID)
 			}
@@ -160,11 +171,20 @@ var cloudbaseEmulation = emulation{
 		s.routeHTTPAPI(mux)
 	},
 	credentials: func(s *Server) []ClientSetting {
-		a := s.cfg.Accounts[0]
+		a := s.accounts()[0]
 		return []ClientSetting{{Name: "secret-id", Value: a.SecretID}, {Name: "secret-key", Value: a.SecretKey}, {Name: "env-id", Value: a.EnvID}}
 	},
 	endpoints: []string{"tcb-endpoint", "tcb-http-endpoint"},
 }
+
+// accountsOption is the accounts that may call the CloudBase APIs; the
+// first is the default. None means the documented defaults.
+const accountsOption option[[]Account] = "accounts"
+
+// WithAccounts sets the accounts that may call; the first is the default.
+func WithAccounts(a ...Account) Option { return func(c *Config) { accountsOption.set(c, a) } }
+
+func (s *Server) accounts() []Account { return accountsOption.of(&s.cfg) }
 
 // envsSection is the CloudBase environments by id, "envs" in a state file.
 const envsSection section[map[string]*Env] = "envs"
@@ -227,7 +247,7 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan struct
 }
 
 func (s *Server) account(secretID string) (Account, bool) {
-	for _, a := range s.cfg.Accounts {
+	for _, a := range s.accounts() {
 		if a.SecretID == secretID {
 			return a, true
 		}

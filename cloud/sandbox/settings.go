@@ -19,12 +19,12 @@ var (
 func ConfigFrom(cfg *config.Config) Config {
 	acct := Account{SecretID: or(SecretIDSetting.Get(cfg), DefaultSecretID), SecretKey: or(SecretKeySetting.Get(cfg), DefaultSecretKey),
 		EnvID: or(EnvIDSetting.Get(cfg), DefaultEnvID)}
-	return Config{Accounts: []Account{acct}, Region: config.VarOf[string]("region").Get(cfg), StateFile: cfg.SandboxState}
+	return Config{Options: []Option{WithAccounts(acct)}, Region: config.VarOf[string]("region").Get(cfg), StateFile: cfg.SandboxState}
 }
 
 // Identity is what a log line may show of the emulated account: its ids,
 // never its key.
 func (s *Server) Identity() map[string]string {
-	a := s.cfg.Accounts[0]
+	a := s.accounts()[0]
 	return map[string]string{"env_id": a.EnvID, "secret_id": a.SecretID}
 }

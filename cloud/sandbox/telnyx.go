@@ -131,6 +131,12 @@ type telnyxHandler func(s *Server, st *TelnyxState, r *http.Request, body []byte
 // Telnyx route names, as Count and InjectTelnyxError take them.
 // telnyxEmulation is the Telnyx v2 API under /v2, for one account.
 var telnyxEmulation = emulation{
+	configure: func(c *Config) error {
+		if apiKeyOption.of(c) == "" {
+			apiKeyOption.set(c, DefaultTelnyxAPIKey)
+		}
+		return nil
+	},
 	section: telnyxSection,
 	seed: func(s *Server) {
 		if s.telnyx() == nil {
@@ -145,10 +151,18 @@ var telnyxEmulation = emulation{
 	},
 	routes: (*Server).routeTelnyx,
 	credentials: func(s *Server) []ClientSetting {
-		return []ClientSetting{{Name: "telnyx-api-key", Value: s.cfg.TelnyxAPIKey}}
+		return []ClientSetting{{Name: "telnyx-api-key", Value: s.telnyxAPIKey()}}
 	},
 	endpoints: []string{"telnyx-endpoint"},
 }
+
+// apiKeyOption is the bearer key for /v2; "" means DefaultTelnyxAPIKey.
+const apiKeyOption option[string] = "telnyx-api-key"
+
+// WithTelnyxAPIKey sets the bearer key the Telnyx emulation accepts.
+func WithTelnyxAPIKey(key string) Option { return func(c *Config) { apiKeyOption.set(c, key) } }
+
+func (s *Server) telnyxAPIKey() string { return apiKeyOption.of(&s.cfg) }
 
 // telnyxSection is the Telnyx account, "telnyx" in a state file.
 const telnyxSection section[*TelnyxState] = "telnyx"
@@ -236,7 +250,7 @@ func (s *Server) telnyxAuthorized(r *http.Request) bool {
 	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(h[len(prefix):]), []byte(s.cfg.TelnyxAPIKey)) == 1
+	return subtle.ConstantTimeCompare([]byte(h[len(prefix):]), []byte(s.telnyxAPIKey())) == 1
 }
 
 func writeTelnyxError(w http.ResponseWriter, e *telnyxErr) {

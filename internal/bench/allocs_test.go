@@ -43,8 +43,8 @@ const childEnv = "CLOUDOPS_BENCH_CHILD"
 // runChild serves the sandbox and the trivial upstream, prints both URLs and
 // runs until stdin closes.
 func runChild() int {
-	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{{SecretID: sandbox.DefaultSecretID,
-		SecretKey: sandbox.DefaultSecretKey, EnvID: sandbox.DefaultEnvID}}})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(sandbox.Account{SecretID: sandbox.DefaultSecretID,
+		SecretKey: sandbox.DefaultSecretKey, EnvID: sandbox.DefaultEnvID})}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -55,7 +55,7 @@ func haproxyPath(t *testing.T) string {
 // startSandbox runs the emulated cloud every replica talks to.
 func startSandbox(t *testing.T) (string, *sandbox.Server) {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Config{Accounts: []sandbox.Account{acct}})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(acct)}})
 	if err != nil {
 		t.Fatal(err)
 	}
