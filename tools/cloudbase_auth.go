@@ -346,8 +346,13 @@ func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error
 	return nil, nil
 }
 
+// providerSecretFor names the identity provider a secret is for, on the user's page.
+func providerSecretFor(args map[string]any) string {
+	return strings.TrimSpace("identity provider " + argString(args, "Id"))
+}
+
 func addProvider(d *Deps) Tool {
-	return defineCloudBase(d, Spec{Name: "cloudbase_add_provider", Title: "Add identity provider", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_add_provider", Title: "Add identity provider", Toolset: ToolsetCloudBaseAuth, SecretFor: providerSecretFor,
 		Description: "Add an identity source (max 20 per env; an existing Id is an error; without Id one is generated and returned). " +
 			"OIDC: Issuer (endpoints are discovered from it), or endpoints+JwksUri; Scope must include openid. " +
 			"OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata.",
@@ -412,7 +417,7 @@ func (in *modifyProviderInput) Validate() error {
 }
 
 func modifyProvider(d *Deps) Tool {
-	return defineCloudBase(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth,
+	return defineCloudBase(d, Spec{Name: "cloudbase_modify_provider", Title: "Modify identity provider", Toolset: ToolsetCloudBaseAuth, SecretFor: providerSecretFor,
 		Description: "Change an identity source; only the fields given change (Config fields merge); returns before/after. Creates the CUSTOM or EMAIL " +
 			"source (Id custom/email) on first use; other ids must exist (cloudbase_add_provider adds them). Email templates must contain {{.VerificationCode}}.",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_providers", Summarize: summarizeModifyProvider(d),

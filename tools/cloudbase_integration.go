@@ -264,8 +264,13 @@ func (ig *integration) template(ctx context.Context, field, business, code strin
 	return tpl, nil
 }
 
+// userKeySecretFor names the integration a secret is for, on the user's page.
+func userKeySecretFor(args map[string]any) string {
+	return strings.TrimSpace("integration " + firstNonEmpty(argString(args, "name"), argString(args, "keyId")))
+}
+
 func (ig *integration) createUserKey() Tool {
-	return defineCloudBase(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration, SecretFor: userKeySecretFor,
 		Description: "Create an integration instance from a template. ext is a JSON object string stored as given (this server does not encrypt); " +
 			"the template's required fields are checked before anything is sent.",
 		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs},
@@ -476,7 +481,7 @@ type updatedUserKey struct {
 }
 
 func (ig *integration) updateUserKey() Tool {
-	return defineCloudBase(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration, SecretFor: userKeySecretFor,
 		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
 			"is merged server-side and never shown. ext replaces the whole Ext. Changing authTypeCode replaces the configuration: " +
 			"it needs the full ext for the new template (checked against its required fields).",

@@ -178,7 +178,7 @@ func (d *Deps) scope(ctx context.Context, toolset string) string {
 // resolveArgs resolves the references in args (from findRefs) in place.
 func (d *Deps) resolveArgs(ctx context.Context, s Spec, args any, found []foundRef) (any, error) {
 	m, _ := args.(map[string]any)
-	object := secretObject(s.Name, m)
+	object := secretObject(s, m)
 	for _, f := range found {
 		field := strings.Join(f.path, ".")
 		v, err := d.resolveSecret(ctx, s, field, f.ref, object)
@@ -192,18 +192,18 @@ func (d *Deps) resolveArgs(ctx context.Context, s Spec, args any, found []foundR
 }
 
 // secretObject names what a call's secret is for, for the user's page:
-// "identity provider github", "Telnyx integration secret openai-prod".
-func secretObject(tool string, args map[string]any) string {
-	str := func(k string) string { s, _ := args[k].(string); return s }
-	switch {
-	case strings.Contains(tool, "_provider"):
-		return strings.TrimSpace("identity provider " + str("Id"))
-	case strings.Contains(tool, "_user_key"):
-		return strings.TrimSpace("integration " + firstNonEmpty(str("name"), str("keyId")))
-	case strings.Contains(tool, "integration_secret"):
-		return strings.TrimSpace("Telnyx integration secret " + str("identifier"))
+// the tool's SecretFor ("identity provider github"), else its name in words.
+func secretObject(s Spec, args map[string]any) string {
+	if s.SecretFor != nil {
+		return s.SecretFor(args)
 	}
-	return strings.ReplaceAll(tool, "_", " ")
+	return strings.ReplaceAll(s.Name, "_", " ")
+}
+
+// argString is args[k] when it is a string, else "".
+func argString(args map[string]any, k string) string {
+	s, _ := args[k].(string)
+	return s
 }
 
 func firstNonEmpty(s ...string) string {
@@ -335,7 +335,7 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 	if t.Spec.Target != nil && t.Spec.Target(ctx, raw) != nil { // not found, or exists already: the handler says so
 		return shown, nil
 	}
-	object := secretObject(t.Spec.Name, raw)
+	object := secretObject(t.Spec, raw)
 	for _, f := range nested {
 		if d.SecretsIn == nil || (f.ref.Ask && cloud.IsDryRun(ctx)) {
 			continue // the handler says so, or nothing is asked

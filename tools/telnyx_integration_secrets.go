@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
@@ -63,7 +64,10 @@ type createdIntegrationSecret struct {
 func createIntegrationSecret(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_integration_secret", Title: "Create an integration secret",
 		Description: "Store a bearer token or basic credentials that Telnyx uses to call another service; settings refer to it by identifier. The value is write-only.",
-		CheckWith:   listIntegrationSecretsTool}, "",
+		CheckWith:   listIntegrationSecretsTool,
+		SecretFor: func(args map[string]any) string {
+			return strings.TrimSpace("Telnyx integration secret " + argString(args, "identifier"))
+		}}, "",
 		func(ctx context.Context, in *createIntegrationSecretInput) (*createdIntegrationSecret, error) {
 			// token and password are writeOnly: Define masks them in this call's result and errors.
 			s, err := d.telnyx().CreateIntegrationSecret(ctx, &in.CreateIntegrationSecretParams)

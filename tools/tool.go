@@ -79,6 +79,10 @@ type Spec struct {
 	// before a secret is asked for and before the user is asked to confirm:
 	// nobody types a secret or answers "Apply?" for a typo.
 	Target func(ctx context.Context, args map[string]any) error
+	// SecretFor names what the call's secret is for, on the page the user
+	// types it in ("identity provider github"); nil means the tool's name
+	// in words.
+	SecretFor func(args map[string]any) string
 }
 
 // Tool is a registrable tool with its metadata.
