@@ -167,7 +167,7 @@ func (s *Server) issueHTTPToken(r *http.Request) (string, int64, *httpAPIError) 
 		return "", 0, commonErr(http.StatusNotFound, "INVALID_ENV", "environment "+acct.EnvID+" not found")
 	}
 	s.counts["http:token"]++
-	lifetime := int64(math.Ceil(s.cfg.AccessTokenLifetime.Seconds()))
+	lifetime := int64(math.Ceil(lifetimeOption.of(&s.cfg).Seconds()))
 	now := s.cfg.Now()
 	token := signHTTPToken(acct.SecretKey, httpTokenClaims{Iss: "cloudbase-sandbox", Sub: acct.SecretID, Env: acct.EnvID,
 		Iat: now.Unix(), Exp: now.Unix() + lifetime, Jti: randomHex(8)})

@@ -52,7 +52,7 @@ var (
 func newHTTPSB(t *testing.T, stateFile string) *httpSB {
 	t.Helper()
 	c := &clock{t: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
-	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(acctA, acctB)}, AccessTokenLifetime: 10 * time.Minute,
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(acctA, acctB), sandbox.WithAccessTokenLifetime(10 * time.Minute)},
 		Now: c.now, StateFile: stateFile})
 	if err != nil {
 		t.Fatal(err)

@@ -45,15 +45,12 @@ type Account struct {
 
 // Config configures a sandbox.
 type Config struct {
-	// Options configure the emulations (WithAccounts, WithTelnyxAPIKey):
-	// each emulation declares its own, and its defaults.
+	// Options configure the emulations (WithAccounts, WithRegion,
+	// WithAccessTokenLifetime, WithTelnyxAPIKey): each emulation declares
+	// its own, and its defaults.
 	Options []Option
-	Region  string
 	// StateFile, when set, persists state across restarts (atomically).
 	StateFile string
-	// AccessTokenLifetime is the HTTP API token lifetime; zero means the
-	// seed's 432000 s ("The Access Token has a validity period of 432000 seconds").
-	AccessTokenLifetime time.Duration
 	// Now replaces the clock (tests).
 	Now func() time.Time
 
@@ -109,12 +106,6 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	if cfg.Region == "" {
-		cfg.Region = DefaultRegion
-	}
-	if cfg.AccessTokenLifetime <= 0 {
-		cfg.AccessTokenLifetime = DefaultAccessTokenLifetime
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -146,6 +137,12 @@ var cloudbaseEmulation = emulation{
 			if a.SecretID == "" || a.SecretKey == "" || a.EnvID == "" {
 				return fmt.Errorf("sandbox account %d: SecretID, SecretKey and EnvID are required", i)
 			}
+		}
+		if regionOption.of(c) == "" {
+			regionOption.set(c, DefaultRegion)
+		}
+		if lifetimeOption.of(c) <= 0 {
+			lifetimeOption.set(c, DefaultAccessTokenLifetime)
 		}
 		return nil
 	},
@@ -186,6 +183,21 @@ func WithAccounts(a ...Account) Option { return func(c *Config) { accountsOption
 
 func (s *Server) accounts() []Account { return accountsOption.of(&s.cfg) }
 
+// regionOption is the emulated environments' region; "" means DefaultRegion.
+const regionOption option[string] = "region"
+
+// WithRegion sets the region of the environments the sandbox seeds.
+func WithRegion(r string) Option { return func(c *Config) { regionOption.set(c, r) } }
+
+// lifetimeOption is the HTTP API token lifetime; zero means the seed's
+// 432000 s ("The Access Token has a validity period of 432000 seconds").
+const lifetimeOption option[time.Duration] = "access-token-lifetime"
+
+// WithAccessTokenLifetime sets the HTTP API token lifetime.
+func WithAccessTokenLifetime(d time.Duration) Option {
+	return func(c *Config) { lifetimeOption.set(c, d) }
+}
+
 // envsSection is the CloudBase environments by id, "envs" in a state file.
 const envsSection section[map[string]*Env] = "envs"
 
@@ -194,7 +206,7 @@ func (s *Server) envs() map[string]*Env { return envsSection.of(s.state) }
 
 func (s *Server) newEnv(id string) *Env {
 	now := s.cfg.Now()
-	return &Env{ID: id, Alias: "demo", Region: s.cfg.Region,
+	return &Env{ID: id, Alias: "demo", Region: regionOption.of(&s.cfg),
 		Auth: seedAuth(id, now), Integration: seedIntegration(now), Records: seedRecords(now)}
 }
 

@@ -19,7 +19,7 @@ var (
 func ConfigFrom(cfg *config.Config) Config {
 	acct := Account{SecretID: or(SecretIDSetting.Get(cfg), DefaultSecretID), SecretKey: or(SecretKeySetting.Get(cfg), DefaultSecretKey),
 		EnvID: or(EnvIDSetting.Get(cfg), DefaultEnvID)}
-	return Config{Options: []Option{WithAccounts(acct)}, Region: config.VarOf[string]("region").Get(cfg), StateFile: cfg.SandboxState}
+	return Config{Options: []Option{WithAccounts(acct), WithRegion(config.VarOf[string]("region").Get(cfg))}, StateFile: cfg.SandboxState}
 }
 
 // Identity is what a log line may show of the emulated account: its ids,

@@ -119,7 +119,7 @@ func dialTo(addr string, tlsCfg *tls.Config) *http.Transport {
 func newHTTPEnv(t testing.TB, o httpOpts) *httpEnv {
 	t.Helper()
 	e := &httpEnv{log: &requestLog{}, sbClock: newClock(), clientClock: newClock()}
-	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(o.accounts...)}, AccessTokenLifetime: o.lifetime, Now: e.sbClock.Now})
+	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(o.accounts...), sandbox.WithAccessTokenLifetime(o.lifetime)}, Now: e.sbClock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
