@@ -146,6 +146,33 @@ func TestSandboxPrintsTheCredentialsToUse(t *testing.T) {
 	}
 }
 
+// --secret-key generate makes a random key for the run and prints it, with a note.
+func TestSandboxGeneratesASecretKey(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var errOut syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- runSandbox(ctx, []string{"--addr", "127.0.0.1:0", "--secret-key", "generate"}, &bytes.Buffer{}, &errOut)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errOut.String(), "generated") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	key := ""
+	for _, line := range strings.Split(errOut.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "  TENCENTCLOUD_SECRETKEY="); ok {
+			key = v
+		}
+	}
+	if len(key) != 48 || strings.Trim(key, "0123456789abcdef") != "" || !strings.HasSuffix(errOut.String(), "  (SecretKey generated for this run)\n") {
+		t.Fatalf("start-up text:\n%s", errOut.String())
+	}
+}
+
 // Every setting the sandbox hands out (credential or endpoint) is one the
 // server reads: the sandbox subcommand prints its variable or flag.
 func TestSandboxClientSettingsAreServerSettings(t *testing.T) {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -25,9 +23,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SortFlags = false
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address")
 	public := fs.Bool("public", false, "allow a non-loopback --addr (anyone who can reach it can use the emulator)")
-	secretID := fs.String("secret-id", sandbox.DefaultSecretID, "the SecretId the emulator accepts")
-	secretKey := fs.String("secret-key", sandbox.DefaultSecretKey, `the SecretKey it accepts; "generate" makes a random one and prints it`)
-	envID := fs.String("env-id", sandbox.DefaultEnvID, "the emulated CloudBase environment id")
+	emulationOptions := sandbox.Flags(fs) // each emulation's own flags
 	state := fs.String("state", "", "persist state in this file (atomic writes)")
 	help := fs.BoolP("help", "h", false, "print this help")
 	if err := fs.Parse(args); err != nil {
@@ -45,13 +41,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return refuse(stderr, fmt.Errorf("sandbox: refusing to listen on %s, which other machines can reach; "+
 			"use a loopback address such as 127.0.0.1:9000, or pass --public", *addr))
 	}
-	generated := *secretKey == "generate"
-	if generated {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		*secretKey = hex.EncodeToString(b)
-	}
-	sb, err := sandbox.New(sandbox.Config{Options: []sandbox.Option{sandbox.WithAccounts(sandbox.Account{SecretID: *secretID, SecretKey: *secretKey, EnvID: *envID})}, StateFile: *state})
+	opts, notes := emulationOptions()
+	sb, err := sandbox.New(sandbox.Config{Options: opts, StateFile: *state})
 	if err != nil {
 		return refuse(stderr, errors.New("sandbox: "+err.Error()))
 	}
@@ -73,8 +64,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "  %s=%s\n", config.EnvVar(c.Name), c.Value)
 	}
 	fmt.Fprintf(stderr, "  cloudops-mcp %s\n", strings.Join(endpoints, " "))
-	if generated {
-		fmt.Fprintln(stderr, "  (SecretKey generated for this run)")
+	for _, note := range notes {
+		fmt.Fprintln(stderr, "  "+note)
 	}
 	<-done
 	return 0

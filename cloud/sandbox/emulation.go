@@ -3,6 +3,8 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/spf13/pflag"
 )
 
 // emulation is one provider's part of the sandbox, declared next to its
@@ -25,9 +27,37 @@ type emulation struct {
 	// credentials are the values a server under --sandbox uses, by the
 	// name of the setting they replace, in the order they are printed.
 	credentials func(s *Server) []ClientSetting
+	// flags adds the emulation's flags to the sandbox subcommand (nil:
+	// none); what it returns gives, once they are parsed, the emulation's
+	// option and a line to print after the settings ("" for none).
+	flags func(fs *pflag.FlagSet) func() (Option, string)
 	// endpoints name the settings that point the provider's clients at a
 	// server: under the sandbox, its URL.
 	endpoints []string
+}
+
+// Flags adds every emulation's flags to the sandbox subcommand's fs; the
+// function returned, called after parsing, gives their options and the
+// lines to print after the settings.
+func Flags(fs *pflag.FlagSet) func() ([]Option, []string) {
+	var parsed []func() (Option, string)
+	for _, em := range emulations {
+		if em.flags != nil {
+			parsed = append(parsed, em.flags(fs))
+		}
+	}
+	return func() ([]Option, []string) {
+		var opts []Option
+		var notes []string
+		for _, p := range parsed {
+			o, note := p()
+			opts = append(opts, o)
+			if note != "" {
+				notes = append(notes, note)
+			}
+		}
+		return opts, notes
+	}
 }
 
 // Option configures one emulation; each declares its own next to its

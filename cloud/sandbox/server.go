@@ -147,6 +147,7 @@ var cloudbaseEmulation = emulation{
 		return nil
 	},
 	section: envsSection,
+	flags:   cloudbaseFlags,
 	seed: func(s *Server) {
 		envs := s.envs()
 		if envs == nil {

@@ -1,6 +1,13 @@
 package sandbox
 
-import "github.com/cloudops-mcp/cloudops-mcp/internal/config"
+import (
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/spf13/pflag"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+)
 
 // The emulated account's settings, for `cloudops-mcp --sandbox` (the
 // sandbox subcommand has flags of its own).
@@ -27,4 +34,21 @@ func ConfigFrom(cfg *config.Config) Config {
 func (s *Server) Identity() map[string]string {
 	a := s.accounts()[0]
 	return map[string]string{"env_id": a.EnvID, "secret_id": a.SecretID}
+}
+
+// cloudbaseFlags are the sandbox subcommand's flags for the emulated
+// account (its own: the server's --sandbox-* settings are above).
+func cloudbaseFlags(fs *pflag.FlagSet) func() (Option, string) {
+	secretID := fs.String("secret-id", DefaultSecretID, "the SecretId the emulator accepts")
+	secretKey := fs.String("secret-key", DefaultSecretKey, `the SecretKey it accepts; "generate" makes a random one and prints it`)
+	envID := fs.String("env-id", DefaultEnvID, "the emulated CloudBase environment id")
+	return func() (Option, string) {
+		note := ""
+		if *secretKey == "generate" {
+			b := make([]byte, 24)
+			_, _ = rand.Read(b)
+			*secretKey, note = hex.EncodeToString(b), "(SecretKey generated for this run)"
+		}
+		return WithAccounts(Account{SecretID: *secretID, SecretKey: *secretKey, EnvID: *envID}), note
+	}
 }
