@@ -14,6 +14,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/sandbox"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
 // A tccli profile chosen with TENCENTCLOUD_PROFILE signs real requests to the
@@ -95,14 +96,7 @@ func callInProcess(t *testing.T, a *app.App, name string) (string, bool) {
 	}
 	defer c.Close()
 	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Initialize(t, c, "")
 	req := mcp.CallToolRequest{}
 	req.Params.Name = name
 	res, err := c.CallTool(ctx, req)

@@ -41,15 +41,7 @@ func TestPrometheusMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "metrics-test", Version: "1"}
-	if _, err := c.Initialize(context.Background(), init); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Initialize(t, c, "metrics-test")
 	for _, id := range []string{sandbox.DefaultEnvID, sandbox.DefaultEnvID, "env-nowhere-4242"} {
 		req := mcp.CallToolRequest{}
 		req.Params.Name = "cloudbase_describe_client"

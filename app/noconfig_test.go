@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
 // Without credentials the server still starts and every tool says which variable to set.
@@ -38,14 +39,7 @@ func TestStartsWithoutCredentialsAndSaysWhatToSet(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		if err := c.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		init := mcp.InitializeRequest{}
-		init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-		if _, err := c.Initialize(ctx, init); err != nil {
-			t.Fatal(err)
-		}
+		testenv.Initialize(t, c, "")
 		req := mcp.CallToolRequest{}
 		req.Params.Name = "cloudbase_get_login_config"
 		res, err := c.CallTool(ctx, req)

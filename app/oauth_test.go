@@ -81,16 +81,8 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
 		t.Cleanup(func() { _ = c.Close() })
-		init := mcp.InitializeRequest{}
-		init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-		init.Params.ClientInfo = mcp.Implementation{Name: "oauth-test", Version: "1"}
-		if _, err := c.Initialize(context.Background(), init); err != nil {
-			t.Fatal(err)
-		}
+		testenv.Initialize(t, c, "oauth-test")
 		return c
 	}
 	names := func(c *client.Client) []string {

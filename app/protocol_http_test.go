@@ -245,15 +245,7 @@ func TestHTTPCancellationStopsWork(t *testing.T) {
 			}
 			defer c.Close()
 			ctx := context.Background()
-			if err := c.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			init := mcp.InitializeRequest{}
-			init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-			init.Params.ClientInfo = mcp.Implementation{Name: "cancel", Version: "1"}
-			if _, err := c.Initialize(ctx, init); err != nil {
-				t.Fatal(err)
-			}
+			testenv.Initialize(t, c, "cancel")
 			callCtx, cancel := context.WithCancel(ctx)
 			errc := make(chan error, 1)
 			go func() {

@@ -39,15 +39,7 @@ func TestTracesToolCallThenCloudCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "trace-test", Version: "1"}
-	if _, err := c.Initialize(context.Background(), init); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Initialize(t, c, "trace-test")
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "cloudbase_describe_client"
 	req.Params.Arguments = map[string]any{"Id": sandbox.DefaultEnvID}

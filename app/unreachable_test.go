@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/app"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
 // With no network (here: hosts in the reserved .invalid domain, which never
@@ -36,14 +37,7 @@ func TestUnreachableCloudsSayWhatToCheck(t *testing.T) {
 	}
 	defer c.Close()
 	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Initialize(t, c, "")
 	for _, tc := range []struct {
 		tool string
 		args map[string]any

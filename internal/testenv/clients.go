@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -115,4 +116,23 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// Initialize starts c and runs the initialize handshake on the latest
+// protocol as clientInfo name ("" leaves clientInfo empty); closing c stays
+// with the caller.
+func Initialize(t testing.TB, c *client.Client, name string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	if name != "" {
+		init.Params.ClientInfo = mcp.Implementation{Name: name, Version: "1"}
+	}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
 }
