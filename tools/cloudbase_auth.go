@@ -79,39 +79,41 @@ func (in *modifyLoginConfigInput) apply(cur tcb.LoginConfig) tcb.LoginConfig {
 	set(&next.UserNameLogin, in.UserNameLogin)
 	set(&next.AnonymousLogin, in.AnonymousLogin)
 	if g := in.SmsVerificationConfig; g != nil {
-		m := tcb.SmsVerificationConfig{}
-		if cur.SmsVerificationConfig != nil {
-			m = *cur.SmsVerificationConfig
-		}
-		setStr(&m.Type, g.Type)
-		setStr(&m.Name, g.Name)
-		setStr(&m.Method, g.Method)
-		setPtr(&m.SmsDayLimit, g.SmsDayLimit)
-		next.SmsVerificationConfig = &m
+		next.SmsVerificationConfig = patched(cur.SmsVerificationConfig, func(m *tcb.SmsVerificationConfig) {
+			setStr(&m.Type, g.Type)
+			setStr(&m.Name, g.Name)
+			setStr(&m.Method, g.Method)
+			setPtr(&m.SmsDayLimit, g.SmsDayLimit)
+		})
 	}
 	if g := in.MfaConfig; g != nil {
-		m := tcb.MfaConfig{}
-		if cur.MfaConfig != nil {
-			m = *cur.MfaConfig
-		}
-		setStr(&m.On, g.On)
-		setStr(&m.Sms, g.Sms)
-		setStr(&m.Email, g.Email)
-		setStr(&m.RequiredBindPhone, g.RequiredBindPhone)
-		next.MfaConfig = &m
+		next.MfaConfig = patched(cur.MfaConfig, func(m *tcb.MfaConfig) {
+			setStr(&m.On, g.On)
+			setStr(&m.Sms, g.Sms)
+			setStr(&m.Email, g.Email)
+			setStr(&m.RequiredBindPhone, g.RequiredBindPhone)
+		})
 	}
 	if g := in.PwdUpdateStrategy; g != nil {
-		m := tcb.PwdUpdateStrategy{}
-		if cur.PwdUpdateStrategy != nil {
-			m = *cur.PwdUpdateStrategy
-		}
-		setPtr(&m.FirstLoginUpdate, g.FirstLoginUpdate)
-		setPtr(&m.PeriodUpdate, g.PeriodUpdate)
-		setPtr(&m.PeriodValue, g.PeriodValue)
-		setStr(&m.PeriodType, g.PeriodType)
-		next.PwdUpdateStrategy = &m
+		next.PwdUpdateStrategy = patched(cur.PwdUpdateStrategy, func(m *tcb.PwdUpdateStrategy) {
+			setPtr(&m.FirstLoginUpdate, g.FirstLoginUpdate)
+			setPtr(&m.PeriodUpdate, g.PeriodUpdate)
+			setPtr(&m.PeriodValue, g.PeriodValue)
+			setStr(&m.PeriodType, g.PeriodType)
+		})
 	}
 	return next
+}
+
+// patched is a copy of cur (zero when nil) with apply's changes: the
+// current group stays as it is except for the fields the caller sets.
+func patched[T any](cur *T, apply func(*T)) *T {
+	m := new(T)
+	if cur != nil {
+		*m = *cur
+	}
+	apply(m)
+	return m
 }
 
 func setStr(dst *string, v string) {
