@@ -13,7 +13,7 @@ import (
 )
 
 // warnClient sends a warning to the calling client as notifications/message,
-// redacted, at the level the client asked for (logging/setLevel, or the
+// redacted (with the call's own secrets too), at the level the client asked for (logging/setLevel, or the
 // per-request level from protocol 2026-07-28 on; mcp-go applies both).
 func (a *App) warnClient(ctx context.Context, msg string, fields map[string]any) {
 	if a.MCP == nil {
@@ -23,7 +23,7 @@ func (a *App) warnClient(ctx context.Context, msg string, fields map[string]any)
 	for k, v := range fields {
 		data[k] = v
 	}
-	n := mcp.NewLoggingMessageNotification(mcp.LoggingLevelWarning, "cloudops-mcp", a.Redactor.Value(data))
+	n := mcp.NewLoggingMessageNotification(mcp.LoggingLevelWarning, "cloudops-mcp", a.Redactor.In(ctx).Value(data))
 	if err := a.MCP.SendLogMessageToClient(ctx, n); err != nil {
 		a.Log.Debug().Str("error", err.Error()).Msg("client warning not delivered")
 	}
@@ -35,9 +35,12 @@ func (a *App) warnClient(ctx context.Context, msg string, fields map[string]any)
 func (a *App) retryHook(n cloud.RetryNotice) cloud.RetryHook {
 	return func(ctx context.Context, what string, attempt int, wait time.Duration, err error) {
 		a.metrics.Retry(n.Service)
-		a.Log.Warn().Str(n.LogKey, what).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", err.Error()).Msg("retrying")
+		// The error may echo the request: mask the call's own secrets too,
+		// which the log writer's process-wide redactor does not hold.
+		msg := a.Redactor.In(ctx).String(err.Error())
+		a.Log.Warn().Str(n.LogKey, what).Int("attempt", attempt).Int64("wait_ms", wait.Milliseconds()).Str("error", msg).Msg("retrying")
 		if n.WarnClient {
-			a.warnClient(ctx, fmt.Sprintf("%s was rejected before it ran (%v); retrying in %s", what, err, wait.Round(time.Millisecond)),
+			a.warnClient(ctx, fmt.Sprintf("%s was rejected before it ran (%s); retrying in %s", what, msg, wait.Round(time.Millisecond)),
 				map[string]any{"action": what, "attempt": attempt})
 		}
 	}

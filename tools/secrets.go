@@ -148,12 +148,7 @@ func (d *Deps) CallScope(ctx context.Context, values []string) (context.Context,
 
 // redactor is the redactor for this call: the shared one, plus the secrets of
 // the call's scope (its arguments, the client's credential headers).
-func (d *Deps) redactor(ctx context.Context) *redact.Redactor {
-	if s := redact.ScopeFrom(ctx); s != nil {
-		return s.Redactor()
-	}
-	return d.Redactor
-}
+func (d *Deps) redactor(ctx context.Context) *redact.Redactor { return d.Redactor.In(ctx) }
 
 // withCallScope gives the call a scope holding its argument secrets: a
 // child of the request's scope when the transport made one.

@@ -81,6 +81,15 @@ func WithScope(ctx context.Context, s *Scope) context.Context {
 	return context.WithValue(ctx, scopeKey{}, s)
 }
 
+// In is the redactor for ctx: its request or call scope's, which also masks
+// that scope's secrets, or r itself when ctx carries no scope.
+func (r *Redactor) In(ctx context.Context) *Redactor {
+	if s := ScopeFrom(ctx); s != nil {
+		return s.Redactor()
+	}
+	return r
+}
+
 // ScopeFrom returns the request's scope, or nil.
 func ScopeFrom(ctx context.Context) *Scope {
 	s, _ := ctx.Value(scopeKey{}).(*Scope)
