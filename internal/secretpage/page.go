@@ -17,7 +17,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -245,27 +245,36 @@ func (p *Pages) refuse(w http.ResponseWriter, status int, why error) {
 	p.render(w, status, refusalPage{Reason: why.Error()})
 }
 
-func (p *Pages) render(w http.ResponseWriter, status int, data any) {
+// page is one of the HTML pages below.
+type page interface{ write(*strings.Builder) }
+
+func (p *Pages) render(w http.ResponseWriter, status int, pg page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	var name string
-	switch data.(type) {
-	case formPage:
-		name = "form"
-	case donePage:
-		name = "done"
-	default:
-		name = "refused"
-	}
-	_ = pages.ExecuteTemplate(w, name, data)
+	var b strings.Builder
+	pg.write(&b)
+	_, _ = io.WriteString(w, b.String())
 }
 
 // The pages: tiny, no script, no external resource, usable by keyboard and
 // screen reader (labelled field, error announced, focus starts in the field).
-var pages = template.Must(template.New("").Parse(`
-{{define "head"}}<!doctype html>
+//
+// They are written by hand, not with html/template: executing a template
+// reaches reflect's MethodByName, which turns off the linker's removal of
+// unused methods for the whole binary (megabytes of it, and the page faults
+// of every start). Every dynamic value goes through escape and is placed only
+// in element text or a double-quoted attribute value, where an escaped value
+// cannot end its context (TestPageEscapesHostileValues).
+
+// escape makes s safe as element text and as a double-quoted attribute value.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "\x00", "\uFFFD").Replace
+
+func head(b *strings.Builder, title string) {
+	b.WriteString(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin"><title>{{.}} — cloudops-mcp</title>
+<meta name="referrer" content="same-origin"><title>`)
+	b.WriteString(escape(title))
+	b.WriteString(` — cloudops-mcp</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.3rem}label{display:block;font-weight:600;margin:1rem 0 .3rem}
@@ -274,31 +283,49 @@ input:focus,button:focus{outline:3px solid #1a5fb4;outline-offset:2px}
 button{margin-top:1rem;font:inherit;padding:.5rem 1.2rem;border:0;border-radius:4px;background:#1a5fb4;color:#fff;cursor:pointer}
 .for{background:#f3f3f3;border-left:4px solid #1a5fb4;padding:.6rem .8rem}
 .err{color:#a51d2d;font-weight:600}.note{color:#444;font-size:.9rem}
-</style></head><body><main>{{end}}
-{{define "foot"}}</main></body></html>{{end}}
+</style></head><body><main>`)
+}
 
-{{define "form"}}{{template "head" "Enter a secret"}}
-<h1>Enter a secret for your assistant's tool call</h1>
-<p class="for" id="for">{{.Purpose}}</p>
-{{if .Error}}<p class="err" role="alert" id="err">{{.Error}}</p>{{end}}
-<form method="post" autocomplete="off">
-<input type="hidden" name="csrf" value="{{.CSRF}}">
+const foot = `</main></body></html>`
+
+func (d formPage) write(b *strings.Builder) {
+	head(b, "Enter a secret")
+	b.WriteString("\n<h1>Enter a secret for your assistant's tool call</h1>\n<p class=\"for\" id=\"for\">")
+	b.WriteString(escape(d.Purpose))
+	b.WriteString("</p>\n")
+	if d.Error != "" {
+		b.WriteString(`<p class="err" role="alert" id="err">`)
+		b.WriteString(escape(d.Error))
+		b.WriteString("</p>")
+	}
+	b.WriteString("\n<form method=\"post\" autocomplete=\"off\">\n<input type=\"hidden\" name=\"csrf\" value=\"")
+	b.WriteString(escape(d.CSRF))
+	b.WriteString(`">
 <label for="secret">Secret value</label>
 <input type="password" id="secret" name="secret" required autofocus autocomplete="off" spellcheck="false"
- aria-describedby="{{if .Error}}err {{end}}for help">
+ aria-describedby="`)
+	if d.Error != "" {
+		b.WriteString("err ")
+	}
+	b.WriteString(`for help">
 <p class="note" id="help">The value goes straight to the cloudops-mcp server; your assistant and the chat never see it.
-This link works once and expires at {{.Expires}}.</p>
-<button type="submit">Send to the server</button>
-</form>{{template "foot"}}{{end}}
+This link works once and expires at `)
+	b.WriteString(escape(d.Expires))
+	b.WriteString(".</p>\n<button type=\"submit\">Send to the server</button>\n</form>" + foot)
+}
 
-{{define "done"}}{{template "head" "Secret received"}}
-<h1 role="status">Received</h1>
-<p class="for">{{.Purpose}}</p>
+func (d donePage) write(b *strings.Builder) {
+	head(b, "Secret received")
+	b.WriteString("\n<h1 role=\"status\">Received</h1>\n<p class=\"for\">")
+	b.WriteString(escape(d.Purpose))
+	b.WriteString(`</p>
 <p>The server has the value and the tool call continues. You can close this tab and return to your assistant.
-This link no longer works.</p>{{template "foot"}}{{end}}
+This link no longer works.</p>` + foot)
+}
 
-{{define "refused"}}{{template "head" "Link refused"}}
-<h1>This link cannot be used</h1>
-<p class="err" role="alert">{{.Reason}}</p>
-<p>Nothing was stored. You can close this tab.</p>{{template "foot"}}{{end}}
-`))
+func (d refusalPage) write(b *strings.Builder) {
+	head(b, "Link refused")
+	b.WriteString("\n<h1>This link cannot be used</h1>\n<p class=\"err\" role=\"alert\">")
+	b.WriteString(escape(d.Reason))
+	b.WriteString("</p>\n<p>Nothing was stored. You can close this tab.</p>" + foot)
+}
