@@ -109,3 +109,41 @@ func TestPrereqsSayWhatToInstall(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 }
+
+// The binary users get keeps the linker's dead-code elimination: nothing
+// reachable calls reflect's Method/MethodByName with a name known only at
+// run time (text/template and html/template execution do), which would keep
+// every exported method of every linked type — megabytes more binary, page
+// faults and resident memory at every start (BENCHMARKS.md). The build tags
+// of make build are the Dockerfile's too.
+func TestLinkerDropsUnusedMethods(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links the binary")
+	}
+	mk, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := regexp.MustCompile(`(?m)^TAGS\s*:?=\s*(\S+)`).FindSubmatch(mk)
+	if tags == nil {
+		t.Fatal("Makefile: no TAGS")
+	}
+	df, _ := os.ReadFile("Dockerfile")
+	if !strings.Contains(string(df), "-tags "+string(tags[1])) {
+		t.Errorf("Dockerfile: build with -tags %s, as make build does", tags[1])
+	}
+	out, err := exec.Command("go", "build", "-tags", string(tags[1]), "-ldflags=-dumpdep", "-o", os.DevNull, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%.2000s", err, out)
+	}
+	var chain []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "<ReflectMethod>") {
+			chain = append(chain, line)
+		}
+	}
+	if len(chain) > 0 {
+		t.Fatalf("a reachable function calls reflect Method/MethodByName by a run-time name, so the linker keeps every exported method; find who reaches it in `go build -tags %s -ldflags=-dumpdep .`:\n%s",
+			tags[1], strings.Join(chain[:min(len(chain), 10)], "\n"))
+	}
+}
