@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 )
@@ -36,24 +38,76 @@ func createAccessIPAddress(d *Deps) Tool {
 		Description: "Allow an IPv4 or IPv6 address to call the Telnyx API with this account's keys; it is pending until Telnyx has applied it.",
 		CheckWith:   listAccessIPsTool}, "",
 		func(ctx context.Context, in *telnyx.CreateAccessIPAddressParams) (*allowedIP, error) {
-			ip, err := d.telnyx().CreateAccessIPAddress(ctx, in)
+			// One address has many spellings (2001:db8::1, 2001:0DB8:0:0::1,
+			// ::ffff:192.0.2.1 for 192.0.2.1): compared and sent canonical.
+			want, ok := canonicalIP(in.IPAddress)
+			if !ok {
+				return nil, Invalid("ip_address: %q is not an IPv4 or IPv6 address (one address, no prefix length or zone), e.g. 203.0.113.7 or 2001:db8::1", in.IPAddress)
+			}
+			allowedAlready := func() (*allowedIP, error) {
+				a, err := findAccessIP(ctx, d, want)
+				if err != nil || a == nil {
+					return nil, err
+				}
+				spelled := ""
+				if a.IPAddress != in.IPAddress {
+					spelled = " (as " + a.IPAddress + ")"
+				}
+				return &allowedIP{AccessIPAddress: *a, Changed: false,
+					Note: fmt.Sprintf("%s is already allowed%s (id %s, status %s): nothing was changed; %s lists the allowed addresses",
+						in.IPAddress, spelled, a.ID, a.Status, listAccessIPsTool)}, nil
+			}
+			if out, err := allowedAlready(); out != nil || err != nil {
+				return out, err
+			}
+			params := *in
+			params.IPAddress = want.String()
+			ip, err := d.telnyx().CreateAccessIPAddress(ctx, &params)
 			if err == nil {
 				return &allowedIP{AccessIPAddress: *ip, Changed: true}, nil
 			}
 			// Telnyx answers an address already on the list with 422 "has
-			// already been taken": the wanted state holds, so it is a no-op.
+			// already been taken" (added meanwhile): the wanted state holds.
 			var apiErr *telnyx.APIError
 			if !errors.As(err, &apiErr) || !slices.Contains(apiErr.Taken(), "ip_address") {
 				return nil, err
 			}
-			page, lerr := d.telnyx().ListAccessIPAddresses(ctx, &telnyx.AccessIPAddressFilter{IPAddress: in.IPAddress}, telnyx.PageParams{Number: 1, Size: 1})
-			if lerr != nil || len(page.Data) == 0 {
-				return nil, err
+			if out, lerr := allowedAlready(); out != nil && lerr == nil {
+				return out, nil
 			}
-			return &allowedIP{AccessIPAddress: page.Data[0], Changed: false,
-				Note: fmt.Sprintf("%s is already allowed (id %s, status %s): nothing was changed; %s lists the allowed addresses",
-					in.IPAddress, page.Data[0].ID, page.Data[0].Status, listAccessIPsTool)}, nil
+			return nil, err
 		})
+}
+
+// maxAccessIPsWalked bounds the list read to find an allowed address.
+const maxAccessIPsWalked = 1000
+
+// canonicalIP parses an address; an IPv4-mapped IPv6 address is its IPv4
+// address. A zone or a prefix length is not an address.
+func canonicalIP(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return a.Unmap(), true
+}
+
+// findAccessIP returns the entry allowing want, however it is spelled
+// there, or nil.
+func findAccessIP(ctx context.Context, d *Deps, want netip.Addr) (*telnyx.AccessIPAddress, error) {
+	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxAccessIPsWalked,
+		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AccessIPAddress], error) {
+			return d.telnyx().ListAccessIPAddresses(ctx, nil, p)
+		}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range w.Items {
+		if got, ok := canonicalIP(a.IPAddress); ok && got == want {
+			return &w.Items[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // allowedIP is the entry that allows the address: made now (changed true)

@@ -1,0 +1,32 @@
+package tools_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// "Allow 2001:db8::1 in Telnyx" when it is allowed already, spelled another
+// way (leading zeros, upper case, an IPv4-mapped form of an IPv4 address):
+// the same address, so changed false and nothing sent, not a 422.
+func TestScenarioTelnyxIPAllowedInAnotherSpelling(t *testing.T) {
+	a := newAgent(t)
+	v6 := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "2001:db8::1"})
+	v4 := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "198.51.100.23"})
+	sent := a.env.App.Sandbox.Count("POST /v2/access_ip_address")
+	for _, c := range []struct{ spelled, id string }{
+		{"2001:0DB8:0000:0:0::1", v6["id"].(string)},
+		{"2001:DB8::0001", v6["id"].(string)},
+		{"::ffff:198.51.100.23", v4["id"].(string)},
+	} {
+		again := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": c.spelled})
+		note, _ := again["note"].(string)
+		if again["changed"] != false || again["id"] != c.id || !strings.Contains(note, "already allowed") || !strings.Contains(note, "telnyx_list_access_ip_addresses") {
+			t.Fatalf("%s: %v", c.spelled, again)
+		}
+	}
+	if n := a.env.App.Sandbox.Count("POST /v2/access_ip_address"); n != sent {
+		t.Fatalf("%d creates sent for addresses already allowed", n-sent)
+	}
+	a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.0/24"}, "ip_address")
+	a.done(6, 0)
+}
