@@ -150,7 +150,8 @@ func TestHTTPSessionsReachOnlyTheirOwnEnvironment(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					for i := range rounds {
-						res, raw, err := callTool(c, "cloudbase_modify_client", map[string]any{"Id": u.acct.EnvID, "MaxDevice": u.device})
+						device := u.device + i // a change each round: a no-op would send nothing
+						res, raw, err := callTool(c, "cloudbase_modify_client", map[string]any{"Id": u.acct.EnvID, "MaxDevice": device})
 						transcript.Store(fmt.Sprint(u.name, i, "w"), raw)
 						if err != nil || res.IsError {
 							t.Errorf("%s: modify_client on its own env: %v %s", u.name, err, raw)
@@ -163,7 +164,7 @@ func TestHTTPSessionsReachOnlyTheirOwnEnvironment(t *testing.T) {
 							return
 						}
 						got := res.StructuredContent.(map[string]any)
-						if got["Id"] != u.acct.EnvID || got["MaxDevice"] != float64(u.device) {
+						if got["Id"] != u.acct.EnvID || got["MaxDevice"] != float64(device) {
 							t.Errorf("%s saw another environment's client: %v", u.name, got)
 							return
 						}

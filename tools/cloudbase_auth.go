@@ -203,6 +203,9 @@ func modifyLoginConfig(d *Deps) Tool {
 		})
 }
 
+// sameInt: a value not given (nil) changes nothing; one given must equal cur.
+func sameInt(v, cur *int) bool { return v == nil || cur != nil && *v == *cur }
+
 func describeClient(d *Deps) Tool {
 	return defineCloudBase(d, Spec{Name: "cloudbase_describe_client", Title: "Describe application client", Toolset: ToolsetCloudBaseAuth,
 		Description: "Read a client's token lifetimes and session limit; without Id, the environment's default client (Id = env id).",
@@ -256,6 +259,10 @@ func modifyClient(d *Deps) Tool {
 				if a != nil && r != nil && *a >= *r {
 					return nil, Invalid("AccessTokenExpiresIn: must be less than RefreshTokenExpiresIn (would be %d >= %d)", *a, *r)
 				}
+			}
+			if sameInt(in.RefreshTokenExpiresIn, cur.RefreshTokenExpiresIn) && sameInt(in.AccessTokenExpiresIn, cur.AccessTokenExpiresIn) &&
+				sameInt(in.MaxDevice, cur.MaxDevice) {
+				return &clientChange{Before: *cur, After: *cur}, nil // every value given is the current one: nothing is sent
 			}
 			res, err := d.tcb().ModifyClient(ctx, &in.ModifyClientRequest)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
@@ -133,6 +134,77 @@ func (ig *integration) view(ctx context.Context, k tcb.UserKeyInfo, business str
 		Ext: ext.Ext, ExtText: ext.Text, WithheldFields: ext.Withheld}
 }
 
+// A stored secret looks the same wherever an instance is shown (get, list,
+// an update's Before and After): the keyed fingerprint of the stored value,
+// which changes when the secret is rotated. Which fields hold one is the
+// cloud's call: those it masks in a plain read. The fingerprint is taken
+// from a NeedPwd read of the same instance, whose values never leave.
+
+// read returns an instance as the tools show it, from a plain read and,
+// when the cloud masked a field, a NeedPwd read for its fingerprint.
+func (ig *integration) read(ctx context.Context, keyID, business string) (*tcb.OneUserKey, userKeyView, error) {
+	res, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: keyID, Business: business})
+	if err != nil {
+		return nil, userKeyView{}, err
+	}
+	return res, ig.viewStored(ctx, res.UserKeyInfo, ig.stored(ctx, res.UserKeyInfo, business), business), nil
+}
+
+// stored is the NeedPwd read of k when k (a plain read) has a value the
+// cloud masked, else nil (nothing to fingerprint, or the read failed: the
+// cloud's mask is shown then).
+func (ig *integration) stored(ctx context.Context, k tcb.UserKeyInfo, business string) *tcb.UserKeyInfo {
+	if ig.d.Redactor.Reveal() || !hasCloudMask(k.Ext) {
+		return nil
+	}
+	res, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: k.KeyID, NeedPwd: true, Business: business})
+	if err != nil {
+		ig.d.Log.Debug().Str("keyId", k.KeyID).Str("error", err.Error()).Msg("stored secrets unreadable; the cloud's masks are shown")
+		return nil
+	}
+	return &res.UserKeyInfo
+}
+
+// viewStored renders plain (a read without NeedPwd) with each value the
+// cloud masked shown as the keyed fingerprint of its value in stored.
+func (ig *integration) viewStored(ctx context.Context, plain tcb.UserKeyInfo, stored *tcb.UserKeyInfo, business string) userKeyView {
+	v := ig.view(ctx, plain, business)
+	if stored == nil || v.Ext == nil {
+		return v
+	}
+	values, err := parseExt(stored.Ext)
+	if err != nil {
+		return v
+	}
+	for _, k := range sortedKeys(v.Ext) {
+		masked, _ := v.Ext[k].(string)
+		val, _ := values[k].(string)
+		if !redact.IsCloudMask(masked) || val == "" || redact.IsCloudMask(val) {
+			continue
+		}
+		ig.d.redactor(ctx).AddSecret(val) // the stored value never leaves, in any encoding
+		v.Ext[k] = redact.Mask(val)
+		if !slices.Contains(v.WithheldFields, k) {
+			v.WithheldFields = append(v.WithheldFields, k)
+		}
+	}
+	return v
+}
+
+// hasCloudMask reports an Ext holding a value the cloud masked.
+func hasCloudMask(ext string) bool {
+	m, err := parseExt(ext)
+	if err != nil {
+		return false
+	}
+	for _, v := range m {
+		if s, ok := v.(string); ok && redact.IsCloudMask(s) {
+			return true
+		}
+	}
+	return false
+}
+
 type listUserKeysInput struct {
 	Name         string `json:"name,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Fuzzy match"`
 	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Auth type code"`
@@ -162,7 +234,7 @@ func (ig *integration) listUserKeys() Tool {
 			}
 			out := &userKeyList{TotalCount: res.TotalCount, UserKeys: []userKeyView{}, RequestId: res.RequestId}
 			for _, k := range res.UserKeyList {
-				out.UserKeys = append(out.UserKeys, ig.view(ctx, k, in.Business))
+				out.UserKeys = append(out.UserKeys, ig.viewStored(ctx, k, ig.stored(ctx, k, in.Business), in.Business))
 			}
 			return out, nil
 		})
@@ -189,13 +261,20 @@ func (ig *integration) getUserKey() Tool {
 		Description: "Read one integration instance. Ext is parsed with secret fields withheld; needPwd=true asks for ciphertext, which is withheld too unless the server runs with --reveal-secrets.",
 		ReadOnly:    true},
 		func(ctx context.Context, in *getUserKeyInput) (*userKeyResult, error) {
-			res, err := ig.d.tcb().GetOneUserKey(ctx, in.request())
+			if in.NeedPwd && ig.d.Redactor.Reveal() { // ciphertext is shown only under --reveal-secrets
+				res, err := ig.d.tcb().GetOneUserKey(ctx, in.request())
+				if err != nil {
+					return nil, err
+				}
+				return &userKeyResult{userKeyView: ig.view(ctx, res.UserKeyInfo, in.Business), RequestId: res.RequestId}, nil
+			}
+			res, v, err := ig.read(ctx, in.KeyID, in.Business)
 			if err != nil {
 				return nil, err
 			}
-			out := &userKeyResult{userKeyView: ig.view(ctx, res.UserKeyInfo, in.Business), RequestId: res.RequestId}
-			if in.NeedPwd && !ig.d.Redactor.Reveal() && len(out.WithheldFields) > 0 {
-				out.Note = "Ciphertext is a secret too and was withheld. To change some fields while keeping the stored secrets, " +
+			out := &userKeyResult{userKeyView: v, RequestId: res.RequestId}
+			if in.NeedPwd && len(out.WithheldFields) > 0 {
+				out.Note = "Ciphertext is a secret too: stored secrets are shown as keyed fingerprints. To change some fields while keeping the stored secrets, " +
 					"use cloudbase_update_user_key with extPatch."
 			}
 			return out, nil
@@ -474,6 +553,8 @@ type updatedUserKey struct {
 	UpdateResult     int      `json:"UpdateResult"`
 	KeyID            string   `json:"KeyID"`
 	PatchedExtFields []string `json:"PatchedExtFields,omitempty"`
+	// Changed is false when every field given equals the stored one: nothing was sent.
+	Changed bool `json:"Changed"`
 	// Before and After are the instance around the change, secrets withheld.
 	Before    *userKeyView `json:"Before,omitempty"`
 	After     *userKeyView `json:"After,omitempty"`
@@ -494,11 +575,18 @@ func (ig *integration) updateUserKey() Tool {
 			return err
 		}},
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
-			// Read first: the stored Ext to patch (with its ciphertext), and the
-			// template the instance is bound to now (for notifications).
-			before, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.ExtPatch != nil, Business: in.Business})
+			// Read first: the instance as shown (Before), the stored Ext to
+			// patch or compare (NeedPwd: with its secrets), and the template
+			// the instance is bound to now (for notifications).
+			plain, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, Business: in.Business})
 			if err != nil {
 				return nil, err
+			}
+			before := plain
+			if in.ExtPatch != nil || in.Ext != "" {
+				if before, err = ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: true, Business: in.Business}); err != nil {
+					return nil, err
+				}
 			}
 			oldCode := before.UserKeyInfo.AuthTypeCode
 			var tpl *tcb.UserKeyTemplate
@@ -517,6 +605,12 @@ func (ig *integration) updateUserKey() Tool {
 			} else {
 				tpl, _ = ig.templates.lookup(ctx, ig.d.tcb(), in.Business, oldCode) // nil: secrets recognised by shape
 			}
+			if in.ExtPatch != nil || in.Ext != "" {
+				if m, err := parseExt(before.UserKeyInfo.Ext); err == nil && !ig.d.Redactor.Reveal() {
+					// The stored ciphertext must never surface, not even in an error or a log line.
+					ig.d.redactor(ctx).AddSecret(secretValues(m, tpl)...)
+				}
+			}
 			req := in.request()
 			var ext map[string]any
 			var patched []string
@@ -524,10 +618,6 @@ func (ig *integration) updateUserKey() Tool {
 			case in.ExtPatch != nil:
 				if ext, err = parseExt(before.UserKeyInfo.Ext); err != nil {
 					return nil, Invalid("extPatch: the stored Ext is not a JSON object, so it cannot be patched; pass the whole ext instead")
-				}
-				if !ig.d.Redactor.Reveal() {
-					// The stored ciphertext must never surface, not even in an error or a log line.
-					ig.d.redactor(ctx).AddSecret(secretValues(ext, tpl)...)
 				}
 				if _, err := ig.takeExtSecrets(ctx, "cloudbase_update_user_key", "extPatch", in.KeyID, in.ExtPatch, tpl, ""); err != nil {
 					return nil, err
@@ -558,6 +648,14 @@ func (ig *integration) updateUserKey() Tool {
 					return nil, err
 				}
 			}
+			b := ig.viewStored(ctx, plain.UserKeyInfo, ig.stored(ctx, plain.UserKeyInfo, in.Business), in.Business)
+			if !in.changes(before.UserKeyInfo, req.Ext) {
+				// Every field given equals the stored one (secrets compared by value): nothing is sent.
+				return &updatedUserKey{KeyID: in.KeyID, Before: &b, After: &b}, nil
+			}
+			if err := unaskedChange(ctx, "Integration "+in.KeyID); err != nil {
+				return nil, err
+			}
 			res, err := ig.d.tcb().UpdateUserKey(ctx, req)
 			if err != nil {
 				return nil, ig.withheldDryRun(err, tpl)
@@ -567,23 +665,37 @@ func (ig *integration) updateUserKey() Tool {
 				uris = append(uris, resources.TemplateURI(in.AuthTypeCode))
 			}
 			ig.d.changed(ctx, uris...)
-			out := &updatedUserKey{UpdateResult: res.UpdateResult, KeyID: in.KeyID, PatchedExtFields: patched, RequestId: res.RequestId}
-			b := ig.view(ctx, before.UserKeyInfo, in.Business)
+			out := &updatedUserKey{UpdateResult: res.UpdateResult, KeyID: in.KeyID, PatchedExtFields: patched, Changed: true, RequestId: res.RequestId}
 			out.Before = &b
-			// After is read as Before was: a stored secret shown as the keyed
-			// fingerprint on one side and the cloud's mask on the other could
-			// not be compared; two fingerprints tell a rotation at a glance.
-			if after, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID, NeedPwd: in.ExtPatch != nil, Business: in.Business}); err == nil {
-				if in.ExtPatch != nil && !ig.d.Redactor.Reveal() {
-					if m, err := parseExt(after.UserKeyInfo.Ext); err == nil {
-						ig.d.redactor(ctx).AddSecret(secretValues(m, tpl)...)
-					}
-				}
-				v := ig.view(ctx, after.UserKeyInfo, in.Business)
-				out.After = &v
+			// After is shown as Before was and as every read tool shows it:
+			// a rotated secret shows a new fingerprint, a kept one the same.
+			if _, after, err := ig.read(ctx, in.KeyID, in.Business); err == nil {
+				out.After = &after
 			}
 			return out, nil
 		})
+}
+
+// changes reports whether the update would change cur, the instance as
+// stored (read with NeedPwd when ext or extPatch is given); ext is the Ext
+// that would be sent ("" keeps the stored one). runtimeConfig cannot be
+// read back, so giving it counts as a change.
+func (in *updateUserKeyInput) changes(cur tcb.UserKeyInfo, ext string) bool {
+	for _, f := range []struct{ v, old string }{{in.Name, cur.Name}, {in.AuthTypeCode, cur.AuthTypeCode},
+		{in.Description, cur.Description}, {in.DemoCodeFunctionName, cur.DemoCodeFunctionName}} {
+		if f.v != "" && f.v != f.old {
+			return true
+		}
+	}
+	if in.RuntimeConfig != nil {
+		return true
+	}
+	if ext == "" {
+		return false
+	}
+	next, err1 := parseExt(ext)
+	stored, err2 := parseExt(cur.Ext)
+	return err1 != nil || err2 != nil || !same(next, stored)
 }
 
 type deleteUserKeyInput struct {
@@ -602,12 +714,19 @@ type deletedUserKey struct {
 func (ig *integration) deleteUserKey() Tool {
 	return defineCloudBase(ig.d, Spec{Name: "cloudbase_delete_user_key", Title: "Delete integration instance", Toolset: ToolsetCloudBaseIntegration,
 		Description: "Delete an integration instance; services bound to it lose its configuration. An unknown keyId is ResourceNotFound.",
-		Destructive: true, Idempotent: true, CheckWith: "cloudbase_list_user_keys"},
+		Destructive: true, Idempotent: true, CheckWith: "cloudbase_list_user_keys", Summarize: ig.summarizeDeleteUserKey},
 		func(ctx context.Context, in *deleteUserKeyInput) (*deletedUserKey, error) {
 			out := &deletedUserKey{KeyID: in.KeyID}
-			// Best effort: which template's resource changes (DeleteUserKey has no Business, the read does).
-			if before, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID}); err == nil {
+			// Which template's resource changes (DeleteUserKey has no Business, the read does).
+			before, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: in.KeyID})
+			switch {
+			case cloud.IsNotFound(err):
+				return nil, err // nothing to delete, and nothing was asked
+			case err == nil:
 				out.Name, out.AuthTypeCode = before.UserKeyInfo.Name, before.UserKeyInfo.AuthTypeCode
+			}
+			if err := unaskedChange(ctx, "Integration "+in.KeyID); err != nil {
+				return nil, err
 			}
 			res, err := ig.d.tcb().DeleteUserKey(ctx, &tcb.DeleteUserKeyRequest{KeyID: in.KeyID})
 			if err != nil {
@@ -621,6 +740,22 @@ func (ig *integration) deleteUserKey() Tool {
 		})
 }
 
+// summarizeDeleteUserKey names the instance and what it serves; a missing
+// one is answered not found, without a question.
+func (ig *integration) summarizeDeleteUserKey(ctx context.Context, args map[string]any) (string, error) {
+	id := argString(args, "keyId")
+	res, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id})
+	if err != nil {
+		return "", err
+	}
+	k := res.UserKeyInfo
+	line := fmt.Sprintf("Delete integration %q (%s, keyId %s) in %s", k.Name, k.AuthTypeCode, id, ig.d.scope(ctx, ToolsetCloudBaseIntegration))
+	if bound := boundServices(k.BindServiceList); bound != "" {
+		line += "; " + bound + " lose its configuration"
+	}
+	return line, nil
+}
+
 func orDefault(v, def string) string {
 	if v == "" {
 		return def
@@ -630,7 +765,9 @@ func orDefault(v, def string) string {
 
 // summarizeUpdateUserKey is the question for an update: the instance by its
 // name and template, and each field that changes — a secret Ext field as
-// "apiKey: set → replaced (from file k)", never its value.
+// "apiKey: set → replaced (from file k)", never its value. A secret equal to
+// the stored one (compared through a NeedPwd read) is no change, and an
+// update that changes nothing asks nothing ("").
 func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[string]any) (string, error) {
 	str := func(k string) string { v, _ := args[k].(string); return v }
 	id, business := str("keyId"), str("business")
@@ -639,6 +776,19 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 		return "", err
 	}
 	info := cur.UserKeyInfo
+	// The stored values, read only to compare secrets given by value.
+	var storedExt map[string]any
+	stored := func() map[string]any {
+		if storedExt == nil {
+			storedExt = map[string]any{}
+			if res, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, NeedPwd: true, Business: business}); err == nil {
+				if m, err := parseExt(res.UserKeyInfo.Ext); err == nil {
+					storedExt = m
+				}
+			}
+		}
+		return storedExt
+	}
 	tpl, _ := ig.templates.lookup(ctx, ig.d.tcb(), business, info.AuthTypeCode)
 	types := templateFieldTypes(tpl)
 	var parts []string
@@ -651,34 +801,50 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 	if _, ok := args["runtimeConfig"].(map[string]any); ok {
 		parts = append(parts, "runtimeConfig: replaced")
 	}
-	stored, _ := parseExt(info.Ext)
+	shown, _ := parseExt(info.Ext) // the cloud masks its secrets here
 	if patch, ok := args["extPatch"].(map[string]any); ok {
 		for _, k := range sortedKeys(patch) {
-			v, old := patch[k], stored[k]
+			v, old := patch[k], shown[k]
+			sa, isArg := v.(secretArg)
 			sv, _ := v.(string)
-			secret := tcb.SecretFieldType(types[k]) || isSecretRef(v) || sv == withheldMask || (tpl == nil && redact.LooksSecret(k, v))
+			oldStr, _ := old.(string)
+			secret := isArg || tcb.SecretFieldType(types[k]) || isSecretRef(v) || sv == withheldMask ||
+				redact.IsCloudMask(oldStr) || (tpl == nil && redact.LooksSecret(k, v))
 			switch {
+			case v == nil:
+				if !isEmpty(old) {
+					parts = append(parts, k+": removed")
+				}
 			case secret:
-				from := ""
+				if isArg && sa.known && same(stored()[k], sa.value) {
+					continue // the same secret again
+				}
+				from := sa.from
 				if ref, isRef, _ := secretin.Parse(k, v); isRef {
-					from = paren(refSource(ref))
+					from = refSource(ref)
 				}
 				if isEmpty(old) {
-					parts = append(parts, k+": (unset) → set"+from)
+					parts = append(parts, k+": (unset) → set"+paren(from))
 				} else {
-					parts = append(parts, k+": set → replaced"+from)
+					parts = append(parts, k+": set → replaced"+paren(from))
 				}
 			case !same(old, v):
 				parts = append(parts, fmt.Sprintf("%s: %s → %s", k, show(old), show(v)))
 			}
 		}
 	}
-	if ext := str("ext"); ext != "" {
-		m, _ := parseExt(ext)
-		parts = append(parts, "ext: the whole configuration is replaced (fields "+strings.Join(sortedKeys(m), ", ")+")")
+	switch ext := args["ext"].(type) {
+	case secretArg: // holds a typed secret: compared with the stored Ext, never shown
+		if m, err := parseExt(ext.value); err != nil || !same(m, stored()) {
+			parts = append(parts, "ext: the whole configuration is replaced (fields "+strings.Join(sortedKeys(m), ", ")+")")
+		}
+	case string:
+		if m, err := parseExt(ext); ext != "" && (err != nil || !same(m, stored())) {
+			parts = append(parts, "ext: the whole configuration is replaced (fields "+strings.Join(sortedKeys(m), ", ")+")")
+		}
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "every field given equals the current value")
+		return "", nil // every field given equals the stored one: answered with Changed false, nothing asked
 	}
 	return fmt.Sprintf("Update integration %q (%s, keyId %s) in %s: %s", info.Name, info.AuthTypeCode, id,
 		ig.d.scope(ctx, ToolsetCloudBaseIntegration), strings.Join(parts, "; ")), nil

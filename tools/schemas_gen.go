@@ -383,9 +383,9 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "cloudbase_update_user_key":
 		return cachedSchema{
-			Fingerprint: "1b92f2bb8577ae136af4d62e",
+			Fingerprint: "a02b0a4a65323a0d13fe6436",
 			Input:       "{\"properties\":{\"keyId\":{\"type\":\"string\",\"maxLength\":128,\"minLength\":1,\"description\":\"Instance ID\"},\"name\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"New name\"},\"authTypeCode\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"New template code\"},\"description\":{\"type\":\"string\",\"maxLength\":1024,\"description\":\"New description\"},\"ext\":{\"type\":\"string\",\"description\":\"Whole new Ext as a JSON object string (replaces the stored one); or use extPatch. A password/secret field takes a secret reference instead of its value\"},\"extPatch\":{\"type\":\"object\",\"description\":\"Ext fields to change (null removes one); merged into the stored Ext, whose secrets are kept. A password/secret field takes a secret reference instead of its value, e.g. {\\\"apiKey\\\":{\\\"ask\\\":true}}\"},\"demoCodeFunctionName\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"Sample code cloud function to bind\"},\"runtimeConfig\":{\"type\":\"object\",\"description\":\"Agent cloud function config\"},\"business\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Default integration\"}},\"additionalProperties\":false,\"type\":\"object\",\"required\":[\"keyId\"]}",
-			Output:      "{\"properties\":{\"After\":{\"type\":\"object\"},\"Before\":{\"type\":\"object\"},\"KeyID\":{\"type\":\"string\"},\"PatchedExtFields\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RequestId\":{\"type\":\"string\"},\"UpdateResult\":{\"type\":\"integer\"}},\"type\":\"object\"}",
+			Output:      "{\"properties\":{\"After\":{\"type\":\"object\"},\"Before\":{\"type\":\"object\"},\"Changed\":{\"type\":\"boolean\"},\"KeyID\":{\"type\":\"string\"},\"PatchedExtFields\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RequestId\":{\"type\":\"string\"},\"UpdateResult\":{\"type\":\"integer\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
 				"authTypeCode":         &schemashape.Shape{},
 				"business":             &schemashape.Shape{},

@@ -329,11 +329,28 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		}
 	}
 	nested := nestedRefs(raw, nil, t.refPaths(), nil) // integration Ext fields
-	if len(present)+len(nested) == 0 || (t.Check != nil && t.Check(raw) != nil) {
+	typed := withheldPaths(raw, shown, nil, nil)      // secrets typed in plain, withheld in shown
+	if len(present)+len(nested)+len(typed) == 0 || (t.Check != nil && t.Check(raw) != nil) {
 		return shown, nil
 	}
 	if t.Spec.Target != nil && t.Spec.Target(ctx, raw) != nil { // not found, or exists already: the handler says so
 		return shown, nil
+	}
+	var out map[string]any
+	put := func(path []string, arg secretArg) {
+		if out == nil {
+			out = deepCopy(shown).(map[string]any)
+		}
+		if parent, _, ok := lookupPath(out, path); ok {
+			parent[path[len(path)-1]] = arg
+		}
+	}
+	// A typed secret the question must not show (an integration's Ext field,
+	// or a whole Ext string holding one) is still compared with the stored
+	// value, so the same value again asks nothing.
+	for _, path := range typed {
+		_, v, _ := lookupPath(raw, path)
+		put(path, secretArg{value: v.(string), known: true})
 	}
 	object := secretObject(t.Spec, raw)
 	for _, f := range nested {
@@ -348,8 +365,10 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		if sc := redact.ScopeFrom(ctx); sc != nil && known {
 			sc.Add(val)
 		}
+		if _, _, inMaps := lookupPath(raw, f.path); inMaps { // not inside an Ext JSON string
+			put(f.path, secretArg{value: val, known: known, from: refSource(f.ref)})
+		}
 	}
-	var out map[string]any
 	for _, path := range present {
 		_, v, _ := lookupPath(raw, path)
 		field := strings.Join(path, ".")
@@ -377,17 +396,31 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		} else {
 			continue
 		}
-		if out == nil {
-			out = deepCopy(shown).(map[string]any)
-		}
-		if parent, _, ok := lookupPath(out, path); ok {
-			parent[path[len(path)-1]] = arg
-		}
+		put(path, arg)
 	}
 	if out == nil {
 		return shown, nil
 	}
 	return out, nil
+}
+
+// withheldPaths lists the paths where shown withholds a string that raw
+// holds in plain (a typed secret): the strings differ.
+func withheldPaths(raw, shown map[string]any, prefix []string, out [][]string) [][]string {
+	for _, k := range sortedKeys(raw) {
+		path := append(slices.Clone(prefix), k)
+		switch rv := raw[k].(type) {
+		case string:
+			if sv, ok := shown[k].(string); ok && sv != rv {
+				out = append(out, path)
+			}
+		case map[string]any:
+			if sm, ok := shown[k].(map[string]any); ok {
+				out = withheldPaths(rv, sm, path, out)
+			}
+		}
+	}
+	return out
 }
 
 // refSource says where a referenced secret comes from, for the question.

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
@@ -87,11 +88,56 @@ type deletedRecord struct {
 func deleteIntegrationSecret(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_delete_integration_secret", Title: "Delete an integration secret",
 		Description: "Delete an integration secret; integrations that refer to its identifier stop authenticating.",
-		Destructive: true, Idempotent: true, CheckWith: listIntegrationSecretsTool}, listIntegrationSecretsTool,
+		Destructive: true, Idempotent: true, CheckWith: listIntegrationSecretsTool, Summarize: summarizeDeleteIntegrationSecret(d)}, listIntegrationSecretsTool,
 		func(ctx context.Context, in *idInput) (*deletedRecord, error) {
+			if unaskedChange(ctx, "") != nil { // nothing was asked: the secret was not there
+				if _, err := findIntegrationSecret(ctx, d, in.ID); err != nil {
+					return nil, err
+				}
+				return nil, unaskedChange(ctx, "Integration secret "+in.ID)
+			}
 			if err := d.telnyx().DeleteIntegrationSecret(ctx, in.ID); err != nil {
 				return nil, err
 			}
 			return &deletedRecord{ID: in.ID, Deleted: true}, nil
 		})
+}
+
+// maxSecretsWalked bounds the list a delete's question reads to find its secret.
+const maxSecretsWalked = 1000
+
+// findIntegrationSecret finds a secret by id in the list (Telnyx has no read
+// of one); nil without error when the list was too long to walk.
+func findIntegrationSecret(ctx context.Context, d *Deps, id string) (*telnyx.IntegrationSecret, error) {
+	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxSecretsWalked,
+		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.IntegrationSecret], error) {
+			return d.telnyx().ListIntegrationSecrets(ctx, nil, p)
+		}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range w.Items {
+		if s.ID == id {
+			return &w.Items[i], nil
+		}
+	}
+	if w.Truncated {
+		return nil, nil
+	}
+	return nil, notFound("id: no integration secret %q; %s lists them with their identifiers", id, listIntegrationSecretsTool)
+}
+
+// summarizeDeleteIntegrationSecret names the secret by identifier; a
+// missing one is answered not found, without a question.
+func summarizeDeleteIntegrationSecret(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		s, err := findIntegrationSecret(ctx, d, argID(args))
+		if err != nil {
+			return "", err
+		}
+		if s == nil {
+			return fmt.Sprintf("Delete Telnyx integration secret id %s: integrations that refer to it stop authenticating", argID(args)), nil
+		}
+		return fmt.Sprintf("Delete Telnyx integration secret %q (id %s): integrations that refer to it stop authenticating", s.Identifier, s.ID), nil
+	}
 }
