@@ -131,6 +131,7 @@ func (a *App) newMCPServer() *server.MCPServer {
 		server.WithLogging(),
 		server.WithInstructions(a.instructions()),
 		server.WithToolHandlerMiddleware(a.logCalls),
+		server.WithToolFilter(legacyTitles),
 	}
 	opts = append(opts, a.safetyOptions()...)
 	opts = append(opts, a.sessionHooks()...)

@@ -196,10 +196,10 @@ func (d *dynamic) tools() []server.ServerTool {
 	listOut := `{"type":"object","properties":{"toolsets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"description":{"type":"string"},"tools":{"type":"integer"},"enabled":{"type":"boolean"}}}}},"required":["toolsets"]}`
 	getOut := `{"type":"object","properties":{"toolset":{"type":"string"},"enabled":{"type":"boolean"},"tools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"readOnly":{"type":"boolean"}}}}},"required":["toolset","enabled","tools"]}`
 	enableOut := `{"type":"object","properties":{"toolset":{"type":"string"},"alreadyEnabled":{"type":"boolean"},"tools":{"type":"array","items":{"type":"string"}}},"required":["toolset","tools"]}`
-	tool := func(name, title, desc, in, out string, idempotent bool) mcp.Tool {
+	tool := func(name, title, desc, in, out string) mcp.Tool {
 		t := mcp.NewTool(name, mcp.WithDescription(desc), mcp.WithRawInputSchema(json.RawMessage(in)), mcp.WithRawOutputSchema(json.RawMessage(out)),
-			mcp.WithToolAnnotation(mcp.ToolAnnotation{Title: title, ReadOnlyHint: mcp.ToBoolPtr(true), DestructiveHint: mcp.ToBoolPtr(false),
-				IdempotentHint: mcp.ToBoolPtr(idempotent), OpenWorldHint: mcp.ToBoolPtr(false)}))
+			mcp.WithToolAnnotation(mcp.ToolAnnotation{ReadOnlyHint: mcp.ToBoolPtr(true), DestructiveHint: mcp.ToBoolPtr(false),
+				OpenWorldHint: mcp.ToBoolPtr(false)}))
 		t.Title = title
 		t.InputSchema = mcp.ToolInputSchema{}
 		return t
@@ -207,15 +207,15 @@ func (d *dynamic) tools() []server.ServerTool {
 	return []server.ServerTool{
 		{Tool: tool(toolListToolsets, "List toolsets",
 			"List the toolsets this server can add to your tools, whether each is enabled in this session, and how many tools it has. Start here when no listed tool fits the task.",
-			`{"type":"object","properties":{},"additionalProperties":false}`, listOut, true),
+			`{"type":"object","properties":{},"additionalProperties":false}`, listOut),
 			Handler: d.handleList},
 		{Tool: tool(toolGetToolset, "Describe a toolset's tools",
 			"Name, title, one-line description and read-only flag of each tool in a toolset, to decide whether to enable it. Its input schemas arrive with "+toolEnable+".",
-			nameArg("Toolset name"), getOut, true),
+			nameArg("Toolset name"), getOut),
 			Handler: d.handleGet},
 		{Tool: tool(toolEnable, "Enable a toolset",
 			"Add a toolset's tools to this session's tools/list (the client is told the list changed; list tools again if yours does not refresh by itself). Enabling changes nothing in the cloud.",
-			nameArg(strings.Join(what, "; ")), enableOut, true),
+			nameArg(strings.Join(what, "; ")), enableOut),
 			Handler: d.handleEnable},
 	}
 }
@@ -242,7 +242,7 @@ func (d *dynamic) handleGet(ctx context.Context, req mcp.CallToolRequest) (*mcp.
 	}{Toolset: ts.Name, Enabled: d.isEnabled(ctx, ts.Name), Tools: []toolInfo{}}
 	for _, t := range d.served(ts) {
 		out.Tools = append(out.Tools, toolInfo{Name: t.Spec.Name, Title: t.Spec.Title, Description: t.Spec.Description,
-			ReadOnly: t.Tool.Annotations.ReadOnlyHint != nil && *t.Tool.Annotations.ReadOnlyHint})
+			ReadOnly: tools.HintsOf(t.Tool.Annotations).ReadOnly})
 	}
 	return structured(out)
 }

@@ -163,6 +163,11 @@ func (a *App) instructions() string {
 	default:
 		fmt.Fprintf(&b, "Enabled toolsets: %s. ", strings.Join(sets, ", "))
 	}
+	for _, ts := range a.Toolsets {
+		if counts[ts.Name] > 0 {
+			b.WriteString(ts.Notes)
+		}
+	}
 	switch {
 	case cfg.ReadOnly:
 		b.WriteString("READ-ONLY: no tool can change anything; if the user asks for a change, say the server runs with --read-only. ")

@@ -44,13 +44,13 @@ func getLoginConfig(d *Deps) Tool {
 }
 
 type modifyLoginConfigInput struct {
-	PhoneNumberLogin      *bool                      `json:"PhoneNumberLogin,omitempty" jsonschema_description:"Phone SMS login on/off; omitted = unchanged"`
-	EmailLogin            *bool                      `json:"EmailLogin,omitempty" jsonschema_description:"Email login on/off; omitted = unchanged"`
-	UserNameLogin         *bool                      `json:"UserNameLogin,omitempty" jsonschema_description:"Username/password login on/off; omitted = unchanged"`
-	AnonymousLogin        *bool                      `json:"AnonymousLogin,omitempty" jsonschema_description:"Anonymous login on/off; omitted = unchanged"`
-	SmsVerificationConfig *tcb.SmsVerificationConfig `json:"SmsVerificationConfig,omitempty" jsonschema_description:"SMS channel; omitted = unchanged"`
-	MfaConfig             *tcb.MfaConfig             `json:"MfaConfig,omitempty" jsonschema_description:"MFA settings; omitted = unchanged"`
-	PwdUpdateStrategy     *tcb.PwdUpdateStrategy     `json:"PwdUpdateStrategy,omitempty" jsonschema_description:"Password rotation; omitted = unchanged"`
+	PhoneNumberLogin      *bool                      `json:"PhoneNumberLogin,omitempty" jsonschema_description:"Phone SMS login on/off"`
+	EmailLogin            *bool                      `json:"EmailLogin,omitempty" jsonschema_description:"Email login on/off"`
+	UserNameLogin         *bool                      `json:"UserNameLogin,omitempty" jsonschema_description:"Username/password login on/off"`
+	AnonymousLogin        *bool                      `json:"AnonymousLogin,omitempty" jsonschema_description:"Anonymous login on/off"`
+	SmsVerificationConfig *tcb.SmsVerificationConfig `json:"SmsVerificationConfig,omitempty" jsonschema_description:"SMS channel"`
+	MfaConfig             *tcb.MfaConfig             `json:"MfaConfig,omitempty" jsonschema_description:"MFA settings"`
+	PwdUpdateStrategy     *tcb.PwdUpdateStrategy     `json:"PwdUpdateStrategy,omitempty" jsonschema_description:"Password rotation"`
 }
 
 func (in *modifyLoginConfigInput) Validate() error {

@@ -48,7 +48,7 @@ type queryRecordsInput struct {
 	Select     string `json:"select,omitempty" jsonschema:"maxLength=1000" jsonschema_description:"Comma-separated fields to return; _id is always included"`
 	OrderBy    string `json:"orderby,omitempty" jsonschema:"maxLength=500" jsonschema_description:"OData $orderby, e.g. priority asc, createdAt desc"`
 	Top        *int   `json:"top,omitempty" jsonschema:"minimum=1,maximum=100,default=20" jsonschema_description:"Page size"`
-	Skip       int    `json:"skip,omitempty" jsonschema:"minimum=0,maximum=1000000" jsonschema_description:"Records to skip"`
+	Skip       int    `json:"skip,omitempty" jsonschema:"minimum=0,maximum=1000000"`
 	Count      bool   `json:"count,omitempty" jsonschema_description:"Also return the total"`
 }
 

@@ -40,10 +40,10 @@ type integration struct {
 // wire names (KeyID, TicketID, NeedPwd, Business) in its request method.
 
 type listTemplatesInput struct {
-	Offset       int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Items to skip"`
+	Offset       int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 	Limit        int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 100"`
 	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Exact auth type code"`
-	AuthTypeName string `json:"authTypeName,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Auth type name"`
+	AuthTypeName string `json:"authTypeName,omitempty" jsonschema:"maxLength=128"`
 	Business     string `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Default integration"`
 }
 
@@ -207,8 +207,8 @@ func hasCloudMask(ext string) bool {
 
 type listUserKeysInput struct {
 	Name         string `json:"name,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Fuzzy match"`
-	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Auth type code"`
-	Offset       int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Items to skip"`
+	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128"`
+	Offset       int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 	Limit        int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 100"`
 	Business     string `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Default integration"`
 }
@@ -241,7 +241,7 @@ func (ig *integration) listUserKeys() Tool {
 }
 
 type getUserKeyInput struct {
-	KeyID    string `json:"keyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID"`
+	KeyID    string `json:"keyId" jsonschema:"minLength=1,maxLength=128"`
 	NeedPwd  bool   `json:"needPwd,omitempty" jsonschema_description:"Return sensitive fields as ciphertext (still withheld unless --reveal-secrets)"`
 	Business string `json:"business,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Default integration"`
 }
@@ -282,10 +282,10 @@ func (ig *integration) getUserKey() Tool {
 }
 
 type createUserKeyInput struct {
-	Name                 string         `json:"name" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance name"`
+	Name                 string         `json:"name" jsonschema:"minLength=1,maxLength=128"`
 	AuthTypeCode         string         `json:"authTypeCode" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Template code (cloudbase_list_templates)"`
 	Ext                  string         `json:"ext,omitempty" jsonschema_description:"Config as a JSON object string holding the template's fields; stored as given, not encrypted here. A password/secret field takes a secret reference instead of its value, e.g. {\"apiKey\":{\"ask\":true}}"`
-	Description          string         `json:"description,omitempty" jsonschema:"maxLength=1024" jsonschema_description:"Description"`
+	Description          string         `json:"description,omitempty" jsonschema:"maxLength=1024"`
 	KeyID                string         `json:"keyId,omitempty" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Generated if omitted"`
 	TicketID             string         `json:"ticketId,omitempty" jsonschema:"maxLength=256" jsonschema_description:"OAuth templates"`
 	DemoCodeFunctionName string         `json:"demoCodeFunctionName,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Sample code cloud function to bind"`
@@ -516,10 +516,10 @@ func (ig *integration) withheldDryRun(err error, tpl *tcb.UserKeyTemplate) error
 }
 
 type updateUserKeyInput struct {
-	KeyID                string         `json:"keyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID"`
-	Name                 string         `json:"name,omitempty" jsonschema:"maxLength=128" jsonschema_description:"New name"`
+	KeyID                string         `json:"keyId" jsonschema:"minLength=1,maxLength=128"`
+	Name                 string         `json:"name,omitempty" jsonschema:"maxLength=128"`
 	AuthTypeCode         string         `json:"authTypeCode,omitempty" jsonschema:"maxLength=128" jsonschema_description:"New template code"`
-	Description          string         `json:"description,omitempty" jsonschema:"maxLength=1024" jsonschema_description:"New description"`
+	Description          string         `json:"description,omitempty" jsonschema:"maxLength=1024"`
 	Ext                  string         `json:"ext,omitempty" jsonschema_description:"Whole new Ext as a JSON object string (replaces the stored one); or use extPatch. A password/secret field takes a secret reference instead of its value"`
 	ExtPatch             map[string]any `json:"extPatch,omitempty" jsonschema_description:"Ext fields to change (null removes one); merged into the stored Ext, whose secrets are kept. A password/secret field takes a secret reference instead of its value, e.g. {\"apiKey\":{\"ask\":true}}"`
 	DemoCodeFunctionName string         `json:"demoCodeFunctionName,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Sample code cloud function to bind"`
@@ -699,7 +699,7 @@ func (in *updateUserKeyInput) changes(cur tcb.UserKeyInfo, ext string) bool {
 }
 
 type deleteUserKeyInput struct {
-	KeyID string `json:"keyId" jsonschema:"minLength=1,maxLength=128" jsonschema_description:"Instance ID"`
+	KeyID string `json:"keyId" jsonschema:"minLength=1,maxLength=128"`
 }
 
 type deletedUserKey struct {

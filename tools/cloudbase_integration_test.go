@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
 // storedExt reads an instance's Ext as the cloud stores it (ciphertext
@@ -389,9 +390,9 @@ func TestIntegrationBadInputs(t *testing.T) {
 func TestIntegrationToolAnnotations(t *testing.T) {
 	e := testenv.New(t)
 	want := map[string][3]bool{ // read-only, destructive, idempotent
-		"cloudbase_list_templates":  {true, false, true},
-		"cloudbase_list_user_keys":  {true, false, true},
-		"cloudbase_get_user_key":    {true, false, true},
+		"cloudbase_list_templates":  {true, false, false}, // destructive, idempotent: no meaning when read-only
+		"cloudbase_list_user_keys":  {true, false, false},
+		"cloudbase_get_user_key":    {true, false, false},
 		"cloudbase_create_user_key": {false, false, false},
 		"cloudbase_update_user_key": {false, true, true},
 		"cloudbase_delete_user_key": {false, true, true},
@@ -403,9 +404,9 @@ func TestIntegrationToolAnnotations(t *testing.T) {
 			continue
 		}
 		found++
-		a := tl.Tool.Annotations
-		if *a.ReadOnlyHint != w[0] || *a.DestructiveHint != w[1] || *a.IdempotentHint != w[2] {
-			t.Errorf("%s: annotations %v/%v/%v, want %v", tl.Spec.Name, *a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, w)
+		a := tools.HintsOf(tl.Tool.Annotations)
+		if a.ReadOnly != w[0] || a.Destructive != w[1] || a.Idempotent != w[2] {
+			t.Errorf("%s: annotations %v/%v/%v, want %v", tl.Spec.Name, a.ReadOnly, a.Destructive, a.Idempotent, w)
 		}
 	}
 	if found != len(want) {

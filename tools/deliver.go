@@ -13,7 +13,7 @@ import (
 // meant for the user (a new API key, a telephony token): embed it in the
 // input struct and pass its value to Deliver.
 type DeliverTo struct {
-	DeliverTo string `json:"deliverTo,omitempty" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._-]{0\\,127}$" jsonschema_description:"File in the server's secrets folder to write the secret to (0600, never overwritten) instead of showing it"`
+	DeliverTo string `json:"deliverTo,omitempty" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._-]{0\\,127}$" jsonschema_description:"File in the server's secrets folder to write the secret to instead of showing it"`
 }
 
 // Deliver runs create, the cloud call whose answer holds a secret. When name

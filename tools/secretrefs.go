@@ -21,8 +21,10 @@ import (
 // instructions describe the shape once; the schema states it as the second
 // branch of the field's anyOf.
 
-// refNote ends the description of every field that takes a reference.
-const refNote = `; or a secret reference, e.g. {"ask":true}`
+// refNote ends the description of every field that takes a reference. It
+// shows no example: the session's instructions say which kinds its client
+// can use ({"ask":true} needs a client that can open a page).
+const refNote = `; or a secret reference`
 
 // acceptSecretRefs rewrites, in a reflected input schema, each writeOnly
 // string field into anyOf [the field's own schema, a reference], and

@@ -25,9 +25,10 @@ func (d *Deps) telnyx() *telnyx.Client { return telnyx.ClientKey.Get(d.Clients) 
 const MaxListRecords = 1000
 
 func telnyxToolset(d *Deps) *Toolset {
-	return NewToolset(ToolsetTelnyx, "Telnyx account access: IP allow-list, addresses, SSO providers, billing groups, integration secrets, telephony credentials").
-		AddTools(slices.Concat(telnyxAccessIPTools(d), telnyxAddressTools(d), telnyxAuthProviderTools(d),
-			telnyxBillingGroupTools(d), telnyxIntegrationSecretTools(d), telnyxTelephonyTools(d))...).
+	ts := NewToolset(ToolsetTelnyx, "Telnyx account access: IP allow-list, addresses, SSO providers, billing groups, integration secrets, telephony credentials")
+	ts.Notes = telnyxNotes
+	return ts.AddTools(slices.Concat(telnyxAccessIPTools(d), telnyxAddressTools(d), telnyxAuthProviderTools(d),
+		telnyxBillingGroupTools(d), telnyxIntegrationSecretTools(d), telnyxTelephonyTools(d))...).
 		AddResources(resources.Telnyx(d.telnyx, d.Redactor)).
 		AddPrompts(prompts.Telnyx(d.telnyx, d.Redactor))
 }
@@ -87,12 +88,15 @@ func reportProgress(ctx context.Context, progress, total int, message string) {
 	_ = srv.SendNotificationToClient(ctx, string(mcp.MethodNotificationProgress), params)
 }
 
-// Paging is the list tools' shared input.
+// Paging is the list tools' shared input, described once in telnyxNotes.
 type Paging struct {
-	PageNumber int  `json:"page_number,omitempty" jsonschema:"minimum=1,maximum=100000" jsonschema_description:"Default 1"`
-	PageSize   int  `json:"page_size,omitempty" jsonschema:"minimum=1,maximum=250" jsonschema_description:"Default 20, or 250 with all"`
-	All        bool `json:"all,omitempty" jsonschema_description:"Read pages from page_number on, up to 1000 records"`
+	PageNumber int  `json:"page_number,omitempty" jsonschema:"minimum=1,maximum=100000"`
+	PageSize   int  `json:"page_size,omitempty" jsonschema:"minimum=1,maximum=250"`
+	All        bool `json:"all,omitempty"`
 }
+
+// telnyxNotes is said once in the instructions rather than on six list tools.
+var telnyxNotes = fmt.Sprintf("Telnyx lists page with page_number (default 1) and page_size (default 20, or %d with all); all:true reads the pages from page_number on, up to %d records. ", telnyx.MaxPageSize, MaxListRecords)
 
 // listResult is a list tool's answer.
 type listResult[T any] struct {
@@ -141,12 +145,12 @@ func list[T any](ctx context.Context, p Paging, what string, fetch func(context.
 
 // idInput names one record by a Telnyx id (a UUID or a numeric string).
 type idInput struct {
-	ID string `json:"id" jsonschema:"pattern=^[A-Za-z0-9-]+$,maxLength=64" jsonschema_description:"Record id"`
+	ID string `json:"id" jsonschema:"pattern=^[A-Za-z0-9-]+$,maxLength=64"`
 }
 
 // uuidInput names one record whose id is a UUID.
 type uuidInput struct {
-	ID string `json:"id" jsonschema:"format=uuid" jsonschema_description:"Record id"`
+	ID string `json:"id" jsonschema:"format=uuid"`
 }
 
 // argID is the id argument of a call being confirmed.

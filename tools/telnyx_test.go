@@ -24,6 +24,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
 // tnx is a server on the sandbox whose successful Telnyx results are all
@@ -134,15 +135,15 @@ func TestTelnyxToolsetHasTheDocumentedOperations(t *testing.T) {
 		if tl.Spec.Toolset != "telnyx" {
 			continue
 		}
-		n, a := tl.Spec.Name, tl.Tool.Annotations
+		n, a := tl.Spec.Name, tools.HintsOf(tl.Tool.Annotations)
 		read := strings.Contains(n, "_list_") || strings.Contains(n, "_retrieve_") || n == "telnyx_validate_address"
-		if *a.ReadOnlyHint != read {
-			t.Errorf("%s: readOnlyHint %v", n, *a.ReadOnlyHint)
+		if a.ReadOnly != read {
+			t.Errorf("%s: readOnlyHint %v", n, a.ReadOnly)
 		}
-		if strings.Contains(n, "_delete_") && !*a.DestructiveHint {
+		if strings.Contains(n, "_delete_") && !a.Destructive {
 			t.Errorf("%s: a delete must be destructive", n)
 		}
-		if strings.Contains(n, "_create_") && *a.IdempotentHint {
+		if strings.Contains(n, "_create_") && a.Idempotent {
 			t.Errorf("%s: a create is not idempotent", n)
 		}
 	}

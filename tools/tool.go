@@ -126,15 +126,9 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		mcp.WithDescription(s.Description),
 		mcp.WithRawInputSchema(inRaw),
 		mcp.WithRawOutputSchema(outRaw),
-		mcp.WithToolAnnotation(mcp.ToolAnnotation{
-			Title:           s.Title,
-			ReadOnlyHint:    mcp.ToBoolPtr(s.ReadOnly || (s.ReadOnlyGated && d.ReadOnly)),
-			DestructiveHint: mcp.ToBoolPtr(s.Destructive),
-			IdempotentHint:  mcp.ToBoolPtr(s.Idempotent || s.ReadOnly),
-			OpenWorldHint:   mcp.ToBoolPtr(true),
-		}),
+		mcp.WithToolAnnotation(annotations(s, s.ReadOnly || (s.ReadOnlyGated && d.ReadOnly))),
 	)
-	t.Title = s.Title
+	t.Title = s.Title                     // annotations.title only for clients before 2025-06-18 (app adds it)
 	t.InputSchema = mcp.ToolInputSchema{} // the raw schema is the one sent
 	secrets := secretTree(shape)
 	// Found on first use: start-up time matters more than a call's.
@@ -198,6 +192,46 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		return res, err
 	}
 	return Tool{Spec: s, Tool: t, Handler: handler, Check: check, fingerprint: fp, shape: shape, secrets: secrets, refPaths: refPaths}
+}
+
+// annotations are the tool's hints, sent once each tools/list (45 times per
+// catalogue). readOnlyHint, destructiveHint and openWorldHint are always
+// spelled out: ChatGPT's app review rejects a tool missing one, and clients
+// that gate on destructiveHint == true must see it on a delete, whatever the
+// spec's default. idempotentHint is sent only when true on a tool that
+// changes something: false is the spec's default, and on a read-only tool
+// the spec gives it no meaning. The title is the top-level one.
+func annotations(s Spec, readOnly bool) mcp.ToolAnnotation {
+	a := mcp.ToolAnnotation{
+		ReadOnlyHint:    mcp.ToBoolPtr(readOnly),
+		DestructiveHint: mcp.ToBoolPtr(!readOnly && s.Destructive),
+		OpenWorldHint:   mcp.ToBoolPtr(true),
+	}
+	if !readOnly && s.Idempotent {
+		a.IdempotentHint = mcp.ToBoolPtr(true)
+	}
+	return a
+}
+
+// Hints are a tool's annotations with the MCP spec's defaults applied to
+// the hints it does not send.
+type Hints struct{ ReadOnly, Destructive, Idempotent, OpenWorld bool }
+
+// HintsOf reads a's hints as the spec does: readOnlyHint defaults to false,
+// destructiveHint to true and idempotentHint to false (both meaningful only
+// when not read-only), openWorldHint to true.
+func HintsOf(a mcp.ToolAnnotation) Hints {
+	get := func(p *bool, def bool) bool {
+		if p == nil {
+			return def
+		}
+		return *p
+	}
+	h := Hints{ReadOnly: get(a.ReadOnlyHint, false), OpenWorld: get(a.OpenWorldHint, true)}
+	if !h.ReadOnly {
+		h.Destructive, h.Idempotent = get(a.DestructiveHint, true), get(a.IdempotentHint, false)
+	}
+	return h
 }
 
 // toolSchemas returns the input and output schemas of a tool: from the

@@ -14,9 +14,12 @@ import (
 type Toolset struct {
 	Name        string
 	Description string
-	Tools       []Tool
-	Resources   resources.Set // resources, URI templates and their completions
-	Prompts     prompts.Set   // prompts, their completions and the tools each needs
+	// Notes are facts every tool of the set shares (how its lists page),
+	// said once in the server's instructions instead of in each schema.
+	Notes     string
+	Tools     []Tool
+	Resources resources.Set // resources, URI templates and their completions
+	Prompts   prompts.Set   // prompts, their completions and the tools each needs
 }
 
 // NewToolset starts an empty toolset; the Add methods fill it.

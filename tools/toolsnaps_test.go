@@ -60,6 +60,17 @@ func TestToolSnapshots(t *testing.T) {
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)+$`)
 
 // TestToolCatalogueRules checks what every tool must have, so a new tool cannot skip it.
+// selfExplaining are the argument names that need no description: the name
+// and the schema (type, format, range, enum) say everything; page_number,
+// page_size and all are explained once in the Telnyx toolset's notes.
+var selfExplaining = map[string]bool{
+	"id": true, "keyId": true, "name": true, "description": true, "Description": true, "Homepage": true,
+	"ProviderType": true, "first_name": true, "last_name": true, "business_name": true, "postal_code": true,
+	"type": true, "address_book": true, "offset": true, "skip": true, "PageSize": true, "authTypeCode": true,
+	"authTypeName": true, "created_at": true, "created_at_gt": true, "created_at_gte": true, "created_at_lt": true,
+	"created_at_lte": true, "page_number": true, "page_size": true, "all": true,
+}
+
 func TestToolCatalogueRules(t *testing.T) {
 	e := testenv.New(t)
 	names := map[string]bool{}
@@ -73,11 +84,18 @@ func TestToolCatalogueRules(t *testing.T) {
 			t.Errorf("%s: name must be snake_case and start with its cloud's prefix", n)
 		}
 		a := tl.Tool.Annotations
-		if a.Title == "" || a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.IdempotentHint == nil || a.OpenWorldHint == nil {
-			t.Errorf("%s: every annotation and a title must be set", n)
+		// readOnlyHint, destructiveHint and openWorldHint always (ChatGPT's
+		// app review and clients gating on destructiveHint == true need them);
+		// the title at the top level (annotations.title is added for clients
+		// before 2025-06-18 only).
+		if tl.Tool.Title == "" || a.Title != "" || a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.OpenWorldHint == nil {
+			t.Errorf("%s: a title and the readOnly, destructive and openWorld hints must be set, the title once", n)
 		}
 		if *a.ReadOnlyHint && *a.DestructiveHint {
 			t.Errorf("%s: read-only and destructive", n)
+		}
+		if a.IdempotentHint != nil && (!*a.IdempotentHint || *a.ReadOnlyHint) {
+			t.Errorf("%s: idempotentHint is sent only when true on a tool that changes something", n)
 		}
 		if d := tl.Tool.Description; len(d) < 20 || len(d) > 400 || strings.Contains(d, "\n") {
 			t.Errorf("%s: description must be one tight line (20-400 chars), got %d", n, len(d))
@@ -97,11 +115,17 @@ func TestToolCatalogueRules(t *testing.T) {
 		if strings.Contains(string(tl.Tool.RawInputSchema), `"$ref"`) {
 			t.Errorf("%s: nested objects must be inlined, not $ref", n)
 		}
-		// Every property has a one-line description.
+		// Every property has a one-line description, unless its name says
+		// all of it (the tool says whose id or name it is) or the
+		// instructions describe it once for every tool that has it.
 		props, _ := in["properties"].(map[string]any)
 		for p, s := range props {
-			if d, _ := s.(map[string]any)["description"].(string); d == "" {
+			d, _ := s.(map[string]any)["description"].(string)
+			if d == "" && !selfExplaining[p] {
 				t.Errorf("%s.%s: no description", n, p)
+			}
+			if strings.EqualFold(strings.ReplaceAll(d, " ", ""), strings.ReplaceAll(p, "_", "")) {
+				t.Errorf("%s.%s: the description %q only repeats the name", n, p, d)
 			}
 		}
 		if len(tl.Tool.RawOutputSchema) == 0 {

@@ -144,7 +144,7 @@ type ProviderConfig struct {
 	Issuer                  string                 `json:"Issuer,omitempty" jsonschema:"format=uri" jsonschema_description:"OIDC: endpoints are discovered from it"`
 	JwksUri                 string                 `json:"JwksUri,omitempty" jsonschema:"format=uri"`
 	ClientId                string                 `json:"ClientId,omitempty" jsonschema_description:"At the IdP"`
-	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"Client secret at the IdP"`
+	ClientSecret            string                 `json:"ClientSecret,omitempty" jsonschema:"writeOnly=true" jsonschema_description:"At the IdP"`
 	RedirectUri             string                 `json:"RedirectUri,omitempty" jsonschema:"format=uri" jsonschema_description:"Callback registered at the IdP"`
 	Scope                   string                 `json:"Scope,omitempty" jsonschema_description:"Space-separated; OIDC needs openid"`
 	AuthorizationEndpoint   string                 `json:"AuthorizationEndpoint,omitempty" jsonschema:"format=uri"`
@@ -170,8 +170,8 @@ type SmtpConfig struct {
 
 // LocalizedTemplate is an HTML email template per language.
 type LocalizedTemplate struct {
-	ZhCN string `json:"ZhCN,omitempty" jsonschema:"maxLength=65536" jsonschema_description:"HTML with {{.VerificationCode}}"`
-	EnUS string `json:"EnUS,omitempty" jsonschema:"maxLength=65536" jsonschema_description:"HTML with {{.VerificationCode}}"`
+	ZhCN string `json:"ZhCN,omitempty" jsonschema:"maxLength=65536"`
+	EnUS string `json:"EnUS,omitempty" jsonschema:"maxLength=65536"`
 }
 
 // EmailTemplateConfig holds the verification email templates.
@@ -184,7 +184,7 @@ type EmailTemplateConfig struct {
 type EmailConfig struct {
 	On             string               `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE" jsonschema_description:"Platform's default sender"`
 	SmtpConfig     *SmtpConfig          `json:"SmtpConfig,omitempty"`
-	TemplateConfig *EmailTemplateConfig `json:"TemplateConfig,omitempty"`
+	TemplateConfig *EmailTemplateConfig `json:"TemplateConfig,omitempty" jsonschema_description:"HTML, each with {{.VerificationCode}}"`
 }
 
 // Provider is an identity source as GetProviders returns it.
@@ -228,14 +228,14 @@ var ProviderTypes = []string{"OAUTH", "OIDC", "SAML", "WX_MICRO_APP", "WX_QRCODE
 // AddProviderRequest creates an identity source.
 type AddProviderRequest struct {
 	Name                           LocalizedMessage  `json:"Name" jsonschema_description:"Display name"`
-	ProviderType                   string            `json:"ProviderType" jsonschema_description:"Protocol type"`
-	Id                             string            `json:"Id,omitempty" jsonschema_description:"2-32 lowercase letters/digits; generated if omitted"`
+	ProviderType                   string            `json:"ProviderType"`
+	Id                             string            `json:"Id,omitempty" jsonschema_description:"Generated if omitted"`
 	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"64x64 SVG"`
-	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage"`
-	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Protocol settings; OIDC: Issuer or endpoints+JwksUri; OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata"`
+	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri"`
+	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Protocol settings"`
 	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Default FALSE"`
 	On                             string            `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Default TRUE"`
-	Description                    *LocalizedMessage `json:"Description,omitempty" jsonschema_description:"Description"`
+	Description                    *LocalizedMessage `json:"Description,omitempty"`
 	ReuseUserId                    string            `json:"ReuseUserId,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Use the IdP user id"`
 	AutoSignInWhenEmailMatch       string            `json:"AutoSignInWhenEmailMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by email (default FALSE)"`
 	AutoSignInWhenPhoneNumberMatch string            `json:"AutoSignInWhenPhoneNumberMatch,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Link accounts by phone (default TRUE)"`
@@ -275,12 +275,12 @@ type ModifyProviderRequest struct {
 	Id                             string            `json:"Id" jsonschema_description:"Identity source id"`
 	Name                           *LocalizedMessage `json:"Name,omitempty" jsonschema_description:"Display name"`
 	Picture                        string            `json:"Picture,omitempty" jsonschema:"format=uri" jsonschema_description:"Icon URL"`
-	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri" jsonschema_description:"Homepage"`
-	ProviderType                   string            `json:"ProviderType,omitempty" jsonschema_description:"Protocol type"`
+	Homepage                       string            `json:"Homepage,omitempty" jsonschema:"format=uri"`
+	ProviderType                   string            `json:"ProviderType,omitempty"`
 	Config                         *ProviderConfig   `json:"Config,omitempty" jsonschema_description:"Fields given replace stored ones"`
-	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Transparent mode; TRUE forces ReuseUserId TRUE and AutoSignUpWithProviderUser FALSE"`
+	TransparentMode                string            `json:"TransparentMode,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"TRUE forces ReuseUserId TRUE and AutoSignUpWithProviderUser FALSE"`
 	On                             string            `json:"On,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Enabled"`
-	Description                    *LocalizedMessage `json:"Description,omitempty" jsonschema_description:"Description"`
+	Description                    *LocalizedMessage `json:"Description,omitempty"`
 	ReuseUserId                    string            `json:"ReuseUserId,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Use the IdP user id"`
 	AutoSignUpWithProviderUser     string            `json:"AutoSignUpWithProviderUser,omitempty" jsonschema:"enum=TRUE,enum=FALSE,enum=UNSPECIFIED" jsonschema_description:"Register unknown users"`
 	EmailConfig                    *EmailConfig      `json:"EmailConfig,omitempty" jsonschema_description:"EMAIL providers only"`
@@ -339,7 +339,7 @@ func (c *Client) CreateApiKey(ctx context.Context, in *CreateApiKeyRequest) (*Ap
 type DescribeApiKeyListRequest struct {
 	KeyType    string `json:"KeyType,omitempty" jsonschema:"enum=api_key,enum=publish_key" jsonschema_description:"Default api_key"`
 	PageNumber int    `json:"PageNumber,omitempty" jsonschema:"minimum=1" jsonschema_description:"Default 1"`
-	PageSize   int    `json:"PageSize,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Items per page"`
+	PageSize   int    `json:"PageSize,omitempty" jsonschema:"minimum=1,maximum=100"`
 }
 
 // ApiKeyList is DescribeApiKeyList's answer.

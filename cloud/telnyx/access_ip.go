@@ -26,11 +26,11 @@ type AccessIPAddress struct {
 type AccessIPAddressFilter struct {
 	IPAddress    string `json:"ip_address,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Exact IP"`
 	IPSource     string `json:"ip_source,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Exact source"`
-	CreatedAt    string `json:"created_at,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at"`
-	CreatedAtGT  string `json:"created_at_gt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created after"`
-	CreatedAtGTE string `json:"created_at_gte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or after"`
-	CreatedAtLT  string `json:"created_at_lt,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created before"`
-	CreatedAtLTE string `json:"created_at_lte,omitempty" jsonschema:"format=date-time" jsonschema_description:"Created at or before"`
+	CreatedAt    string `json:"created_at,omitempty" jsonschema:"format=date-time"`
+	CreatedAtGT  string `json:"created_at_gt,omitempty" jsonschema:"format=date-time"`
+	CreatedAtGTE string `json:"created_at_gte,omitempty" jsonschema:"format=date-time"`
+	CreatedAtLT  string `json:"created_at_lt,omitempty" jsonschema:"format=date-time"`
+	CreatedAtLTE string `json:"created_at_lte,omitempty" jsonschema:"format=date-time"`
 }
 
 func (f *AccessIPAddressFilter) query() url.Values {

@@ -40,7 +40,7 @@ type AddressFilter struct {
 	CustomerRefContains   string `json:"customer_reference_contains,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Same as customer_reference"`
 	StreetAddressContains string `json:"street_address_contains,omitempty" jsonschema:"minLength=3,maxLength=255" jsonschema_description:"Contains, case-insensitive"`
 	UsedAsEmergency       *bool  `json:"used_as_emergency,omitempty" jsonschema_description:"Whether it is an active number's emergency address"`
-	AddressBook           *bool  `json:"address_book,omitempty" jsonschema_description:"Address book flag"`
+	AddressBook           *bool  `json:"address_book,omitempty"`
 	Sort                  string `json:"sort,omitempty" jsonschema:"enum=created_at,enum=-created_at,enum=first_name,enum=-first_name,enum=last_name,enum=-last_name,enum=business_name,enum=-business_name,enum=street_address,enum=-street_address" jsonschema_description:"A - prefix sorts descending"`
 }
 
@@ -65,15 +65,15 @@ func (f *AddressFilter) query() url.Values {
 
 // CreateAddressParams is the create body; the SDK requires both name forms and the business name.
 type CreateAddressParams struct {
-	FirstName          string `json:"first_name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"First name"`
-	LastName           string `json:"last_name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Last name"`
-	BusinessName       string `json:"business_name" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Business name"`
+	FirstName          string `json:"first_name" jsonschema:"minLength=1,maxLength=255"`
+	LastName           string `json:"last_name" jsonschema:"minLength=1,maxLength=255"`
+	BusinessName       string `json:"business_name" jsonschema:"minLength=1,maxLength=255"`
 	StreetAddress      string `json:"street_address" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Street and number"`
 	Locality           string `json:"locality" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"City"`
 	CountryCode        string `json:"country_code" jsonschema:"pattern=^[A-Z]{2}$" jsonschema_description:"ISO 3166-1 alpha-2"`
 	ExtendedAddress    string `json:"extended_address,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Unit, suite or apartment"`
 	AdministrativeArea string `json:"administrative_area,omitempty" jsonschema:"maxLength=255" jsonschema_description:"State or province"`
-	PostalCode         string `json:"postal_code,omitempty" jsonschema:"maxLength=32" jsonschema_description:"Postal code"`
+	PostalCode         string `json:"postal_code,omitempty" jsonschema:"maxLength=32"`
 	Neighborhood       string `json:"neighborhood,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Not used in the US"`
 	Borough            string `json:"borough,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Not used in the US"`
 	PhoneNumber        string `json:"phone_number,omitempty" jsonschema:"maxLength=32" jsonschema_description:"E.164"`
@@ -85,7 +85,7 @@ type CreateAddressParams struct {
 // ValidateAddressParams is the validate body.
 type ValidateAddressParams struct {
 	StreetAddress      string `json:"street_address" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Street and number"`
-	PostalCode         string `json:"postal_code" jsonschema:"minLength=1,maxLength=32" jsonschema_description:"Postal code"`
+	PostalCode         string `json:"postal_code" jsonschema:"minLength=1,maxLength=32"`
 	CountryCode        string `json:"country_code" jsonschema:"pattern=^[A-Z]{2}$" jsonschema_description:"ISO 3166-1 alpha-2"`
 	ExtendedAddress    string `json:"extended_address,omitempty" jsonschema:"maxLength=255" jsonschema_description:"Unit, suite or apartment"`
 	Locality           string `json:"locality,omitempty" jsonschema:"maxLength=255" jsonschema_description:"City"`

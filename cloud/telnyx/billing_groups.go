@@ -18,7 +18,7 @@ type BillingGroup struct {
 
 // BillingGroupParams is the create and update body.
 type BillingGroupParams struct {
-	Name *string `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Name of the billing group"`
+	Name *string `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255"`
 }
 
 // ListBillingGroups lists one page. GET /billing_groups

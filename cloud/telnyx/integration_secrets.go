@@ -20,7 +20,7 @@ type IntegrationSecret struct {
 
 // IntegrationSecretFilter narrows the list.
 type IntegrationSecretFilter struct {
-	Type string `json:"type,omitempty" jsonschema:"enum=bearer,enum=basic" jsonschema_description:"Type"`
+	Type string `json:"type,omitempty" jsonschema:"enum=bearer,enum=basic"`
 }
 
 func (f *IntegrationSecretFilter) query() url.Values {

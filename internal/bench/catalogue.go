@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/cloudops-mcp/cloudops-mcp/app"
 )
 
@@ -14,11 +16,22 @@ import (
 // response bytes with every toolset enabled, split per toolset, and the same
 // without output schemas (what a client that ignores them could be sent).
 type Catalogue struct {
-	Tools      int
-	TotalBytes int // the whole JSON-RPC response
-	NoOutput   int // the same response without outputSchema
-	PerToolset []ToolsetSize
+	Tools       int
+	TotalBytes  int // the whole JSON-RPC response, to a client on protocol 2025-06-18 or later
+	NoOutput    int // the same response without outputSchema
+	LegacyBytes int // the whole response to a client on 2025-03-26 (tools carry annotations.title too)
+	PerToolset  []ToolsetSize
 }
+
+// session is the measuring client's session: tools/list is shaped by the
+// protocol version the client negotiated.
+type session struct{ version string }
+
+func (session) Initialize()                                         {}
+func (session) Initialized() bool                                   { return true }
+func (session) NotificationChannel() chan<- mcp.JSONRPCNotification { return nil }
+func (session) SessionID() string                                   { return "bench-catalogue" }
+func (s session) ProtocolVersion() string                           { return s.version }
 
 // ToolsetSize is one toolset's share: the bytes of its tools' entries.
 type ToolsetSize struct {
@@ -30,8 +43,24 @@ type ToolsetSize struct {
 // catalogueTarget is issue 18's: tools/list with every toolset ≤ 40 KB.
 const catalogueTarget = 40 << 10
 
-// MeasureCatalogue asks a's MCP server for tools/list (all pages).
+// MeasureCatalogue asks a's MCP server for tools/list (all pages) as a
+// client on the latest protocol that has an initialize handshake, and the
+// total again as one on 2025-03-26.
 func MeasureCatalogue(a *app.App) (*Catalogue, error) {
+	c, err := measure(a, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
+	if err != nil {
+		return nil, err
+	}
+	old, err := measure(a, mcp.ProtocolVersion20250326)
+	if err != nil {
+		return nil, err
+	}
+	c.LegacyBytes = old.TotalBytes
+	return c, nil
+}
+
+func measure(a *app.App, version string) (*Catalogue, error) {
+	ctx := a.MCP.WithContext(context.Background(), session{version})
 	toolset := map[string]string{}
 	for _, t := range a.Tools {
 		toolset[t.Spec.Name] = t.Spec.Toolset
@@ -45,7 +74,7 @@ func MeasureCatalogue(a *app.App) (*Catalogue, error) {
 			params = fmt.Sprintf(`{"cursor":%q}`, cursor)
 		}
 		msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/list","params":%s}`, page, params)
-		raw, err := json.Marshal(a.MCP.HandleMessage(context.Background(), json.RawMessage(msg)))
+		raw, err := json.Marshal(a.MCP.HandleMessage(ctx, json.RawMessage(msg)))
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +134,7 @@ func (c *Catalogue) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", p.Name, p.Tools, kb(p.Bytes), kb(p.NoOutput))
 	}
 	fmt.Fprintf(&b, "| **all (whole tools/list response)** | **%d** | **%s** | **%s** |\n\n", c.Tools, kb(c.TotalBytes), kb(c.NoOutput))
+	fmt.Fprintf(&b, "To a client on protocol 2025-03-26 (tools carry annotations.title too): %s.\n", kb(c.LegacyBytes))
 	fmt.Fprintf(&b, "Target: total ≤ 40 KB with every tool enabled: %s (%s for %d tools, %.0f bytes per tool).\n",
 		verdict(c.TotalBytes <= catalogueTarget), kb(c.TotalBytes), c.Tools, float64(c.TotalBytes)/float64(max(c.Tools, 1)))
 	return b.String()

@@ -12,10 +12,11 @@ import (
 )
 
 // catalogueBudget bounds tools/list with every toolset enabled, as a client
-// receives it. It is a ceiling against growth, set a little above today's
-// 65.6 KB; issue 18's goal is 40 KB (see BENCHMARKS.md for why it is not
-// reached without $ref). Lower it whenever the catalogue shrinks.
-const catalogueBudget = 66 << 10
+// on protocol 2025-06-18 or later receives it. It is a ceiling against
+// growth, set just above today's 61,068 bytes; issue 18's goal is 40 KB (see
+// BENCHMARKS.md "Catalogue size" for what reaching it would cost an agent).
+// Lower it whenever the catalogue shrinks.
+const catalogueBudget = 60 << 10
 
 func TestCatalogueBudget(t *testing.T) {
 	cfg, err := config.Parse([]string{"--sandbox"}, func(string) string { return "" }, &bytes.Buffer{})
@@ -31,7 +32,7 @@ func TestCatalogueBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("tools/list: %d bytes for %d tools (%d without output schemas)", c.TotalBytes, c.Tools, c.NoOutput)
+	t.Logf("tools/list: %d bytes for %d tools (%d without output schemas; %d to a 2025-03-26 client)", c.TotalBytes, c.Tools, c.NoOutput, c.LegacyBytes)
 	if c.TotalBytes > catalogueBudget {
 		t.Fatalf("tools/list is %d bytes, over the %d-byte budget: shorten descriptions or share schema parts before adding", c.TotalBytes, catalogueBudget)
 	}
