@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,12 +24,12 @@ func (m *Metrics) Transport(provider string, next http.RoundTripper) http.RoundT
 		start := time.Now()
 		res, err := next.RoundTrip(req)
 		action := m.bound(provider, "action", actionOf(req))
-		m.cloudLatency.WithLabelValues(provider).Observe(time.Since(start).Seconds())
+		m.cloudLatency.with(provider).observe(latencyBuckets, time.Since(start).Seconds())
 		result := "transport_error"
 		if err == nil {
 			result = m.bound(provider, "result", resultOf(req, res))
 		}
-		m.cloudCalls.WithLabelValues(provider, action, result).Inc()
+		m.cloudCalls.with(provider, action, result).inc()
 		return res, err
 	})
 }
@@ -38,8 +37,6 @@ func (m *Metrics) Transport(provider string, next http.RoundTripper) http.RoundT
 type roundTrip func(*http.Request) (*http.Response, error)
 
 func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-var idLike = regexp.MustCompile(`[0-9]`)
 
 // ActionOf names a cloud request with a bounded-shape string (no ids).
 func ActionOf(req *http.Request) string { return actionOf(req) }
@@ -50,7 +47,7 @@ func actionOf(req *http.Request) string {
 	}
 	segs := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
 	for i, s := range segs {
-		if idLike.MatchString(s) || len(s) > 24 {
+		if strings.ContainsAny(s, "0123456789") || len(s) > 24 {
 			segs[i] = "{id}"
 		}
 	}

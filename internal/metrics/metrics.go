@@ -10,52 +10,64 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // maxValues bounds the distinct values a cloud-supplied label may take.
 const maxValues = 64
 
-// Metrics is one server's set of collectors, on its own registry.
+// Metrics is one server's set of metrics (expo.go writes them).
 type Metrics struct {
-	reg            *prometheus.Registry
-	toolCalls      *prometheus.CounterVec
-	toolLatency    *prometheus.HistogramVec
-	cloudCalls     *prometheus.CounterVec
-	cloudLatency   *prometheus.HistogramVec
-	retries        *prometheus.CounterVec
-	outcomeUnknown *prometheus.CounterVec
-	confirmations  *prometheus.CounterVec
-	sessions       prometheus.Gauge
-	rateLimited    prometheus.Counter
+	reg            registry
+	toolCalls      *family
+	toolLatency    *family
+	cloudCalls     *family
+	cloudLatency   *family
+	retries        *family
+	outcomeUnknown *family
+	confirmations  *family
+	sessions       *family
+	rateLimited    *family
 	capped         sync.Map // provider+"/"+label -> *capSet
 }
 
-// New registers every collector. redactions reads the redaction count.
+var latencyBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+
+// New creates every metric. redactions reads the redaction count.
 func New(redactions func() float64) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
-	f := promautoWith(m.reg)
-	m.toolCalls = f.counterVec("cloudops_tool_calls_total", "Tool calls by tool and outcome (ok, tool_error, protocol_error).", "tool", "outcome")
-	m.toolLatency = f.histogramVec("cloudops_tool_call_duration_seconds", "Tool call latency.", "tool")
-	m.cloudCalls = f.counterVec("cloudops_cloud_requests_total", "Requests to a cloud by provider, action and result (ok, an HTTP status, or the cloud's error code).", "provider", "action", "result")
-	m.cloudLatency = f.histogramVec("cloudops_cloud_request_duration_seconds", "Cloud request latency by provider.", "provider")
-	m.retries = f.counterVec("cloudops_cloud_retries_total", "Cloud requests sent again after a retryable failure.", "provider")
-	m.outcomeUnknown = f.counterVec("cloudops_outcome_unknown_total", "Changes sent without a usable answer (not re-sent).", "tool")
-	m.confirmations = f.counterVec("cloudops_confirmations_total", "Destructive calls put to the user, by answer (asked, accepted, declined).", "tool", "answer")
-	m.sessions = prometheus.NewGauge(prometheus.GaugeOpts{Name: "cloudops_active_sessions", Help: "MCP sessions open on this replica (stateful HTTP, SSE, stdio)."})
-	m.rateLimited = prometheus.NewCounter(prometheus.CounterOpts{Name: "cloudops_rate_limited_total", Help: "Requests refused with 429 by the per-subject rate limit."})
-	m.reg.MustRegister(m.sessions, m.rateLimited,
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "cloudops_redactions_total", Help: "Texts in which the redactor masked something."}, redactions),
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &Metrics{}
+	r := &m.reg
+	counter := func(name, help string, labels ...string) *family {
+		return r.add(newFamily(name, help, "counter", labels, nil))
+	}
+	histogram := func(name, help string, labels ...string) *family {
+		return r.add(newFamily(name, help, "histogram", labels, latencyBuckets))
+	}
+	m.toolCalls = counter("cloudops_tool_calls_total", "Tool calls by tool and outcome (ok, tool_error, protocol_error).", "tool", "outcome")
+	m.toolLatency = histogram("cloudops_tool_call_duration_seconds", "Tool call latency.", "tool")
+	m.cloudCalls = counter("cloudops_cloud_requests_total", "Requests to a cloud by provider, action and result (ok, an HTTP status, or the cloud's error code).", "provider", "action", "result")
+	m.cloudLatency = histogram("cloudops_cloud_request_duration_seconds", "Cloud request latency by provider.", "provider")
+	m.retries = counter("cloudops_cloud_retries_total", "Cloud requests sent again after a retryable failure.", "provider")
+	m.outcomeUnknown = counter("cloudops_outcome_unknown_total", "Changes sent without a usable answer (not re-sent).", "tool")
+	m.confirmations = counter("cloudops_confirmations_total", "Destructive calls put to the user, by answer (asked, accepted, declined).", "tool", "answer")
+	m.sessions = r.add(newFamily("cloudops_active_sessions", "MCP sessions open on this replica (stateful HTTP, SSE, stdio).", "gauge", nil, nil))
+	m.rateLimited = counter("cloudops_rate_limited_total", "Requests refused with 429 by the per-subject rate limit.")
+	r.add(newFamily("cloudops_redactions_total", "Texts in which the redactor masked something.", "counter", nil, nil)).value = redactions
+	// After cloudops_*, in name order too: go_* and process_*.
+	r.collectors = append(r.collectors, writeGoMetrics, writeProcessMetrics)
 	return m
 }
 
-// Handler serves the metrics in the Prometheus text format.
+// Handler serves the metrics in the Prometheus text format (0.0.4).
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET")
+			http.Error(w, "GET only", http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		_ = m.reg.write(w)
+	})
 }
 
 // ToolCall records one finished tool call.
@@ -63,48 +75,48 @@ func (m *Metrics) ToolCall(tool, outcome string, took time.Duration) {
 	if m == nil {
 		return
 	}
-	m.toolCalls.WithLabelValues(tool, outcome).Inc()
-	m.toolLatency.WithLabelValues(tool).Observe(took.Seconds())
+	m.toolCalls.with(tool, outcome).inc()
+	m.toolLatency.with(tool).observe(latencyBuckets, took.Seconds())
 }
 
 // Retry records one retry of a cloud request.
 func (m *Metrics) Retry(provider string) {
 	if m != nil {
-		m.retries.WithLabelValues(provider).Inc()
+		m.retries.with(provider).inc()
 	}
 }
 
 // OutcomeUnknown records a change whose outcome is unknown.
 func (m *Metrics) OutcomeUnknown(tool string) {
 	if m != nil {
-		m.outcomeUnknown.WithLabelValues(tool).Inc()
+		m.outcomeUnknown.with(tool).inc()
 	}
 }
 
 // Confirmation records a question put to the user or its answer.
 func (m *Metrics) Confirmation(tool, answer string) {
 	if m != nil {
-		m.confirmations.WithLabelValues(tool, answer).Inc()
+		m.confirmations.with(tool, answer).inc()
 	}
 }
 
 // SessionOpened and SessionClosed track active sessions.
 func (m *Metrics) SessionOpened(context.Context) {
 	if m != nil {
-		m.sessions.Inc()
+		m.sessions.with().gauge.Add(1)
 	}
 }
 
 func (m *Metrics) SessionClosed(context.Context) {
 	if m != nil {
-		m.sessions.Dec()
+		m.sessions.with().gauge.Add(-1)
 	}
 }
 
 // RateLimited records a 429.
 func (m *Metrics) RateLimited() {
 	if m != nil {
-		m.rateLimited.Inc()
+		m.rateLimited.with().inc()
 	}
 }
 
@@ -129,21 +141,4 @@ func (m *Metrics) bound(provider, label, v string) string {
 	}
 	c.seen[v] = true
 	return v
-}
-
-type factory struct{ reg *prometheus.Registry }
-
-func promautoWith(reg *prometheus.Registry) factory { return factory{reg} }
-
-func (f factory) counterVec(name, help string, labels ...string) *prometheus.CounterVec {
-	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
-	f.reg.MustRegister(c)
-	return c
-}
-
-func (f factory) histogramVec(name, help string, labels ...string) *prometheus.HistogramVec {
-	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help,
-		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, labels)
-	f.reg.MustRegister(h)
-	return h
 }
