@@ -47,14 +47,15 @@ type App struct {
 
 	safety       *safety // the operator's guards (safety.go)
 	mintedTokens *mintedTokens
-	writeScope   string           // the OAuth scope mutating tools need (oauth.go)
-	readScope    string           // the OAuth scope read-only tools need (oauth.go)
-	secretIn     *secretInput     // secrets taken in by reference (secret_input.go)
-	replicas     *replicaLink     // peers sharing --state-key-file (replicas.go)
-	metrics      *metrics.Metrics // nil unless --metrics-addr (metrics.go)
-	tracer       trace.Tracer     // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
-	tracing      bool             // tracer is not the no-op one
-	dynamic      *dynamic         // nil unless --dynamic-toolsets (dynamic.go)
+	writeScope   string            // the OAuth scope mutating tools need (oauth.go)
+	readScope    string            // the OAuth scope read-only tools need (oauth.go)
+	secretIn     *secretInput      // secrets taken in by reference (secret_input.go)
+	replicas     *replicaLink      // peers sharing --state-key-file (replicas.go)
+	metrics      *metrics.Metrics  // nil unless --metrics-addr (metrics.go)
+	tracer       trace.Tracer      // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
+	tracing      bool              // tracer is not the no-op one
+	dynamic      *dynamic          // nil unless --dynamic-toolsets (dynamic.go)
+	unserved     map[string]string // tools the selection leaves out -> why, and the fix (unserved.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string
 	stop       []func()
@@ -93,6 +94,7 @@ func New(ctx context.Context, cfg *config.Config, stderr io.Writer) (*App, error
 	if err != nil {
 		return nil, err
 	}
+	a.unserved = a.unservedTools(all)
 	a.Redactor.NotSecret(a.nonSecrets(all)...)
 	if a.dynamic, err = a.newDynamic(); err != nil {
 		return nil, err

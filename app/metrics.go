@@ -50,6 +50,7 @@ func (a *App) sessionHooks() []server.ServerOption {
 		h.AddOnRegisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionOpened(ctx) })
 		h.AddOnUnregisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionClosed(ctx) })
 	}
+	h.AddAfterListTools(a.listed)
 	if a.dynamic != nil {
 		h.AddOnUnregisterSession(a.dynamic.forget)
 		h.AddBeforeCallTool(a.dynamic.beforeCall)

@@ -111,9 +111,10 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 	if err != nil || res.IsError {
 		t.Errorf("read scope, read tool: %v %s", err, raw)
 	}
+	// A tool not listed to the caller, called by name anyway: refused, naming the scope it needs.
 	res, raw, err = callTool(reader, "cloudbase_modify_client", modify)
-	if err == nil && (!res.IsError || !strings.Contains(raw, "cloudops:write")) {
-		t.Errorf("read scope called a write tool: %s", raw)
+	if err != nil || !res.IsError || !strings.Contains(raw, "your access token does not carry cloudops:write") {
+		t.Errorf("read scope called a write tool: %v %s", err, raw)
 	}
 	if n := sb.Count("ModifyClient"); n != 0 {
 		t.Fatalf("a read-scope token changed something: %d ModifyClient", n)
@@ -135,8 +136,14 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 	if res, raw, err := callTool(scoped, "cloudbase_describe_client", map[string]any{"Id": accounts[0].EnvID}); err != nil || res.IsError {
 		t.Errorf("cloudops:read:cloudbase_auth, read tool: %v %s", err, raw)
 	}
-	if res, raw, err := callTool(scoped, "cloudbase_modify_client", modify); err == nil && (!res.IsError || !strings.Contains(raw, "cloudops:write:cloudbase_auth")) {
-		t.Errorf("cloudops:read:cloudbase_auth called a write tool: %s", raw)
+	if res, raw, err := callTool(scoped, "cloudbase_modify_client", modify); err != nil || !res.IsError || !strings.Contains(raw, "cloudops:write:cloudbase_auth") {
+		t.Errorf("cloudops:read:cloudbase_auth called a write tool: %v %s", err, raw)
+	}
+	if res, raw, err := callTool(scoped, "cloudbase_list_user_keys", nil); err != nil || !res.IsError || !strings.Contains(raw, "cloudops:read:cloudbase_integration") {
+		t.Errorf("a token without any cloudbase_integration scope called its read tool: %v %s", err, raw)
+	}
+	if n := sb.Count("GetUserKeyList"); n != 0 {
+		t.Fatalf("a refused read reached the cloud: %d GetUserKeyList", n)
 	}
 	if n := sb.Count("ModifyClient"); n != 0 {
 		t.Fatalf("a toolset read scope changed something: %d ModifyClient", n)

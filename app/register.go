@@ -24,6 +24,9 @@ func (a *App) register(s *server.MCPServer) {
 		s.AddTool(t.Tool, t.Handler)
 		served[t.Spec.Name] = true
 	}
+	if len(a.unserved) > 0 { // answered with why and the fix, never listed (unserved.go)
+		s.AddTools(a.unservedServerTools()...)
+	}
 	if a.dynamic != nil {
 		a.dynamic.srv = s
 		s.AddTools(a.dynamic.tools()...)

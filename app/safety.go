@@ -108,8 +108,8 @@ func secretsDir(cfgDir string) *secretfile.Dir {
 // safetyOptions adds the guard middleware (read-only second check, dry run,
 // confirmation, audit log, client warnings) and the capabilities it uses.
 func (a *App) safetyOptions() []server.ServerOption {
-	opts := []server.ServerOption{server.WithToolHandlerMiddleware(a.guard), server.WithToolFilter(a.scopeFilter)}
-	if !a.Config.ReadOnly { // confirmations, and secret pages ({"ask":true})
+	opts := []server.ServerOption{server.WithToolHandlerMiddleware(a.guard)} // OAuth scopes: listed (unserved.go) and guard
+	if !a.Config.ReadOnly {                                                  // confirmations, and secret pages ({"ask":true})
 		opts = append(opts, server.WithElicitation())
 	}
 	return opts
@@ -167,6 +167,9 @@ func (a *App) instructions() string {
 		if counts[ts.Name] > 0 {
 			b.WriteString(ts.Notes)
 		}
+	}
+	if off := a.unservedToolsets(counts); len(off) > 0 {
+		fmt.Fprintf(&b, "Not served here: %s (only the operator adds them, with --toolsets; a call of one of their tools says how). ", strings.Join(off, ", "))
 	}
 	switch {
 	case cfg.ReadOnly:

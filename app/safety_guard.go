@@ -24,15 +24,19 @@ import (
 func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		t, ok := a.safety.tools[req.Params.Name]
+		if ok {
+			// A tool the caller's OAuth scopes do not allow is not listed to it;
+			// called by name, it is refused here, naming the scope it needs.
+			if res := a.scopeRefusal(ctx, t); res != nil {
+				return res, nil
+			}
+		}
 		if !ok || !t.Mutating(a.Config.ReadOnly) {
 			return next(ctx, req)
 		}
 		start := time.Now()
 		if a.Config.ReadOnly { // selectTools left such tools out; a second lock costs nothing
 			return mcp.NewToolResultError(t.Spec.Name + ": refused: the server runs with --read-only"), nil
-		}
-		if res := a.scopeRefusal(ctx, t); res != nil {
-			return res, nil
 		}
 		// The secrets the user typed (schema writeOnly fields, template
 		// password fields) are withheld from the audit line, the question,

@@ -86,11 +86,12 @@ func TestToolsetsAndAllowList(t *testing.T) {
 				t.Fatalf("tools/list = %v, want %v", names(got), want)
 			}
 			if _, ok := got["cloudbase_modify_client"]; !ok {
-				// A tool left out cannot be called either.
+				// A tool left out cannot be called either; the error says why and the fix
+				// (its JSON-RPC code over the transports: unserved_test.go).
 				req := mcp.CallToolRequest{}
 				req.Params.Name = "cloudbase_modify_client"
 				req.Params.Arguments = map[string]any{"Id": "x", "MaxDevice": 1}
-				if _, err := e.Client.CallTool(context.Background(), req); err == nil || !strings.Contains(err.Error(), "not found") {
+				if _, err := e.Client.CallTool(context.Background(), req); err == nil || !strings.Contains(err.Error(), "cloudbase_modify_client exists but is not served here") {
 					t.Fatalf("calling a tool that is not enabled: %v", err)
 				}
 				if e.App.Sandbox.Count("ModifyClient") != 0 {

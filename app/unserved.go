@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/rpcerr"
+	"github.com/cloudops-mcp/cloudops-mcp/tools"
+)
+
+// A tool the operator's selection leaves out (--toolsets, --tools,
+// --read-only) is never listed, but an agent may still know its name: from a
+// prompt, the documentation, another server's catalogue, an earlier session.
+// A call of one is answered with why it is not served here and the exact
+// fix, as the JSON-RPC error an unknown tool gets (-32602 Invalid params, the
+// specification's code and mcp-go's), instead of a bare "tool not found".
+//
+// Each such tool is registered with a handler that returns that error, and
+// dropped from every tools/list answer by an AfterListTools hook: a tool
+// filter would also refuse the call before the handler could explain.
+
+// unservedTools says, for each tool of the catalogue the selection leaves
+// out, why and what the operator changes to serve it.
+func (a *App) unservedTools(all []tools.Tool) map[string]string {
+	served := map[string]bool{}
+	for _, t := range a.Tools {
+		served[t.Spec.Name] = true
+	}
+	cfg := a.Config
+	named := cfg.Tools
+	var sets []string
+	for _, s := range cfg.Toolsets {
+		if s != "all" {
+			sets = append(sets, s)
+		}
+	}
+	onlyNamed := len(named) > 0 && len(sets) == 0
+	out := map[string]string{}
+	for _, t := range all {
+		n := t.Spec.Name
+		if served[n] {
+			continue
+		}
+		var why string
+		switch {
+		case a.safety.withheld[n]:
+			why = "it changes things, and this server runs with --read-only, which serves only tools that change nothing. " +
+				"Only the operator can allow it, by restarting the server without --read-only (env CLOUDOPS_MCP_READ_ONLY)"
+		case onlyNamed:
+			why = fmt.Sprintf("this server serves only the tools named with --tools (%s). The operator adds it by restarting with "+
+				"--tools %s (env CLOUDOPS_MCP_TOOLS)", strings.Join(named, ","), strings.Join(append(slices.Clone(named), n), ","))
+		default:
+			why = fmt.Sprintf("it belongs to toolset %s, and this server serves only --toolsets %s. The operator adds it by restarting with "+
+				"--toolsets %s (env CLOUDOPS_MCP_TOOLSETS), or with --tools %s for this tool alone",
+				t.Spec.Toolset, strings.Join(sets, ","), strings.Join(append(slices.Clone(sets), t.Spec.Toolset), ","), n)
+		}
+		out[n] = fmt.Sprintf("%s exists but is not served here: %s. Tell the user; meanwhile use the tools tools/list shows", n, why)
+	}
+	return out
+}
+
+// unservedServerTools are the handlers that answer a call of an unserved tool.
+func (a *App) unservedServerTools() []server.ServerTool {
+	out := make([]server.ServerTool, 0, len(a.unserved))
+	for _, name := range slices.Sorted(maps.Keys(a.unserved)) {
+		why := a.unserved[name]
+		out = append(out, server.ServerTool{Tool: mcp.NewTool(name, mcp.WithDescription("Not served here.")),
+			Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return nil, rpcerr.UnavailableTool(why)
+			}})
+	}
+	return out
+}
+
+// listed drops from a tools/list answer what the caller may not see: the
+// unserved tools, and for an OAuth caller the tools its scopes do not allow
+// (a call of one is refused by the guard, naming the scope it needs).
+func (a *App) listed(ctx context.Context, _ any, _ *mcp.ListToolsRequest, res *mcp.ListToolsResult) {
+	if len(a.unserved) > 0 {
+		res.Tools = slices.DeleteFunc(res.Tools, func(t mcp.Tool) bool { _, gone := a.unserved[t.Name]; return gone })
+	}
+	res.Tools = a.scopeFilter(ctx, res.Tools)
+}
+
+// unservedToolsets names the toolsets the selection left out whole (not
+// those --read-only only trimmed), for the instructions.
+func (a *App) unservedToolsets(served map[string]int) []string {
+	var out []string
+	for _, ts := range a.Toolsets {
+		if served[ts.Name] == 0 && slices.ContainsFunc(ts.Tools, func(t tools.Tool) bool { return a.unserved[t.Spec.Name] != "" && !a.safety.withheld[t.Spec.Name] }) {
+			out = append(out, ts.Name)
+		}
+	}
+	return out
+}
