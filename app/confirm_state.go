@@ -44,6 +44,9 @@ type statePayload struct {
 	Summary string `json:"m"`
 	Owner   string `json:"o,omitempty"` // replica holding the nonce (replicas.go)
 	Key     string `json:"k,omitempty"` // names the sealing key: "rotated out" is told apart from "altered"
+	// Yes: the user already said yes to Summary; the call came back for
+	// other input (a secret page) and is not asked again.
+	Yes bool `json:"y,omitempty"`
 }
 
 // nonceTake and nonceAnswer: a replica asks the owner to use a nonce up.
@@ -104,11 +107,11 @@ func modernRequest(ctx context.Context) bool {
 }
 
 // sealState is "<payload>.<mac>", both base64url.
-func (a *App) sealState(t tools.Tool, args map[string]any, summary, session string) string {
+func (a *App) sealState(t tools.Tool, args map[string]any, summary, session string, yes bool) string {
 	var n [16]byte
 	_, _ = rand.Read(n[:])
 	p := statePayload{Nonce: hex.EncodeToString(n[:]), Expires: a.safety.used.now().Add(confirmTTL).Unix(), Session: session, Summary: summary,
-		Owner: a.replicas.selfURL()}
+		Owner: a.replicas.selfURL(), Yes: yes}
 	if a.replicas != nil {
 		p.Key = a.replicas.keys.KeyID()
 	}
@@ -118,17 +121,18 @@ func (a *App) sealState(t tools.Tool, args map[string]any, summary, session stri
 }
 
 // openState returns the summary a valid, fresh, unused state was sealed with,
-// for this tool, these arguments and this session; it uses the state up.
-func (a *App) openState(ctx context.Context, t tools.Tool, args map[string]any, state, session string) (string, bool) {
+// for this tool, these arguments and this session, and whether it records
+// the user's yes; it uses the state up.
+func (a *App) openState(ctx context.Context, t tools.Tool, args map[string]any, state, session string) (summary string, yes, ok bool) {
 	enc := base64.RawURLEncoding
 	s, m, ok := strings.Cut(state, ".")
 	if !ok {
-		return "", false
+		return "", false, false
 	}
 	raw, err1 := enc.DecodeString(s)
 	mac, err2 := enc.DecodeString(m)
 	if err1 != nil || err2 != nil {
-		return "", false
+		return "", false, false
 	}
 	valid := false
 	for _, k := range a.safety.stateKeys {
@@ -136,22 +140,22 @@ func (a *App) openState(ctx context.Context, t tools.Tool, args map[string]any, 
 	}
 	var p statePayload
 	if json.Unmarshal(raw, &p) != nil || p.Nonce == "" {
-		return "", false
+		return "", false, false
 	}
 	if !valid {
 		if p.Key != "" && a.replicas != nil && !a.replicas.keys.Holds(p.Key) {
 			a.Log.Info().Str("tool", t.Spec.Name).Msg("confirmation: the answer's state was sealed with a key this server does not hold (rotated out of --state-key-file); asking again")
 		}
-		return "", false
+		return "", false, false
 	}
 	exp := time.Unix(p.Expires, 0)
 	if !a.safety.used.now().Before(exp) || p.Session != session {
-		return "", false
+		return "", false, false
 	}
 	if !a.takeNonce(ctx, t, p, exp) {
-		return "", false
+		return "", false, false
 	}
-	return p.Summary, true
+	return p.Summary, p.Yes, true
 }
 
 func stateMAC(key []byte, t tools.Tool, args map[string]any, payload []byte) []byte {

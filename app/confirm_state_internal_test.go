@@ -19,24 +19,24 @@ func TestConfirmationStateExpiresAndStaysInItsSession(t *testing.T) {
 	tl := tools.Tool{Spec: tools.Spec{Name: "cloudbase_delete_provider"}}
 	args := map[string]any{"Id": "github"}
 
-	state := a.sealState(tl, args, "Delete github", "sess-a")
-	if _, ok := a.openState(context.Background(), tl, args, state, "sess-b"); ok {
+	state := a.sealState(tl, args, "Delete github", "sess-a", false)
+	if _, _, ok := a.openState(context.Background(), tl, args, state, "sess-b"); ok {
 		t.Fatal("a state opened in another session")
 	}
 	a.safety.stateKeys = [][]byte{cur, old} // rotated: the old key still opens
-	if s, ok := a.openState(context.Background(), tl, args, state, "sess-a"); !ok || s != "Delete github" {
+	if s, _, ok := a.openState(context.Background(), tl, args, state, "sess-a"); !ok || s != "Delete github" {
 		t.Fatalf("genuine state: %q %v", s, ok)
 	}
-	if _, ok := a.openState(context.Background(), tl, args, state, "sess-a"); ok {
+	if _, _, ok := a.openState(context.Background(), tl, args, state, "sess-a"); ok {
 		t.Fatal("a state opened twice")
 	}
-	late := a.sealState(tl, args, "Delete github", "sess-a")
+	late := a.sealState(tl, args, "Delete github", "sess-a", false)
 	now = now.Add(confirmTTL + time.Second)
-	if _, ok := a.openState(context.Background(), tl, args, late, "sess-a"); ok {
+	if _, _, ok := a.openState(context.Background(), tl, args, late, "sess-a"); ok {
 		t.Fatal("an expired state opened")
 	}
 	a.safety.stateKeys = [][]byte{cur}
-	if _, ok := a.openState(context.Background(), tl, args, a.sealState(tl, map[string]any{"Id": "other"}, "Delete other", "sess-a"), "sess-a"); ok {
+	if _, _, ok := a.openState(context.Background(), tl, args, a.sealState(tl, map[string]any{"Id": "other"}, "Delete other", "sess-a", false), "sess-a"); ok {
 		t.Fatal("a state opened for other arguments")
 	}
 }

@@ -45,7 +45,11 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		args, _ := req.Params.Arguments.(map[string]any)
 		sec := a.Deps.SecretsOf(ctx, t, args)
 		ctx, red := a.Deps.CallScope(ctx, sec.Values)
-		c := call{tool: t, req: req, shown: sec.Args, red: red}
+		// The request state is the guard's (the confirmation) and the
+		// tool's (its secret pages), joined: each reads its own part.
+		own, toolState, _ := strings.Cut(req.Params.RequestState, stateSep)
+		req.Params.RequestState = toolState
+		c := call{tool: t, req: req, shown: sec.Args, red: red, state: own}
 		notConfirmed := false
 		if a.Config.DryRun {
 			ctx = cloud.WithDryRun(ctx)
@@ -58,7 +62,7 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 			return res, nil
 		}
 		if !a.Config.DryRun { // under --dry-run nothing is sent, so nothing is asked
-			res, declined, unasked, cannotAsk := a.confirm(ctx, c)
+			res, declined, unasked, cannotAsk := a.confirm(ctx, &c)
 			switch {
 			case res != nil:
 				if declined {
@@ -76,7 +80,17 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 			noteNotConfirmed(res)
 		}
 		if res != nil && res.NeedsInput() {
-			return res, err // a round trip for input, not an outcome
+			// A round trip for input (a secret page), not an outcome. The
+			// user's yes travels with it, sealed and single use: the call
+			// made again is not asked twice.
+			if c.granted != "" || res.RequestState != "" {
+				own := ""
+				if c.granted != "" {
+					own = a.sealState(t, args, c.granted, sessionKey(ctx), true)
+				}
+				res.RequestState = own + stateSep + res.RequestState
+			}
+			return res, err
 		}
 		outcome, reqID, msg := audit.OK, "", ""
 		switch {
@@ -109,7 +123,14 @@ type call struct {
 	// question are the arguments the confirmation line is built from: shown,
 	// with each secret the call writes standing as a comparable secretArg.
 	question map[string]any
+	// state is the guard's part of the request state; granted, the summary
+	// the user said yes to in this exchange.
+	state, granted string
 }
+
+// stateSep joins the guard's and the tool's parts of a request state (sealed
+// parts are base64url and dots, never this).
+const stateSep = "~"
 
 // confirmID names the confirmation among a call's input requests.
 const confirmID = "confirm"
@@ -128,7 +149,7 @@ const confirmID = "confirm"
 // unasked means the tool's summary said there was nothing to ask (a no-op or
 // a missing target): the handler then must not change anything. cannotAsk
 // means the call goes ahead without the user's yes, which its result says.
-func (a *App) confirm(ctx context.Context, c call) (res *mcp.CallToolResult, declined, unasked, cannotAsk bool) {
+func (a *App) confirm(ctx context.Context, c *call) (res *mcp.CallToolResult, declined, unasked, cannotAsk bool) {
 	res, declined, unasked = a.confirmed(ctx, c, &cannotAsk)
 	return res, declined, unasked, cannotAsk
 }
@@ -143,7 +164,7 @@ func noteNotConfirmed(res *mcp.CallToolResult) {
 		"the destructive annotation was the only warning, so get the user's yes in chat before such calls"))
 }
 
-func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.CallToolResult, declined, unasked bool) {
+func (a *App) confirmed(ctx context.Context, c *call, cannotAsk *bool) (res *mcp.CallToolResult, declined, unasked bool) {
 	t, req := c.tool, c.req
 	if !a.Config.ConfirmDestructive || !(t.Spec.Destructive || t.Spec.Confirm) {
 		return nil, false, false
@@ -163,17 +184,23 @@ func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.
 	}
 	args, _ := req.Params.Arguments.(map[string]any)
 	session := sessionKey(ctx)
-	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
-		if summary, ok := a.openState(ctx, t, args, req.Params.RequestState, session); ok {
-			if !accepted(ans) {
+	ans := server.ElicitationResponse(req.Params.InputResponses, confirmID)
+	if ans != nil || c.state != "" {
+		if summary, yes, ok := a.openState(ctx, t, args, c.state, session); ok && (ans != nil || yes) {
+			if !yes && !accepted(ans) {
 				a.metrics.Confirmation(t.Spec.Name, "declined")
 				return declinedResult(summary), true, false
 			}
 			// The effect is recomputed from current state: a yes counts only
-			// for what the user saw. Anything else is asked again.
+			// for what the user saw. Anything else is asked again. (yes: the
+			// user said yes earlier in this exchange, and the call came back
+			// for a secret page.)
 			if t.Check == nil || t.Check(req.Params.Arguments) == nil {
 				if fresh := c.red.String(a.Deps.Summary(ctx, t, c.question)); fresh == summary {
-					a.metrics.Confirmation(t.Spec.Name, "accepted")
+					if !yes {
+						a.metrics.Confirmation(t.Spec.Name, "accepted")
+					}
+					c.granted = summary
 					return nil, false, false
 				}
 			}
@@ -198,7 +225,7 @@ func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.
 	if !modernRequest(ctx) {
 		return a.askDirectly(ctx, c, summary, message, schema)
 	}
-	return server.NewInputRequestBuilder(a.sealState(t, args, summary, session)).Elicit(confirmID, mcp.ElicitationParams{
+	return server.NewInputRequestBuilder(a.sealState(t, args, summary, session, false)).Elicit(confirmID, mcp.ElicitationParams{
 		Message:         message,
 		RequestedSchema: schema,
 	}).ToolResult(), false, false
@@ -210,7 +237,7 @@ func (a *App) confirmed(ctx context.Context, c call, cannotAsk *bool) (res *mcp.
 // the call as a JSON-RPC internal error, not a tool result saying nothing
 // changed.) The effect is recomputed after the answer: a yes counts only for
 // what the user saw.
-func (a *App) askDirectly(ctx context.Context, c call, summary, message string, schema map[string]any) (*mcp.CallToolResult, bool, bool) {
+func (a *App) askDirectly(ctx context.Context, c *call, summary, message string, schema map[string]any) (*mcp.CallToolResult, bool, bool) {
 	t := c.tool
 	ans, err := a.MCP.RequestElicitation(ctx, mcp.ElicitationRequest{Params: mcp.ElicitationParams{Message: message, RequestedSchema: schema}})
 	if err != nil {
@@ -227,6 +254,7 @@ func (a *App) askDirectly(ctx context.Context, c call, summary, message string, 
 			"): nothing was changed; call again to ask about the change as it is now"), false, false
 	}
 	a.metrics.Confirmation(t.Spec.Name, "accepted")
+	c.granted = summary // should the call come back for other input, it is not asked twice
 	return nil, false, false
 }
 

@@ -38,6 +38,8 @@ type secretInput struct {
 	// the user may still fill: the same call made again collects the value
 	// instead of opening another page. Keyed by session, tool and purpose.
 	open map[string]*secretpage.Ticket
+
+	roundKeysOnce
 }
 
 func (a *App) buildSecretInput() {
@@ -96,7 +98,7 @@ func (si *secretInput) setHTTP(origin string, authenticated bool) {
 // CanAsk implements secretin.Prober: whether this call could ask through a
 // page, checked before the user is asked to confirm the call.
 func (si *secretInput) CanAsk(ctx context.Context) error {
-	if reason := urlElicitationUnsupported(ctx); reason != "" {
+	if reason := si.urlElicitationUnsupported(ctx); reason != "" {
 		return secretin.CannotAsk(reason)
 	}
 	if _, err := si.pageBase(ctx); err != nil {
@@ -112,8 +114,11 @@ func (si *secretInput) CanAsk(ctx context.Context) error {
 // call, asks the client to open it, and waits for the user's submission.
 func (si *secretInput) Ask(ctx context.Context, p secretin.Purpose) (string, error) {
 	a := si.a
-	if reason := urlElicitationUnsupported(ctx); reason != "" {
+	if reason := si.urlElicitationUnsupported(ctx); reason != "" {
 		return "", secretin.CannotAsk(reason)
+	}
+	if round := secretin.RoundFrom(ctx); round != nil && modernRequest(ctx) {
+		return si.askInRound(ctx, round, p)
 	}
 	sess := server.ClientSessionFromContext(ctx)
 	sessHash := shortHash(sess.SessionID())
@@ -204,15 +209,25 @@ func (si *secretInput) takeOpen(binding string) *secretpage.Ticket {
 }
 
 // urlElicitationUnsupported says why this call cannot ask through a page,
-// or "" when it can: the client declared URL-mode elicitation and the
-// session can carry a server-initiated request.
-func urlElicitationUnsupported(ctx context.Context) string {
+// or "" when it can: the client declared URL-mode elicitation, and either
+// sends each request on protocol 2026-07-28 (the page then travels in the
+// call's sealed state, see secret_round.go) or holds a session that can
+// carry a server-initiated request.
+func (si *secretInput) urlElicitationUnsupported(ctx context.Context) string {
 	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
-		return "on protocol " + info.ProtocolVersion + " this server cannot yet ask through a page"
+		if caps := info.ClientCapabilities; caps == nil || caps.Elicitation == nil || caps.Elicitation.URL == nil {
+			return "the client did not declare URL-mode elicitation (capabilities.elicitation.url in the request's _meta)"
+		}
+		return ""
+	}
+	if si.a.Config.Stateless {
+		return "this server runs --stateless and the client speaks a protocol before " + mcp.LATEST_PROTOCOL_VERSION +
+			", where nothing carries a pending page from one request to the next; a client on " + mcp.LATEST_PROTOCOL_VERSION +
+			" (multi round-trip requests) can be asked"
 	}
 	sess := server.ClientSessionFromContext(ctx)
 	if _, ok := sess.(server.SessionWithElicitation); !ok || sess == nil {
-		return "this connection cannot carry an elicitation (stateless HTTP or no session)"
+		return "this connection cannot carry an elicitation (no session)"
 	}
 	ci, ok := sess.(server.SessionWithClientInfo)
 	if !ok {
@@ -252,7 +267,7 @@ func (a *App) secretRefInstructions(ask askAdvice) string {
 	case askImpossible:
 		b.WriteString(`{"ask":true} does NOT work for your client (it cannot open the server's page: no URL-mode elicitation), so use file or env; `)
 	default:
-		b.WriteString(`{"ask":true} makes the server ask the user on a one-time page, only where the client supports URL-mode elicitation (capabilities.elicitation.url, protocol before 2026-07-28); otherwise use file, then env; `)
+		b.WriteString(`{"ask":true} makes the server ask the user on a one-time page, only where the client supports URL-mode elicitation (capabilities.elicitation.url; on a --stateless server, protocol 2026-07-28); otherwise use file, then env; `)
 	}
 	if a.Deps.Secrets != nil {
 		fmt.Fprintf(&b, `{"file":"NAME"} reads a file the user created in %s (mode 600); `, a.Deps.Secrets.Path())
@@ -280,7 +295,9 @@ func (a *App) sessionInstructions(ctx context.Context, caps mcp.ClientCapabiliti
 	}
 	sess := server.ClientSessionFromContext(ctx)
 	_, carries := sess.(server.SessionWithElicitation)
-	carries = carries && sess != nil && !a.Config.Stateless
+	// On 2026-07-28 each request carries what asking needs (multi round
+	// trip), also on --stateless; before, only a session can.
+	carries = mcp.IsModernProtocol(res.ProtocolVersion) || (carries && sess != nil && !a.Config.Stateless)
 	ask := askImpossible
 	if carries && caps.Elicitation != nil && caps.Elicitation.URL != nil {
 		ask = askWorks

@@ -9,13 +9,15 @@ import (
 
 // secretWay is how a prompt tells the agent to pass a secret in this
 // session: {"ask":true} only where the client can open the server's page
-// (URL-mode elicitation on a protocol before 2026-07-28), otherwise a file
-// the user writes in the server's secrets folder.
+// (it declared URL-mode elicitation: per request on 2026-07-28, where the
+// page travels in the call's state; in its session before), otherwise a
+// file the user writes in the server's secrets folder.
 type secretWay struct{ page bool }
 
 func secretWayOf(ctx context.Context) secretWay {
 	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
-		return secretWay{} // this server cannot yet ask through a page there
+		caps := info.ClientCapabilities
+		return secretWay{page: caps != nil && caps.Elicitation != nil && caps.Elicitation.URL != nil}
 	}
 	sess := server.ClientSessionFromContext(ctx)
 	if _, ok := sess.(server.SessionWithElicitation); !ok || sess == nil {

@@ -155,8 +155,8 @@ func (d *Deps) resolveSecret(ctx context.Context, s Spec, field string, ref secr
 	}
 	p := secretin.Purpose{Field: field, Tool: s.Name, Object: object, Scope: d.scope(ctx, s.Toolset)}
 	v, err := d.SecretsIn.Resolve(ctx, ref, p)
-	if errors.Is(err, secretin.ErrUnanswered) {
-		return "", err // the arguments were fine: the user has not answered
+	if errors.Is(err, secretin.ErrUnanswered) || errors.Is(err, secretin.ErrInputRequired) {
+		return "", err // the arguments were fine: the user has not answered (yet)
 	}
 	if err != nil {
 		return "", Invalid("%v", err)
@@ -181,14 +181,22 @@ func (d *Deps) scope(ctx context.Context, toolset string) string {
 func (d *Deps) resolveArgs(ctx context.Context, s Spec, args any, found []foundRef) (any, error) {
 	m, _ := args.(map[string]any)
 	object := secretObject(s, m)
+	asked := false
 	for _, f := range found {
 		field := strings.Join(f.path, ".")
 		v, err := d.resolveSecret(ctx, s, field, f.ref, object)
+		if errors.Is(err, secretin.ErrInputRequired) {
+			asked = true // every page of the call goes out in one answer
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		parent, _, _ := lookupPath(m, f.path)
 		parent[f.path[len(f.path)-1]] = v
+	}
+	if asked {
+		return nil, secretin.ErrInputRequired
 	}
 	return args, nil
 }
@@ -223,6 +231,7 @@ func firstNonEmpty(s ...string) string {
 // the fields' types are unknown.
 func (d *Deps) resolveExtRefs(ctx context.Context, s Spec, argName, object string, ext map[string]any, secret func(field string) (isSecret, known bool)) ([]string, error) {
 	var done []string
+	asked := false
 	for _, k := range sortedKeys(ext) {
 		field := argName + "." + k
 		ref, isRef, err := secretin.Parse(field, ext[k])
@@ -244,11 +253,18 @@ func (d *Deps) resolveExtRefs(ctx context.Context, s Spec, argName, object strin
 			return nil, Invalid("%s (secret reference): only taken for secret fields (%s)", field, why)
 		}
 		v, err := d.resolveSecret(ctx, s, field, ref, object)
+		if errors.Is(err, secretin.ErrInputRequired) {
+			asked = true
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		ext[k] = v
 		done = append(done, k)
+	}
+	if asked {
+		return nil, secretin.ErrInputRequired
 	}
 	return done, nil
 }

@@ -146,6 +146,7 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		// reference join the scope as they are resolved.
 		args, _ := req.Params.Arguments.(map[string]any)
 		ctx = d.withCallScope(ctx, nil)
+		ctx = withRound(ctx, s.Name, req)
 		if s.Ask != nil {
 			if q := s.Ask(ctx, args); q != nil {
 				// The other arguments are checked first: nothing is asked for a call that would be refused.
@@ -166,11 +167,17 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		sec := d.secretsOf(ctx, s, secrets, args, err == nil)
 		ctx = d.withCallScope(ctx, sec.Values)
 		red := d.redactor(ctx)
+		if res := inputRequired(ctx, err); res != nil {
+			return res, nil // the pages to open; the call is made again
+		}
 		if err != nil {
 			noteOutcome(ctx, err)
 			return errorResult(red, s, err), nil
 		}
 		out, err := fn(ctx, in)
+		if res := inputRequired(ctx, err); res != nil {
+			return res, nil
+		}
 		noteOutcome(ctx, err)
 		var dry *cloud.DryRunError
 		if errors.As(err, &dry) {

@@ -132,6 +132,26 @@ type Client struct {
 // Do runs op on the replica at owner (a base URL, http://host:port) and
 // decodes its answer into out (may be nil).
 func (c *Client) Do(ctx context.Context, owner, op string, in, out any) error {
+	return c.do(ctx, owner, op, in, out, c.HTTP)
+}
+
+// DoWithin is Do for an operation that may wait on the owner's side (a
+// value not entered yet): the whole exchange gets timeout instead of the
+// client's default.
+func (c *Client) DoWithin(ctx context.Context, owner, op string, in, out any, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	hc := c.HTTP
+	if hc == nil || hc.Timeout != 0 {
+		hc = &http.Client{}
+		if c.HTTP != nil {
+			hc.Transport = c.HTTP.Transport
+		}
+	}
+	return c.do(ctx, owner, op, in, out, hc)
+}
+
+func (c *Client) do(ctx context.Context, owner, op string, in, out any, hc *http.Client) error {
 	u, err := url.Parse(owner)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%w: not a replica address", ErrUnreachable)
@@ -154,7 +174,6 @@ func (c *Client) Do(ctx context.Context, owner, op string, in, out any) error {
 		return err
 	}
 	hreq.Header.Set("Content-Type", "text/plain")
-	hc := c.HTTP
 	if hc == nil {
 		hc = &http.Client{Timeout: 5 * time.Second}
 	}

@@ -155,9 +155,15 @@ func TestSecretPageAnsweredThroughAnotherReplica(t *testing.T) {
 // returns its result.
 func rawModern(t *testing.T, base, tool string, args, mrtr map[string]any) map[string]any {
 	t.Helper()
+	return rawModernCaps(t, base, tool, args, mrtr, map[string]any{"elicitation": map[string]any{}})
+}
+
+// rawModernCaps is rawModern for a client declaring caps.
+func rawModernCaps(t *testing.T, base, tool string, args, mrtr, caps map[string]any) map[string]any {
+	t.Helper()
 	params := map[string]any{"name": tool, "arguments": args, "_meta": map[string]any{
 		mcp.MetaKeyProtocolVersion:    mcp.LATEST_PROTOCOL_VERSION,
-		mcp.MetaKeyClientCapabilities: map[string]any{"elicitation": map[string]any{}},
+		mcp.MetaKeyClientCapabilities: caps,
 		mcp.MetaKeyClientInfo:         map[string]any{"name": "raw", "version": "1"},
 	}}
 	for k, v := range mrtr {

@@ -137,4 +137,5 @@ func (p *Pages) PeerOps(s *peer.Server) {
 		}
 		return struct{}{}, p.store.Fulfil(in.ID, p.now(), in.Value)
 	})
+	p.collectOps(s)
 }

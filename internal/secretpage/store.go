@@ -40,6 +40,9 @@ type Store interface {
 	Wait(ctx context.Context, id string) (string, error)
 	// Remove forgets id (the call ended); later submissions are refused.
 	Remove(id string)
+	// Binding is the call a pending request belongs to (Pending.Call),
+	// while it is pending (also once answered, until Remove).
+	Binding(id string) (call string, ok bool)
 	// Len is how many requests are pending (the loopback listener closes when idle).
 	Len() int
 }
@@ -151,6 +154,16 @@ func (s *MemoryStore) Remove(id string) {
 		default:
 		}
 	}
+}
+
+func (s *MemoryStore) Binding(id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.pending[id]
+	if !ok {
+		return "", false
+	}
+	return e.p.Call, true
 }
 
 func (s *MemoryStore) Len() int {

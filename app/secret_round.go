@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/sealed"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretpage"
+)
+
+// A secret asked on protocol 2026-07-28 (multi round-trip requests): the
+// call answers "input required" with a URL elicitation for the page, and
+// the client makes the same call again with the user's answer and the state
+// it was given. Nothing waits in between, so this works on --stateless
+// replicas: the replica that issued the page (its owner) keeps the one
+// pending entry in memory; the state carries a sealed reference to it —
+// page id, owner's --advertise-url, expiry, and the call it belongs to —
+// and whichever replica gets the call again collects the value from the
+// owner (secretpage.Collect, encrypted over the peer channel), once.
+
+// pageRefPurpose binds a sealed page reference to its use.
+const pageRefPurpose = "request-state/secret-page"
+
+// pageRef is what the client carries for one page, sealed (AES-GCM): it can
+// neither read nor alter it, nor move it to another call.
+type pageRef struct {
+	Key   string `json:"k"` // the input request's id: "secret:<field>"
+	ID    string `json:"i"` // the page id in the owner's memory
+	Owner string `json:"o,omitempty"`
+	URL   string `json:"u"`
+	Exp   int64  `json:"e"`
+	Call  string `json:"c"` // tools.CallFingerprint of the call that asked
+}
+
+// roundKeys seal page references: the shared state keys, or a key of this
+// process when there is no --state-key-file (one process, nothing to share).
+func (si *secretInput) roundKeys() (*sealed.Keys, error) {
+	if l := si.a.replicas; l != nil {
+		return l.keys, nil
+	}
+	si.localOnce.Do(func() { si.localKeys, si.localErr = sealed.New(si.a.safety.stateKeys) })
+	return si.localKeys, si.localErr
+}
+
+// askInRound asks for p's secret in a multi round-trip call: on the first
+// call it issues a page and returns ErrInputRequired; on the call made
+// again with the user's answer it collects the value.
+func (si *secretInput) askInRound(ctx context.Context, round *secretin.Round, p secretin.Purpose) (string, error) {
+	a := si.a
+	key := "secret:" + p.Field
+	log := a.Log.With().Str("tool", p.Tool).Str("field", p.Field).Logger()
+	keys, err := si.roundKeys()
+	if err != nil {
+		return "", fmt.Errorf("the secret page could not be prepared: %v", err)
+	}
+	action, answered := round.Answers[key]
+	if !answered {
+		t, err := si.pages.Issue(ctx, sessionKey(ctx), round.Call, p.String())
+		if err != nil {
+			if errors.Is(err, secretin.ErrCannotAsk) {
+				return "", err
+			}
+			return "", secretin.CannotAsk("the secret page could not be served: " + err.Error())
+		}
+		ref := pageRef{Key: key, ID: t.ID, Owner: si.replicas.Self(), URL: t.URL, Exp: t.Expires.Unix(), Call: round.Call}
+		raw, _ := json.Marshal(ref)
+		round.Ask(secretin.PageAsk{Key: key, ElicitationID: t.ID, URL: t.URL, Message: fmt.Sprintf(
+			"Enter the %s in the page this link opens. The value goes to the cloudops-mcp server only, not to the chat. "+
+				"The link works once and expires in %s.", p.String(), humanDuration(time.Until(t.Expires)))}, keys.Seal(pageRefPurpose, raw))
+		log.Info().Msg("secret page: issued; the client opens it and makes the call again")
+		return "", secretin.ErrInputRequired
+	}
+	sealedRef, ref, err := findPageRef(keys, round, key, time.Now())
+	if err != nil {
+		log.Info().Str("reason", err.Error()).Msg("secret page: the answer came back without a valid page reference")
+		return "", err
+	}
+	if action != "accept" {
+		si.pages.Withdraw(ctx, ref.Owner, ref.ID, ref.Call)
+		log.Info().Str("action", action).Msg("secret page: the user did not open it")
+		return "", secretin.Unanswered(fmt.Sprintf("the user did not open the secret page (%s); nothing was sent. "+
+			"Ask the user how they want to provide it (a file or an allow-listed variable), never in the chat", action))
+	}
+	v, err := si.pages.Collect(ctx, ref.Owner, ref.ID, ref.Call, a.Config.SecretPageWait)
+	switch {
+	case err == nil:
+		log.Info().Bool("from_peer", ref.Owner != "" && ref.Owner != si.replicas.Self()).Msg("secret page: value received")
+		return v, nil
+	case errors.Is(err, secretpage.ErrNotYet):
+		// The page stays open: the same question again, with the same page.
+		round.Ask(secretin.PageAsk{Key: key, ElicitationID: ref.ID, URL: ref.URL, Message: fmt.Sprintf(
+			"Nothing was entered yet for the %s. Enter it in the page this link opens (the same page as before; it expires at %s UTC), then continue.",
+			p.String(), time.Unix(ref.Exp, 0).UTC().Format("15:04"))}, sealedRef)
+		log.Info().Msg("secret page: not filled yet; asked again with the same page")
+		return "", secretin.ErrInputRequired
+	case errors.Is(err, secretpage.ErrExpired):
+		log.Info().Msg("secret page: expired")
+		return "", secretin.Unanswered("the secret page expired before a value was entered; nothing was sent. Call again for a new page")
+	case errors.Is(err, secretpage.ErrOwnerGone):
+		log.Warn().Msg("secret page: the replica that issued it cannot be reached")
+		return "", secretin.Unanswered("the server replica that issued the secret page cannot be reached (it stopped or restarted), " +
+			"and the value entered there is gone with it; nothing was sent. Call again: the user gets a new page")
+	case errors.Is(err, secretpage.ErrUsed), errors.Is(err, secretpage.ErrUnknown):
+		log.Info().Str("reason", err.Error()).Msg("secret page: nothing to collect (already collected, or withdrawn)")
+		return "", secretin.Unanswered("the secret page's value was already collected by an earlier call, or the page was withdrawn " +
+			"(each page gives its value once, to the call that asked); nothing was sent. Call again for a new page")
+	default:
+		log.Warn().Str("error", err.Error()).Msg("secret page: no value")
+		return "", fmt.Errorf("no value could be collected from the secret page (%v); nothing was sent", err)
+	}
+}
+
+// findPageRef finds, in the state the client carried back, the sealed
+// reference to the page asked for key in this very call, unexpired.
+func findPageRef(keys *sealed.Keys, round *secretin.Round, key string, now time.Time) (string, pageRef, error) {
+	otherKey := false
+	for _, s := range strings.Split(round.State, ".") {
+		if s == "" {
+			continue
+		}
+		raw, err := keys.Open(pageRefPurpose, s)
+		if errors.Is(err, sealed.ErrUnknownKey) {
+			otherKey = true
+			continue
+		}
+		var ref pageRef
+		if err != nil || json.Unmarshal(raw, &ref) != nil || ref.Key != key || ref.Call != round.Call {
+			continue
+		}
+		if !now.Before(time.Unix(ref.Exp, 0)) {
+			return "", pageRef{}, secretin.Unanswered("the secret page expired before a value was entered; nothing was sent. Call again for a new page")
+		}
+		return s, ref, nil
+	}
+	if otherKey {
+		return "", pageRef{}, secretin.Unanswered("the secret page was issued with a state key this server does not hold " +
+			"(rotated out of --state-key-file, or another deployment's); nothing was sent. Call again for a new page")
+	}
+	return "", pageRef{}, secretin.Unanswered("the answer about the secret page came back without the page's state " +
+		"(the request state is missing, altered, or belongs to another call or other arguments); nothing was sent. Call again for a new page")
+}
+
+// roundKeysOnce holds the process-local key of roundKeys.
+type roundKeysOnce struct {
+	localOnce sync.Once
+	localKeys *sealed.Keys
+	localErr  error
+}
