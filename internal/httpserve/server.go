@@ -102,7 +102,7 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 		auth = o.Auth
 	}
 	protect := func(h http.Handler) http.Handler {
-		return auth(readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Providers, o.Redactor, h)))
+		return auth(readBody(o.MaxBodyBytes, o.ReadTimeout, &s.draining, credentials(o.Providers, o.Redactor, withProtocolVersion(h))))
 	}
 	switch o.Transport {
 	case "http":
