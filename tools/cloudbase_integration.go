@@ -381,7 +381,7 @@ func (ig *integration) createUserKey() Tool {
 			ig.d.changed(ctx, resources.TemplateURI(in.AuthTypeCode))
 			out := &createdUserKey{CreateResult: res.CreateResult, KeyID: in.KeyID, DemoCodeFunctionName: res.DemoCodeFunctionName, RequestId: res.RequestId}
 			if k := ig.findCreated(ctx, in, known); k != nil {
-				v := ig.view(ctx, *k, in.Business)
+				v := ig.viewStored(ctx, *k, ig.stored(ctx, *k, in.Business), in.Business)
 				out.UserKey, out.KeyID = &v, k.KeyID
 			}
 			if len(namesakes) > 0 {

@@ -30,3 +30,20 @@ func TestScenarioTelnyxIPAllowedInAnotherSpelling(t *testing.T) {
 	a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.0/24"}, "ip_address")
 	a.done(6, 0)
 }
+
+// "Point the Okta SSO at this certificate" when it trusts it already, the
+// fingerprint spelled another way (lower case, no colons): the same bytes,
+// so nothing is asked and nothing sent.
+func TestScenarioTelnyxSSOFingerprintInAnotherSpelling(t *testing.T) {
+	a := newAgent(t)
+	settings := map[string]any{"idp_entity_id": "https://acme.okta.com/saml", "idp_sso_target_url": "https://acme.okta.com/sso",
+		"idp_cert_fingerprint": oktaSettingsFingerprint}
+	created := a.ok("telnyx_create_authentication_provider", map[string]any{"name": "Acme Okta", "short_name": "acme-okta-fp", "settings": settings})
+	respelled := map[string]any{"idp_entity_id": settings["idp_entity_id"], "idp_sso_target_url": settings["idp_sso_target_url"],
+		"idp_cert_fingerprint": strings.ToLower(strings.ReplaceAll(oktaSettingsFingerprint, ":", ""))}
+	same := a.ok("telnyx_update_authentication_provider", map[string]any{"id": created["id"], "settings": respelled})
+	if same["changed"] != false || a.env.App.Sandbox.Count("PATCH /v2/authentication_providers/{id}") != 0 {
+		t.Fatalf("the same certificate respelled: %v", same)
+	}
+	a.done(2, 1) // the creation only
+}

@@ -135,3 +135,34 @@ func TestScenarioDeleteMissingIntegrationOrSecret(t *testing.T) {
 		t.Fatalf("questions: %q", q)
 	}
 }
+
+// "Connect OpenAI as openai-face", then "rotate GitHub's client secret": each
+// secret shows one fingerprint in the change's result, the read tools and
+// the resources alike.
+func TestScenarioOneFaceForEachSecret(t *testing.T) {
+	a := newAgent(t)
+	created := a.ok("cloudbase_create_user_key", map[string]any{"name": "openai-face", "keyId": "openai-face", "authTypeCode": "openai_api_key",
+		"ext": `{"apiKey":"sk-face-0123456789abcdef0123","baseUrl":"https://api.openai.com/v1"}`})
+	shown := extField(created, "UserKey", "apiKey")
+	got := extField(a.ok("cloudbase_get_user_key", map[string]any{"keyId": "openai-face"}), "", "apiKey")
+	listed := listedExtField(t, a.ok("cloudbase_list_user_keys", map[string]any{"name": "openai-face"}), "openai-face", "apiKey")
+	if !fingerprintRE.MatchString(shown) || got != shown || listed != shown {
+		t.Fatalf("the new key: create shows %q, get %q, list %q", shown, got, listed)
+	}
+
+	res := a.ok("cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": "scenario-face-secret-0003"}})
+	after := secretOf(res["After"])
+	one, _, err := a.env.Read("cloudbase://providers/github")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := a.env.Read("cloudbase://providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listedFP := providerSecretMask(t, a.ok("cloudbase_get_providers", nil), "github"); listedFP != after ||
+		!strings.Contains(one, `"ClientSecret":"`+after+`"`) || !strings.Contains(all, `"ClientSecret":"`+after+`"`) {
+		t.Fatalf("rotated secret: After %s, get_providers %s, resources %s / %s", after, listedFP, one, all)
+	}
+	a.done(5, 1)
+}

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
@@ -81,7 +82,7 @@ func updateAuthenticationProvider(d *Deps) Tool {
 			if err != nil {
 				return nil, err
 			}
-			if len(changedFields(before, toJSONMap(in.UpdateAuthenticationProviderParams))) == 0 {
+			if len(changedFields(before, sameSpelling(before, toJSONMap(in.UpdateAuthenticationProviderParams)))) == 0 {
 				return &beforeAfter[telnyx.AuthenticationProvider]{Before: before, After: before}, nil
 			}
 			if err := unaskedChange(ctx, "SSO provider "+in.ID); err != nil {
@@ -115,7 +116,7 @@ func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) 
 		if err != nil {
 			return "", err
 		}
-		fields := changedFields(p, args, "id")
+		fields := changedFields(p, sameSpelling(p, args), "id")
 		if len(fields) == 0 {
 			return "", nil // no-op: answered with changed false
 		}
@@ -168,4 +169,26 @@ type beforeAfter[T any] struct {
 	Before  *T   `json:"before"`
 	After   *T   `json:"after"`
 	Changed bool `json:"changed"`
+}
+
+// sameSpelling returns args with a certificate fingerprint that names the
+// stored one in another spelling (case, colons, spaces: the same bytes)
+// replaced by the stored spelling, so comparing them finds no change.
+func sameSpelling(cur *telnyx.AuthenticationProvider, args map[string]any) map[string]any {
+	settings, _ := args["settings"].(map[string]any)
+	given, _ := settings["idp_cert_fingerprint"].(string)
+	if cur == nil || cur.Settings == nil || given == "" || given == cur.Settings.IdpCertFingerprint ||
+		fingerprintBytes(given) != fingerprintBytes(cur.Settings.IdpCertFingerprint) {
+		return args
+	}
+	out := maps.Clone(args)
+	s := maps.Clone(settings)
+	s["idp_cert_fingerprint"] = cur.Settings.IdpCertFingerprint
+	out["settings"] = s
+	return out
+}
+
+// fingerprintBytes is a hex fingerprint without separators, upper case.
+func fingerprintBytes(s string) string {
+	return strings.ToUpper(strings.NewReplacer(":", "", " ", "", "-", "").Replace(s))
 }
