@@ -12,7 +12,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -tags grpcnotrace \
+RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/version.Version=${VERSION}" \
       -o /out/cloudops-mcp .
 

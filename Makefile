@@ -3,17 +3,13 @@ GO      ?= go
 BIN     := bin/cloudops-mcp
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/cloudops-mcp/cloudops-mcp/internal/version.Version=$(VERSION)
-# grpcnotrace: gRPC (linked through the OTLP trace exporter) then leaves out
-# golang.org/x/net/trace, whose html/template keeps the linker from dropping
-# unused methods: a smaller binary that starts faster (BENCHMARKS.md).
-TAGS    := grpcnotrace
 
 .PHONY: build install run prereqs test vet fmt lint lint-tool snaps docs bench fuzz load check interop
 
 # -v names each package as it compiles: silent on a warm cache, progress on
 # the first (cold) build, which takes a couple of minutes.
 build:
-	$(GO) build -v -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) .
+	$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 # Install where a shell finds it: $GOBIN if set, else ~/.local/bin
 # (override with INSTALL_DIR=...). Or, without a checkout:
@@ -21,7 +17,7 @@ build:
 INSTALL_DIR ?= $(or $(shell $(GO) env GOBIN),$(HOME)/.local/bin)
 install:
 	@mkdir -p "$(INSTALL_DIR)"
-	$(GO) build -v -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o "$(INSTALL_DIR)/cloudops-mcp" .
+	$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o "$(INSTALL_DIR)/cloudops-mcp" .
 	@echo "installed $(INSTALL_DIR)/cloudops-mcp" >&2
 	@case ":$$PATH:" in *":$(INSTALL_DIR):"*) ;; *) echo "note: $(INSTALL_DIR) is not on PATH; add it: export PATH=\"$(INSTALL_DIR):\$$PATH\"" >&2;; esac
 
@@ -30,7 +26,7 @@ install:
 # stdout carries only the protocol: make echoes nothing, the build talks on stderr.
 run:
 	@test -x $(BIN) || echo "cloudops-mcp: first build: compiling the dependencies takes about two minutes (packages are listed as they compile)..." >&2
-	@$(GO) build -v -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) . >&2
+	@$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) . >&2
 	@echo "cloudops-mcp: serving MCP over stdio on the offline sandbox." >&2
 	@echo "  IDE config: command \"$(CURDIR)/$(BIN)\", args [\"--sandbox\"]   (Ctrl-C to stop)" >&2
 	@exec ./$(BIN) --sandbox

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
@@ -32,7 +31,7 @@ func Setup(ctx context.Context, getenv func(string) string, version string) (tra
 			p != "" && p != "http/protobuf" {
 			return nil, nil, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL: only http/protobuf is supported")
 		}
-		exporter, err := otlptracehttp.New(ctx) // reads OTEL_EXPORTER_OTLP_* itself
+		exporter, err := newExporter(getenv) // OTEL_EXPORTER_OTLP_* (otlp.go)
 		if err != nil {
 			return nil, nil, fmt.Errorf("OTEL_TRACES_EXPORTER=otlp: %w", err)
 		}
