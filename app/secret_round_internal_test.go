@@ -27,7 +27,7 @@ func TestPageRefSeal(t *testing.T) {
 	ref := pageRef{Key: key, ID: "page-1", Owner: "http://10.0.0.7:8080", URL: "https://mcp.example/secret-input/x", Exp: now.Add(time.Minute).Unix(), Call: "call-a"}
 	good := seal(keys, ref)
 	open := func(state, call string, at time.Time) error {
-		_, got, err := findPageRef(keys, &secretin.Round{Call: call, State: state}, key, at)
+		_, got, err := findPageRef(keys, &secretin.Round{Fingerprint: func() string { return call }, State: state}, key, at)
 		if err == nil && got != ref {
 			t.Fatalf("opened %+v, want %+v", got, ref)
 		}

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/cloudops-mcp/cloudops-mcp/internal/config"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
 )
 
@@ -144,6 +146,50 @@ func TestStatelessAskNeedsProtocol20260728(t *testing.T) {
 		}
 		if !res.IsError || len(b.urls) != 0 || sb.Count("AddProvider") != 1 {
 			t.Fatalf("legacy client on --stateless was asked or sent: %s", raw)
+		}
+	}
+}
+
+// Two pages in one call, the second filled late: the call made again finds
+// one page empty after --secret-page-wait and asks only for that one again
+// (the same page), taking neither value until both are in; then both reach
+// the cloud.
+func TestAskTwoPagesOneLate(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	e := testenv.New(t, func(c *config.Config) { c.SandboxState, c.SecretPageWait = state, 300*time.Millisecond })
+	const apiKey, pem = "apiv3-key-planted-5a4b3c2d1e0f", "pem-planted-private-key-9e8d7c6b"
+	var mu sync.Mutex
+	var asked []string
+	seen := map[string]int{}
+	b := &browserUser{t: t, action: mcp.ElicitationResponseActionAccept}
+	elicit := func(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		asked = append(asked, r.Params.URL)
+		seen[r.Params.URL]++
+		switch {
+		case strings.Contains(r.Params.Message, "apiV3Key"):
+			b.value = apiKey
+		case seen[r.Params.URL] == 1: // the private key: opened, typed only when asked again
+			return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept}}, nil
+		default:
+			b.value = pem
+		}
+		return b.elicit(r)
+	}
+	c, _ := e.Connect(testenv.ClientOptions{URLElicitation: true, Elicit: elicit})
+	res := c.Call("cloudbase_create_user_key", map[string]any{"name": "wxpay", "authTypeCode": "weixinpaydc",
+		"ext": `{"appId":"wx1","mchId":"m1","serialNo":"s1","apiV3Key":{"ask":true},"privateKey":{"ask":true}}`})
+	if res.IsError {
+		t.Fatalf("two pages: %s", testenv.Text(res))
+	}
+	if len(asked) != 3 || len(seen) != 2 {
+		t.Fatalf("pages asked %v, want both then the late one again", asked)
+	}
+	raw, _ := os.ReadFile(state)
+	for _, v := range []string{apiKey, pem} {
+		if !strings.Contains(string(raw), v) || strings.Contains(testenv.JSON(res), v) || strings.Contains(e.Logs.String(), v) {
+			t.Fatal("a value entered is not stored, or it came out")
 		}
 	}
 }

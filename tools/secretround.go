@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -25,7 +26,9 @@ func withRound(ctx context.Context, name string, req mcp.CallToolRequest) contex
 	if info == nil || !info.Modern {
 		return ctx
 	}
-	r := &secretin.Round{Call: CallFingerprint(name, req.Params.Arguments), State: req.Params.RequestState, Answers: map[string]string{}}
+	args := req.Params.Arguments
+	r := &secretin.Round{State: req.Params.RequestState, Answers: map[string]string{},
+		Fingerprint: sync.OnceValue(func() string { return CallFingerprint(name, args) })}
 	for id := range req.Params.InputResponses {
 		if ans := server.ElicitationResponse(req.Params.InputResponses, id); ans != nil {
 			r.Answers[id] = string(ans.Action)

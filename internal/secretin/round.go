@@ -29,20 +29,38 @@ type PageAsk struct {
 
 // Round is one call of a multi round-trip exchange, as far as secrets go.
 type Round struct {
-	Call    string            // what the call is (tool and arguments, hashed): a page answers only its own call
 	State   string            // the server's state, as the client carried it back ("" on the first call)
 	Answers map[string]string // input request id → the user's action (accept, decline, cancel)
+	// Fingerprint names the call (tool and exact arguments); a page answers
+	// only its own call. Computed on first use: most calls ask nothing.
+	Fingerprint func() string
+
+	// Filled is the Asker's note of which of the call's pages hold a value
+	// (it takes none until all do); made on the round's first ask.
+	Filled     map[string]bool
+	FilledOnce sync.Once
 
 	mu    sync.Mutex
 	asks  []PageAsk
 	carry []string
 }
 
+// Call is the call's fingerprint.
+func (r *Round) Call() string { return r.Fingerprint() }
+
 // Ask adds a page to open; ref is the sealed state that finds it again.
 func (r *Round) Ask(a PageAsk, ref string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.asks = append(r.asks, a)
+	r.carry = append(r.carry, ref)
+}
+
+// Keep carries ref to the next round without asking again (a page already
+// filled, waiting for the call's other pages).
+func (r *Round) Keep(ref string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.carry = append(r.carry, ref)
 }
 

@@ -25,9 +25,20 @@ const maxCollectSlice = 20 * time.Second
 // nothing entered yet, the page stays open. ErrOwnerGone: the owner cannot
 // be reached, and the page is gone with it.
 func (p *Pages) Collect(ctx context.Context, owner, id, call string, wait time.Duration) (string, error) {
+	return p.collect(ctx, owner, id, call, wait, true)
+}
+
+// Await is Collect without taking the value: nil once the user entered it
+// (a call with several pages takes none until all are filled).
+func (p *Pages) Await(ctx context.Context, owner, id, call string, wait time.Duration) error {
+	_, err := p.collect(ctx, owner, id, call, wait, false)
+	return err
+}
+
+func (p *Pages) collect(ctx context.Context, owner, id, call string, wait time.Duration, take bool) (string, error) {
 	r := p.replicas
 	if owner == "" || r == nil || r.Peers == nil || owner == r.Self() {
-		return p.collectLocal(ctx, id, call, wait)
+		return p.collectLocal(ctx, id, call, wait, take)
 	}
 	deadline := time.Now().Add(wait)
 	for {
@@ -36,7 +47,7 @@ func (p *Pages) Collect(ctx context.Context, owner, id, call string, wait time.D
 			slice = 0
 		}
 		var out collectAnswer
-		err := r.Peers.DoWithin(ctx, owner, "secretpage.collect", collectRequest{ID: id, Call: call, WaitMS: slice.Milliseconds()}, &out, slice+5*time.Second)
+		err := r.Peers.DoWithin(ctx, owner, "secretpage.collect", collectRequest{ID: id, Call: call, WaitMS: slice.Milliseconds(), Peek: !take}, &out, slice+5*time.Second)
 		if err != nil {
 			return "", remoteErr(err)
 		}
@@ -59,7 +70,7 @@ func (p *Pages) Withdraw(ctx context.Context, owner, id, call string) {
 	_ = r.Peers.Do(ctx, owner, "secretpage.withdraw", collectRequest{ID: id, Call: call}, nil)
 }
 
-func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Duration) (string, error) {
+func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Duration, take bool) (string, error) {
 	bound, ok := p.store.Binding(id)
 	if !ok {
 		_, err := p.store.Lookup(id, p.now())
@@ -73,6 +84,16 @@ func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Dur
 	}
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
+	if !take {
+		err := p.store.Filled(wctx, id)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return "", ErrNotYet
+		}
+		if errors.Is(err, ErrExpired) {
+			p.store.Remove(id)
+		}
+		return "", err
+	}
 	v, err := p.store.Wait(wctx, id)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return "", ErrNotYet // the page stays open for the call made again
@@ -91,6 +112,7 @@ type collectRequest struct {
 	ID     string `json:"id"`
 	Call   string `json:"c"`
 	WaitMS int64  `json:"w,omitempty"`
+	Peek   bool   `json:"p,omitempty"` // wait for the value without taking it
 }
 
 // collectAnswer carries the value inside the peer answer, which is sealed
@@ -107,7 +129,7 @@ func (p *Pages) collectOps(s *peer.Server) {
 			return nil, ErrUnknown
 		}
 		wait := min(time.Duration(in.WaitMS)*time.Millisecond, maxCollectSlice)
-		v, err := p.collectLocal(ctx, in.ID, in.Call, wait)
+		v, err := p.collectLocal(ctx, in.ID, in.Call, wait, !in.Peek)
 		if errors.Is(err, ErrNotYet) {
 			return collectAnswer{}, nil
 		}

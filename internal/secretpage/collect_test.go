@@ -53,6 +53,9 @@ func TestCollectFromTheOwner(t *testing.T) {
 	if _, err := b.Collect(ctx, tsA.URL, tk.ID, "call-1", 200*time.Millisecond); !errors.Is(err, ErrNotYet) {
 		t.Fatalf("before the user typed: %v", err)
 	}
+	if err := b.Await(ctx, tsA.URL, tk.ID, "call-1", 100*time.Millisecond); !errors.Is(err, ErrNotYet) {
+		t.Fatalf("await before the user typed: %v", err)
+	}
 	// Another call cannot collect it.
 	if _, err := b.Collect(ctx, tsA.URL, tk.ID, "call-2", 0); !errors.Is(err, ErrUnknown) {
 		t.Fatalf("another call collected the page: %v", err)
@@ -63,6 +66,12 @@ func TestCollectFromTheOwner(t *testing.T) {
 	csrf := csrfRE.FindStringSubmatch(body)[1]
 	if res, body := post(t, tsB.URL+Path+pub, tsB.URL, url.Values{"csrf": {csrf}, "secret": {planted}}); res.StatusCode != 200 {
 		t.Fatalf("POST: %d %s", res.StatusCode, body)
+	}
+	// Awaiting it (a call with several pages) does not take it.
+	for range 2 {
+		if err := b.Await(ctx, tsA.URL, tk.ID, "call-1", time.Second); err != nil {
+			t.Fatalf("await a filled page: %v", err)
+		}
 	}
 	v, err := b.Collect(ctx, tsA.URL, tk.ID, "call-1", time.Second)
 	if err != nil || v != planted {

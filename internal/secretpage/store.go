@@ -40,6 +40,9 @@ type Store interface {
 	Wait(ctx context.Context, id string) (string, error)
 	// Remove forgets id (the call ended); later submissions are refused.
 	Remove(id string)
+	// Filled blocks until a value was submitted for id (without taking it),
+	// ctx ends or the request expires.
+	Filled(ctx context.Context, id string) error
 	// Binding is the call a pending request belongs to (Pending.Call),
 	// while it is pending (also once answered, until Remove).
 	Binding(id string) (call string, ok bool)
@@ -64,8 +67,9 @@ type gone struct {
 const goneFor = 30 * time.Minute
 
 type entry struct {
-	p     Pending
-	value chan string // buffered 1: Fulfil never blocks
+	p      Pending
+	value  chan string   // buffered 1: Fulfil never blocks
+	filled chan struct{} // closed by Fulfil
 }
 
 // NewMemoryStore returns an empty in-process store.
@@ -79,7 +83,7 @@ func (s *MemoryStore) Add(p Pending) error {
 	if _, dup := s.pending[p.ID]; dup {
 		return errors.New("secretpage: duplicate id")
 	}
-	s.pending[p.ID] = &entry{p: p, value: make(chan string, 1)}
+	s.pending[p.ID] = &entry{p: p, value: make(chan string, 1), filled: make(chan struct{})}
 	return nil
 }
 
@@ -114,7 +118,32 @@ func (s *MemoryStore) Fulfil(id string, now time.Time, value string) error {
 	// Remove); "gone" already refuses any further submission.
 	s.gone[id] = gone{why: ErrUsed, until: now.Add(goneFor)}
 	s.pending[id].value <- value
+	close(s.pending[id].filled)
 	return nil
+}
+
+func (s *MemoryStore) Filled(ctx context.Context, id string) error {
+	s.mu.Lock()
+	e, ok := s.pending[id]
+	s.mu.Unlock()
+	if !ok {
+		return ErrUnknown
+	}
+	select { // a value already there wins over a context already done
+	case <-e.filled:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(time.Until(e.p.Expires))
+	defer timer.Stop()
+	select {
+	case <-e.filled:
+		return nil
+	case <-timer.C:
+		return ErrExpired
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *MemoryStore) Wait(ctx context.Context, id string) (string, error) {
@@ -123,6 +152,11 @@ func (s *MemoryStore) Wait(ctx context.Context, id string) (string, error) {
 	s.mu.Unlock()
 	if !ok {
 		return "", ErrUnknown
+	}
+	select { // a value already there wins over a context already done
+	case v := <-e.value:
+		return v, nil
+	default:
 	}
 	timer := time.NewTimer(time.Until(e.p.Expires))
 	defer timer.Stop()
