@@ -27,7 +27,7 @@ func TestScenarioTelnyxIPAllowedInAnotherSpelling(t *testing.T) {
 	if n := a.env.App.Sandbox.Count("POST /v2/access_ip_address"); n != sent {
 		t.Fatalf("%d creates sent for addresses already allowed", n-sent)
 	}
-	a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.0/24"}, "ip_address")
+	a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.0/24"}, "ip_address: must be a valid IPv4 address or IPv6 address", `"203.0.113.0/24"`)
 	a.done(6, 0)
 }
 

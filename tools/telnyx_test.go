@@ -197,7 +197,7 @@ func TestTelnyxAccessIPAddresses(t *testing.T) {
 	// Bad input is refused by name before anything is sent.
 	before := x.App.Sandbox.Count("POST /v2/access_ip_address")
 	msg = x.Err("telnyx_create_access_ip_address", map[string]any{"ip_address": "300.1.2.3"})
-	if !strings.Contains(msg, "ip_address: must be") || !strings.Contains(msg, "IPv4 or IPv6") {
+	if !strings.Contains(msg, "ip_address: must be") || !strings.Contains(msg, "IPv4 address or IPv6 address") || !strings.Contains(msg, `"300.1.2.3"`) {
 		t.Fatalf("bad IP: %s", msg)
 	}
 	if msg := x.Err("telnyx_retrieve_access_ip_address", map[string]any{"id": "../addresses"}); !strings.Contains(msg, "id: must match") {

@@ -143,7 +143,11 @@ func field(path []string) string {
 func (v *validator) describe(e *jsonschema.ValidationError, out []string) []string {
 	if len(e.Causes) > 0 {
 		if _, isAny := e.ErrorKind.(*kind.AnyOf); isAny {
-			// One line for the whole alternative, from the field's description.
+			// One line for the whole alternative: the formats when each
+			// alternative is one (an IPv4 or IPv6 address), else the field's description.
+			if formats, got, ok := formatsOf(e); ok {
+				return append(out, v.line(e.InstanceLocation, fmt.Sprintf("must be a valid %s (got %v)", strings.Join(formats, " or "), v.got(e.InstanceLocation, got))))
+			}
 			return append(out, v.line(e.InstanceLocation, "must be "+v.describeField(e.InstanceLocation, "one of the allowed forms")))
 		}
 		for _, c := range e.Causes {
@@ -180,7 +184,7 @@ func (v *validator) describe(e *jsonschema.ValidationError, out []string) []stri
 	case *kind.Pattern:
 		return append(out, v.line(loc, fmt.Sprintf("must match %s (got %v)", k.Want, v.got(loc, k.Got))))
 	case *kind.Format:
-		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", k.Want, v.got(loc, k.Got))))
+		return append(out, v.line(loc, fmt.Sprintf("must be a valid %s (got %v)", formatName(k.Want), v.got(loc, k.Got))))
 	case *kind.Const:
 		return append(out, v.line(loc, fmt.Sprintf("must be %v", k.Want)))
 	case *kind.MaxItems:
@@ -189,6 +193,31 @@ func (v *validator) describe(e *jsonschema.ValidationError, out []string) []stri
 		return append(out, v.line(loc, fmt.Sprintf("too few items: %d, at least %d", k.Got, k.Want)))
 	}
 	return append(out, v.line(loc, e.ErrorKind.LocalizedString(nil)))
+}
+
+// formatsOf lists the formats of an anyOf whose every alternative failed
+// only on its format, and the value they refused.
+func formatsOf(e *jsonschema.ValidationError) (formats []string, got any, ok bool) {
+	for _, c := range e.Causes {
+		for len(c.Causes) == 1 {
+			c = c.Causes[0]
+		}
+		f, isFormat := c.ErrorKind.(*kind.Format)
+		if !isFormat || len(c.Causes) > 0 {
+			return nil, nil, false
+		}
+		formats, got = append(formats, formatName(f.Want)), f.Got
+	}
+	return formats, got, len(formats) > 0
+}
+
+// formatName says a JSON Schema format in words.
+func formatName(f string) string {
+	if n, ok := map[string]string{"ipv4": "IPv4 address", "ipv6": "IPv6 address",
+		"date-time": "date-time (RFC 3339, e.g. 2026-01-31T08:00:00Z)", "email": "email address"}[f]; ok {
+		return n
+	}
+	return f
 }
 
 func (v *validator) line(path []string, rule string) string { return field(path) + ": " + rule }
