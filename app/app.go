@@ -45,17 +45,19 @@ type App struct {
 	// SandboxURL is the in-process sandbox's base URL when --sandbox is on.
 	SandboxURL string
 
-	safety       *safety // the operator's guards (safety.go)
-	mintedTokens *mintedTokens
-	writeScope   string            // the OAuth scope mutating tools need (oauth.go)
-	readScope    string            // the OAuth scope read-only tools need (oauth.go)
-	secretIn     *secretInput      // secrets taken in by reference (secret_input.go)
-	replicas     *replicaLink      // peers sharing --state-key-file (replicas.go)
-	metrics      *metrics.Metrics  // nil unless --metrics-addr (metrics.go)
-	tracer       trace.Tracer      // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
-	tracing      bool              // tracer is not the no-op one
-	dynamic      *dynamic          // nil unless --dynamic-toolsets (dynamic.go)
-	unserved     map[string]string // tools the selection leaves out -> why, and the fix (unserved.go)
+	safety          *safety // the operator's guards (safety.go)
+	mintedTokens    *mintedTokens
+	writeScope      string            // the OAuth scope mutating tools need (oauth.go)
+	readScope       string            // the OAuth scope read-only tools need (oauth.go)
+	secretIn        *secretInput      // secrets taken in by reference (secret_input.go)
+	replicas        *replicaLink      // peers sharing --state-key-file (replicas.go)
+	metrics         *metrics.Metrics  // nil unless --metrics-addr (metrics.go)
+	tracer          trace.Tracer      // no-op unless OTEL_TRACES_EXPORTER (tracing.go)
+	tracing         bool              // tracer is not the no-op one
+	dynamic         *dynamic          // nil unless --dynamic-toolsets (dynamic.go)
+	unserved        map[string]string // tools the selection leaves out -> why, and the fix (unserved.go)
+	hiddenPrompts   map[string]bool   // prompts registered only to say they are not served (unserved.go)
+	hiddenResources map[string]bool   // resources and templates likewise (unserved.go)
 	// MetricsURL is where /metrics is served, once ServeMetrics ran.
 	MetricsURL string
 	stop       []func()

@@ -51,6 +51,9 @@ func (a *App) sessionHooks() []server.ServerOption {
 		h.AddOnUnregisterSession(func(ctx context.Context, _ server.ClientSession) { a.metrics.SessionClosed(ctx) })
 	}
 	h.AddAfterListTools(a.listed)
+	h.AddAfterListPrompts(a.listedPrompts)
+	h.AddAfterListResources(a.listedResources)
+	h.AddAfterListResourceTemplates(a.listedTemplates)
 	if a.dynamic != nil {
 		h.AddOnUnregisterSession(a.dynamic.forget)
 		h.AddBeforeCallTool(a.dynamic.beforeCall)

@@ -40,8 +40,21 @@ func (a *App) register(s *server.MCPServer) {
 
 	var res []resources.Set
 	var prm []prompts.Set
+	a.hiddenPrompts, a.hiddenResources = map[string]bool{}, map[string]bool{}
 	for _, ts := range a.Toolsets {
+		// A prompt not offered (a tool it calls is not served) still answers
+		// a get by name, with why and the fix (unserved.go).
+		for _, sp := range ts.Prompts.Prompts {
+			for _, t := range ts.Prompts.Needs[sp.Prompt.Name] {
+				if !available(t) && a.unserved[t] != "" {
+					up := a.unservedPrompt(sp.Prompt, t)
+					s.AddPrompt(up.Prompt, up.Handler)
+					break
+				}
+			}
+		}
 		if !slices.ContainsFunc(ts.Tools, func(t tools.Tool) bool { return served[t.Spec.Name] }) {
+			a.unservedResources(s, ts)
 			continue
 		}
 		s.AddResources(ts.Resources.Resources...)

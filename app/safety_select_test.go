@@ -91,7 +91,7 @@ func TestToolsetsAndAllowList(t *testing.T) {
 				req := mcp.CallToolRequest{}
 				req.Params.Name = "cloudbase_modify_client"
 				req.Params.Arguments = map[string]any{"Id": "x", "MaxDevice": 1}
-				if _, err := e.Client.CallTool(context.Background(), req); err == nil || !strings.Contains(err.Error(), "cloudbase_modify_client exists but is not served here") {
+				if _, err := e.Client.CallTool(context.Background(), req); err == nil || !strings.Contains(err.Error(), "tool cloudbase_modify_client exists, but") {
 					t.Fatalf("calling a tool that is not enabled: %v", err)
 				}
 				if e.App.Sandbox.Count("ModifyClient") != 0 {

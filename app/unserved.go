@@ -26,7 +26,7 @@ import (
 // filter would also refuse the call before the handler could explain.
 
 // unservedTools says, for each tool of the catalogue the selection leaves
-// out, why and what the operator changes to serve it.
+// out, why and what the operator changes to serve it ("it belongs to …").
 func (a *App) unservedTools(all []tools.Tool) map[string]string {
 	served := map[string]bool{}
 	for _, t := range a.Tools {
@@ -60,7 +60,7 @@ func (a *App) unservedTools(all []tools.Tool) map[string]string {
 				"--toolsets %s (env CLOUDOPS_MCP_TOOLSETS), or with --tools %s for this tool alone",
 				t.Spec.Toolset, strings.Join(sets, ","), strings.Join(append(slices.Clone(sets), t.Spec.Toolset), ","), n)
 		}
-		out[n] = fmt.Sprintf("%s exists but is not served here: %s. Tell the user; meanwhile use the tools tools/list shows", n, why)
+		out[n] = why
 	}
 	return out
 }
@@ -69,13 +69,74 @@ func (a *App) unservedTools(all []tools.Tool) map[string]string {
 func (a *App) unservedServerTools() []server.ServerTool {
 	out := make([]server.ServerTool, 0, len(a.unserved))
 	for _, name := range slices.Sorted(maps.Keys(a.unserved)) {
-		why := a.unserved[name]
+		msg := fmt.Sprintf("tool %s exists, but %s. Tell the user; meanwhile use the tools tools/list shows", name, a.unserved[name])
 		out = append(out, server.ServerTool{Tool: mcp.NewTool(name, mcp.WithDescription("Not served here.")),
 			Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-				return nil, rpcerr.UnavailableTool(why)
+				return nil, rpcerr.NotServed(msg)
 			}})
 	}
 	return out
+}
+
+// unservedPrompt is a prompt the selection leaves out (a tool it calls is
+// not served), registered to answer why and the fix; never listed.
+func (a *App) unservedPrompt(p mcp.Prompt, tool string) server.ServerPrompt {
+	msg := fmt.Sprintf("prompt %s exists, but its steps call %s, which is not served here: %s", p.Name, tool, a.unserved[tool])
+	a.hiddenPrompts[p.Name] = true
+	return server.ServerPrompt{Prompt: mcp.NewPrompt(p.Name, mcp.WithPromptDescription("Not served here.")),
+		Handler: func(context.Context, mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+			return nil, rpcerr.NotServed(msg)
+		}}
+}
+
+// unservedResources registers the resources and resource templates of a
+// toolset none of whose tools is served, each answering a read with why and
+// the fix (as resource not found: it is not here); never listed.
+func (a *App) unservedResources(s *server.MCPServer, ts *tools.Toolset) {
+	why := ""
+	for _, t := range ts.Tools {
+		if why = a.unserved[t.Spec.Name]; why != "" {
+			why = fmt.Sprintf("its toolset's tools are not (%s: %s)", t.Spec.Name, why)
+			break
+		}
+	}
+	if why == "" {
+		return
+	}
+	read := func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		return nil, rpcerr.ResourceNotFound(ctx, fmt.Sprintf("%s exists, but is not served here: %s", req.Params.URI, why))
+	}
+	for _, r := range ts.Resources.Resources {
+		a.hiddenResources[r.Resource.URI] = true
+		s.AddResource(mcp.NewResource(r.Resource.URI, r.Resource.Name), read)
+	}
+	for _, r := range ts.Resources.Templates {
+		uri := r.Template.URITemplate.Raw()
+		a.hiddenResources[uri] = true
+		s.AddResourceTemplate(mcp.NewResourceTemplate(uri, r.Template.Name), read)
+	}
+}
+
+// listedResources and listedTemplates drop the unserved resources from the lists.
+func (a *App) listedResources(_ context.Context, _ any, _ *mcp.ListResourcesRequest, res *mcp.ListResourcesResult) {
+	if len(a.hiddenResources) > 0 {
+		res.Resources = slices.DeleteFunc(res.Resources, func(r mcp.Resource) bool { return a.hiddenResources[r.URI] })
+	}
+}
+
+func (a *App) listedTemplates(_ context.Context, _ any, _ *mcp.ListResourceTemplatesRequest, res *mcp.ListResourceTemplatesResult) {
+	if len(a.hiddenResources) > 0 {
+		res.ResourceTemplates = slices.DeleteFunc(res.ResourceTemplates, func(r mcp.ResourceTemplate) bool {
+			return a.hiddenResources[r.URITemplate.Raw()]
+		})
+	}
+}
+
+// listedPrompts drops the unserved prompts from a prompts/list answer.
+func (a *App) listedPrompts(_ context.Context, _ any, _ *mcp.ListPromptsRequest, res *mcp.ListPromptsResult) {
+	if len(a.hiddenPrompts) > 0 {
+		res.Prompts = slices.DeleteFunc(res.Prompts, func(p mcp.Prompt) bool { return a.hiddenPrompts[p.Name] })
+	}
 }
 
 // listed drops from a tools/list answer what the caller may not see: the

@@ -56,10 +56,53 @@ func TestScenarioUnservedToolSaysWhyAndTheFix(t *testing.T) {
 		t.Fatalf("tools/list with --toolsets cloudbase_auth,telnyx --read-only: %v", names)
 	}
 	_, err = call("cloudbase_modify_login_config", map[string]any{"AnonymousLogin": false})
-	wantUnserved(t, err, "cloudbase_modify_login_config exists but is not served here", "--read-only", "restarting the server without --read-only")
+	wantUnserved(t, err, "tool cloudbase_modify_login_config exists, but it changes things", "--read-only", "restarting the server without --read-only")
 	_, err = call("cloudbase_list_user_keys", nil)
-	wantUnserved(t, err, "cloudbase_list_user_keys exists but is not served here", "toolset cloudbase_integration",
+	wantUnserved(t, err, "tool cloudbase_list_user_keys exists, but it belongs to toolset cloudbase_integration", "toolset cloudbase_integration",
 		"--toolsets cloudbase_auth,telnyx,cloudbase_integration", "--tools cloudbase_list_user_keys")
+	// A prompt whose steps call an unserved tool is not listed, and a get by name says why.
+	plist, err := c.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plist.Prompts {
+		if p.Name == "create_integration_from_template" {
+			t.Fatalf("prompts/list offers a prompt whose tools are not served: %v", plist.Prompts)
+		}
+	}
+	preq := mcp.GetPromptRequest{}
+	preq.Params.Name = "create_integration_from_template"
+	_, err = c.GetPrompt(ctx, preq)
+	wantUnserved(t, err, "prompt create_integration_from_template exists, but its steps call cloudbase_", "toolset cloudbase_integration", "--toolsets cloudbase_auth,telnyx,cloudbase_integration")
+	// So does a resource of a toolset not served: not listed, and a read says why.
+	rlist, err := c.ListResources(ctx, mcp.ListResourcesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlist, err := c.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rlist.Resources {
+		if strings.HasPrefix(r.URI, "cloudbase://templates") || strings.HasPrefix(r.URI, "cloudbase://datamodels") {
+			t.Fatalf("resources/list offers %s, whose toolset is not served", r.URI)
+		}
+	}
+	for _, r := range tlist.ResourceTemplates {
+		if strings.HasPrefix(r.URITemplate.Raw(), "cloudbase://templates") {
+			t.Fatalf("resources/templates/list offers %s, whose toolset is not served", r.URITemplate.Raw())
+		}
+	}
+	rreq := mcp.ReadResourceRequest{}
+	rreq.Params.URI = "cloudbase://templates/weixinpaydc"
+	_, err = c.ReadResource(ctx, rreq)
+	if !errors.Is(err, mcp.ErrResourceNotFound) && !errors.Is(err, mcp.ErrInvalidParams) {
+		t.Fatalf("reading a resource not served: %v", err)
+	}
+	if !strings.Contains(err.Error(), "cloudbase://templates/weixinpaydc exists, but is not served here") ||
+		!strings.Contains(err.Error(), "--toolsets cloudbase_auth,telnyx,cloudbase_integration") {
+		t.Errorf("reading a resource not served: %v", err)
+	}
 	_, err = call("no_such_tool", nil)
 	if !errors.Is(err, mcp.ErrInvalidParams) {
 		t.Fatalf("unknown tool: %v", err)
@@ -75,7 +118,7 @@ func TestScenarioUnservedToolSaysWhyAndTheFix(t *testing.T) {
 	// (its toolset is enabled); one outside --toolsets or --tools says which flag.
 	s := startDynamic(t, "http", "--toolsets", "telnyx", "--tools", "cloudbase_get_login_config")()
 	_, err = s.call("cloudbase_describe_client", nil)
-	wantUnserved(t, err, "cloudbase_describe_client exists but is not served here", "toolset cloudbase_auth", "--toolsets telnyx,cloudbase_auth")
+	wantUnserved(t, err, "tool cloudbase_describe_client exists, but", "toolset cloudbase_auth", "--toolsets telnyx,cloudbase_auth")
 	if out := s.callOK("telnyx_list_billing_groups", nil); out["data"] == nil {
 		t.Fatalf("a served tool by name: %v", out)
 	}

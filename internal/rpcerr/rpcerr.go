@@ -1,6 +1,6 @@
 // Package rpcerr gives the errors of prompt and resource handlers the
 // JSON-RPC codes the MCP specification prescribes: -32602 (Invalid params)
-// for bad prompt arguments and for a tool this server does not serve,
+// for bad prompt arguments and for a tool or prompt this server does not serve,
 // -32002 (Resource not found) for a resource that does not exist.
 //
 // mcp-go v1.2.1 answers every error a prompt or resource handler returns with
@@ -33,17 +33,18 @@ const (
 	invalidArgsPrefix     = "invalid arguments: " // -32602
 	noSuchResourcePrefix  = "no such resource: "  // -32002
 	unknownResourcePrefix = "unknown resource: "  // -32602, protocol 2026-07-28
-	unavailableToolPrefix = "tool not served: "   // -32602, as for an unknown tool
+	notServedPrefix       = "not served here: "   // -32602, as for an unknown tool or prompt
 )
 
 // InvalidParams is the error for a request whose parameters break a rule
 // (a prompt argument missing or malformed); msg names the parameter and the rule.
 func InvalidParams(msg string) error { return errors.New(invalidArgsPrefix + msg) }
 
-// UnavailableTool is the error for a call of a tool that exists but is not
-// served here (left out by the operator's selection); msg says why and the
-// fix. The code is the one the specification and mcp-go give an unknown tool.
-func UnavailableTool(msg string) error { return errors.New(unavailableToolPrefix + msg) }
+// NotServed is the error for a call of a tool, or a get of a prompt, that
+// exists but is not served here (left out by the operator's selection); msg
+// says why and the fix. The code is the one the specification and mcp-go give
+// an unknown tool or prompt.
+func NotServed(msg string) error { return errors.New(notServedPrefix + msg) }
 
 // ResourceNotFound is the error for a read of a resource that does not exist;
 // msg names the resource and what exists. Protocol 2026-07-28 reports this as
@@ -77,7 +78,7 @@ var codes = []struct {
 	{[]byte(invalidArgsPrefix), []byte("-32602")},
 	{[]byte(noSuchResourcePrefix), []byte("-32002")},
 	{[]byte(unknownResourcePrefix), []byte("-32602")},
-	{[]byte(unavailableToolPrefix), []byte("-32602")},
+	{[]byte(notServedPrefix), []byte("-32602")},
 }
 
 // Fix returns p with the code of each handler error that carries one of the

@@ -16,8 +16,8 @@ func TestFix(t *testing.T) {
 			`{"jsonrpc":"2.0","id":2,"error":{"code":-32002,"message":"no such resource: x://y"}}` + "\n"},
 		{`{"jsonrpc":"2.0","id":5,"error":{"code":-32603,"message":"unknown resource: x://y"}}`,
 			`{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"unknown resource: x://y"}}`},
-		{`{"jsonrpc":"2.0","id":6,"error":{"code":-32603,"message":"tool not served: x: --read-only"}}`,
-			`{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"tool not served: x: --read-only"}}`},
+		{`{"jsonrpc":"2.0","id":6,"error":{"code":-32603,"message":"not served here: x: --read-only"}}`,
+			`{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"not served here: x: --read-only"}}`},
 		// An id cannot fake a result member: its quotes are escaped.
 		{`{"jsonrpc":"2.0","id":"\"result\":","error":{"code":-32603,"message":"invalid arguments: a"}}`,
 			`{"jsonrpc":"2.0","id":"\"result\":","error":{"code":-32602,"message":"invalid arguments: a"}}`},
