@@ -30,6 +30,12 @@ func (a *App) stateKeys() ([][]byte, error) {
 				"a file all replicas share, holding a random key (create it with: openssl rand -hex 32 > state.key). " +
 				"Or turn confirmations off with --confirm-destructive=false")
 		}
+		if cfg.Transport == "http" && cfg.Stateless && cfg.PublicURL != "" {
+			// A secret page's call made again may reach any replica, which
+			// must open the page's sealed reference.
+			return nil, errors.New("--stateless with --public-url serves secret pages across replicas, so it needs --state-key-file: " +
+				"a file all replicas share, holding a random key (create it with: openssl rand -hex 32 > state.key)")
+		}
 		k := make([]byte, 32)
 		_, _ = rand.Read(k)
 		return [][]byte{k}, nil

@@ -33,6 +33,7 @@ func TestStateKeyFile(t *testing.T) {
 	}{
 		{"stateless without a key", []string{"--stateless"}, "needs --state-key-file"},
 		{"stateless, confirmations off", []string{"--stateless", "--confirm-destructive=false"}, ""},
+		{"stateless pages through a balancer without a key", []string{"--stateless", "--confirm-destructive=false", "--public-url", "https://mcp.example"}, "needs --state-key-file"},
 		{"stateful without a key", nil, ""},
 		{"stateless with keys", []string{"--stateless", "--state-key-file", write("good", "# current first\n"+strings.Repeat("ab", 32)+"\n"+strings.Repeat("cd", 40)+"\n")}, ""},
 		{"a short key", []string{"--stateless", "--state-key-file", write("short", short+"\n")}, "line 1: want a key of at least 32 bytes"},
