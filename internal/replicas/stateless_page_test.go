@@ -117,7 +117,12 @@ func TestStatelessSecretPageAcrossReplicas(t *testing.T) {
 	lb := fmt.Sprintf("127.0.0.1:%d", port)
 	keyFile := writeKeyFile(t, strings.Repeat("3c", 32))
 	flags := []string{"--stateless", "--state-key-file", keyFile, "--public-url", "http://" + lb, "--secret-page-wait", "3s"}
-	rs := []*replica{startReplica(t, sbURL, flags...), startReplica(t, sbURL, flags...), startReplica(t, sbURL, flags...)}
+	var audits []string
+	var rs []*replica
+	for i := range 3 {
+		audits = append(audits, filepath.Join(t.TempDir(), fmt.Sprintf("audit-%d.log", i)))
+		rs = append(rs, startReplica(t, sbURL, append([]string{"--audit-log", audits[i]}, flags...)...))
+	}
 	mcpURL := startHAProxyOn(t, port, "", "roundrobin", rs)
 	direct := func(i int) string { return "http://" + rs[i].addr + "/mcp" }
 	stored := func(v string) bool {
@@ -160,6 +165,9 @@ func TestStatelessSecretPageAcrossReplicas(t *testing.T) {
 	}
 	if n := sb.Count("AddProvider"); n != 1 {
 		t.Fatalf("the cloud saw %d AddProvider, want 1", n)
+	}
+	if audit, _ := os.ReadFile(audits[third]); !bytes.Contains(audit, []byte(`"tool":"cloudbase_add_provider"`)) {
+		t.Errorf("replica %d has no audit line for the change it made", third)
 	}
 
 	// 2. A destructive change needing both the user's yes and a page.
@@ -217,10 +225,11 @@ func TestStatelessSecretPageAcrossReplicas(t *testing.T) {
 		t.Fatal("a value whose owner died was still sent")
 	}
 
-	// No secret anywhere: results and every replica's log.
+	// No secret anywhere: results, every replica's log and audit log.
 	for _, v := range []string{planted, rotated, lost} {
 		for i, r := range rs {
-			if strings.Contains(r.logs.String(), v) {
+			audit, _ := os.ReadFile(audits[i])
+			if strings.Contains(r.logs.String(), v) || strings.Contains(string(audit), v) {
 				t.Errorf("replica %d logged a secret", i)
 			}
 		}
