@@ -144,7 +144,11 @@ func (d *dynamic) toolset(name string) (*tools.Toolset, error) {
 			return ts, nil
 		}
 	}
-	return nil, fmt.Errorf("toolset: %q is not served here; %s lists the ones that are: %s", name, toolListToolsets, strings.Join(d.names(), ", "))
+	fix := ""
+	if slices.Contains(tools.ToolsetNames, name) {
+		fix = fmt.Sprintf(" (only the operator adds it, by restarting with --toolsets %s)", strings.Join(append(d.names(), name), ","))
+	}
+	return nil, fmt.Errorf("toolset: %q is not served here%s; %s lists the ones that are: %s", name, fix, toolListToolsets, strings.Join(d.names(), ", "))
 }
 
 func (d *dynamic) names() []string {

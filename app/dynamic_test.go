@@ -223,7 +223,8 @@ func TestDynamicToolsetsRespectSelection(t *testing.T) {
 		t.Fatalf("toolsets: %v", sets)
 	}
 	if res, _ := s.call("enable_toolset", map[string]any{"toolset": "cloudbase_http"}); res == nil || !res.IsError ||
-		!strings.Contains(res.Content[0].(mcp.TextContent).Text, "cloudbase_auth, telnyx") {
+		!strings.Contains(res.Content[0].(mcp.TextContent).Text, "cloudbase_auth, telnyx") ||
+		!strings.Contains(res.Content[0].(mcp.TextContent).Text, "restarting with --toolsets cloudbase_auth,telnyx,cloudbase_http") {
 		t.Fatalf("a toolset outside --toolsets: %v", res)
 	}
 	s.callOK("enable_toolset", map[string]any{"toolset": "cloudbase_auth"})

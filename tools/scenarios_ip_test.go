@@ -27,8 +27,11 @@ func TestScenarioTelnyxIPAllowedInAnotherSpelling(t *testing.T) {
 	if n := a.env.App.Sandbox.Count("POST /v2/access_ip_address"); n != sent {
 		t.Fatalf("%d creates sent for addresses already allowed", n-sent)
 	}
+	if list := a.ok("telnyx_list_access_ip_addresses", map[string]any{"ip_address": "2001:0DB8:0:0::1"}); len(list["data"].([]any)) != 1 {
+		t.Fatalf("listing by another spelling: %v", list)
+	}
 	a.fails("telnyx_create_access_ip_address", map[string]any{"ip_address": "203.0.113.0/24"}, "ip_address: must be a valid IPv4 address or IPv6 address", `"203.0.113.0/24"`)
-	a.done(6, 0)
+	a.done(7, 0)
 }
 
 // "Point the Okta SSO at this certificate" when it trusts it already, the

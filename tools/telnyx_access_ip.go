@@ -27,6 +27,9 @@ func listAccessIPAddresses(d *Deps) Tool {
 		Description: "List the IP addresses allowed to call the Telnyx API with this account's keys, newest first; filter by IP, source or creation time.",
 		ReadOnly:    true}, "",
 		func(ctx context.Context, in *listAccessIPAddressesInput) (*listResult[telnyx.AccessIPAddress], error) {
+			if ip, ok := canonicalIP(in.IPAddress); ok {
+				in.IPAddress = ip.String() // the filter is exact: entries are made in canonical form
+			}
 			return list(ctx, in.Paging, "access IP addresses", func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AccessIPAddress], error) {
 				return d.telnyx().ListAccessIPAddresses(ctx, &in.AccessIPAddressFilter, p)
 			})
