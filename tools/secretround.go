@@ -27,7 +27,7 @@ func withRound(ctx context.Context, name string, req mcp.CallToolRequest) contex
 		return ctx
 	}
 	args := req.Params.Arguments
-	r := &secretin.Round{State: req.Params.RequestState, Answers: map[string]string{},
+	r := &secretin.Round{State: req.Params.RequestState, Answers: make(map[string]string, len(req.Params.InputResponses)),
 		Fingerprint: sync.OnceValue(func() string { return CallFingerprint(name, args) })}
 	for id := range req.Params.InputResponses {
 		if ans := server.ElicitationResponse(req.Params.InputResponses, id); ans != nil {

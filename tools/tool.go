@@ -146,7 +146,9 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		// reference join the scope as they are resolved.
 		args, _ := req.Params.Arguments.(map[string]any)
 		ctx = d.withCallScope(ctx, nil)
-		ctx = withRound(ctx, s.Name, req)
+		if !s.ReadOnly { // a read takes no secret: nothing to ask
+			ctx = withRound(ctx, s.Name, req)
+		}
 		if s.Ask != nil {
 			if q := s.Ask(ctx, args); q != nil {
 				// The other arguments are checked first: nothing is asked for a call that would be refused.
