@@ -54,6 +54,7 @@ func MeasureColdStart(bin string, runs int) (*ColdStart, error) {
 type coldRun struct {
 	wall, cpu     time.Duration
 	rssKB         int64
+	anonKB        int64 // of the resident memory after tools/list, the anonymous part (heap, stacks); the rest is file pages of the binary and libraries
 	tools, listed int
 }
 
@@ -112,6 +113,8 @@ func coldStartCmd(cmd *exec.Cmd) (coldRun, error) {
 	if err != nil {
 		return kill(fmt.Errorf("VmHWM: %w", err))
 	}
+	var anon int64
+	_, _ = fmt.Sscanf(procField(fmt.Sprintf("/proc/%d/smaps_rollup", cmd.Process.Pid), "Anonymous"), "%d kB", &anon)
 	_ = stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		return coldRun{}, fmt.Errorf("exit: %w", err)
@@ -124,7 +127,7 @@ func coldStartCmd(cmd *exec.Cmd) (coldRun, error) {
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return coldRun{}, err
 	}
-	return coldRun{wall: wall, cpu: cpu, rssKB: rss, tools: len(list.Result.Tools), listed: len(raw)}, nil
+	return coldRun{wall: wall, cpu: cpu, rssKB: rss, anonKB: anon, tools: len(list.Result.Tools), listed: len(raw)}, nil
 }
 
 // readResponse reads lines until the response with the given id, skipping notifications.

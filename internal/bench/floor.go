@@ -58,7 +58,10 @@ type Floor struct {
 	Cold       map[string]Dist
 	ColdCPU    map[string]Dist // utime+stime of the whole run: steadier than wall time on a busy box
 	ColdRSSKB  map[string][]int64
+	ColdAnonKB map[string][]int64 // anonymous part of the resident memory after tools/list
 	ColdTools  map[string]int
+	// Size of each binary: file-backed resident pages follow it.
+	BinaryBytes map[string]int64
 	// ColdCPURatio is cloudops-mcp's cold-start CPU over the bare server's,
 	// per pair of consecutive runs (one of each): its spread shows how far
 	// load from elsewhere moves the ratio.
@@ -140,7 +143,7 @@ func MeasureFloor(o FloorOptions) (*Floor, error) {
 		o.Tool = bare.ToolName
 	}
 	f := &Floor{Opts: o, CPU: map[string][]time.Duration{}, Errors: map[string]int{},
-		Cold: map[string]Dist{}, ColdCPU: map[string]Dist{}, ColdRSSKB: map[string][]int64{}, ColdTools: map[string]int{},
+		Cold: map[string]Dist{}, ColdCPU: map[string]Dist{}, ColdRSSKB: map[string][]int64{}, ColdAnonKB: map[string][]int64{}, ColdTools: map[string]int{}, BinaryBytes: map[string]int64{},
 		LoadStart: loadAvg()}
 	defer func() { f.LoadEnd = loadAvg() }()
 
@@ -295,6 +298,11 @@ func (f *Floor) coldStarts(o FloorOptions, sandboxURL string) error {
 			return c
 		},
 	}
+	for name, bin := range map[string]string{floorBare: o.BareBin, floorOurs: o.Bin} {
+		if st, err := os.Stat(bin); err == nil {
+			f.BinaryBytes[name] = st.Size()
+		}
+	}
 	order := []string{floorBare, floorOurs}
 	walls, cpus := map[string][]time.Duration{}, map[string][]time.Duration{}
 	for _, name := range order { // warm the page cache
@@ -312,6 +320,7 @@ func (f *Floor) coldStarts(o FloorOptions, sandboxURL string) error {
 			walls[name] = append(walls[name], r.wall)
 			cpus[name] = append(cpus[name], r.cpu)
 			f.ColdRSSKB[name] = append(f.ColdRSSKB[name], r.rssKB)
+			f.ColdAnonKB[name] = append(f.ColdAnonKB[name], r.anonKB)
 			f.ColdTools[name] = r.tools
 		}
 	}
@@ -321,6 +330,7 @@ func (f *Floor) coldStarts(o FloorOptions, sandboxURL string) error {
 	for name, w := range walls {
 		f.Cold[name], f.ColdCPU[name] = Summarize(w), Summarize(cpus[name])
 		slices.Sort(f.ColdRSSKB[name])
+		slices.Sort(f.ColdAnonKB[name])
 	}
 	return nil
 }
@@ -380,6 +390,15 @@ func (f *Floor) Markdown() string {
 		rRSS := float64(om) / float64(bm)
 		fmt.Fprintf(&b, "| cold start peak RSS (VmHWM after tools/list), median | %.1f MB | | %.1f MB | %.2f× | ≤ %.1f× | %s |\n",
 			float64(bm)/1024, float64(om)/1024, rRSS, floorRSSTarget, verdict(rRSS <= floorRSSTarget))
+		ba, oa := f.ColdAnonKB[floorBare], f.ColdAnonKB[floorOurs]
+		if len(ba) > 0 && len(oa) > 0 {
+			fmt.Fprintf(&b, "| of which anonymous (heap, stacks; smaps_rollup), median | %.1f MB | | %.1f MB | %.2f× | | |\n",
+				float64(ba[len(ba)/2])/1024, float64(oa[len(oa)/2])/1024, float64(oa[len(oa)/2])/float64(max(ba[len(ba)/2], 1)))
+		}
+	}
+	if bb, ob := f.BinaryBytes[floorBare], f.BinaryBytes[floorOurs]; bb > 0 && ob > 0 {
+		fmt.Fprintf(&b, "| binary size (file-backed pages follow it) | %.1f MB | | %.1f MB | %.2f× | | |\n",
+			float64(bb)/(1<<20), float64(ob)/(1<<20), float64(ob)/float64(bb))
 	}
 	fmt.Fprintf(&b, "\nLoad average (1, 5, 15 min) at the start: %s; at the end: %s.\n", f.LoadStart, f.LoadEnd)
 	b.WriteString("\nPer round (µs of server CPU per call, in the order run):\n\n| round | bare | bare + HTTP | cloudops-mcp | sandbox | ratio to bare + HTTP |\n|---|---|---|---|---|---|\n")
