@@ -21,6 +21,62 @@ type Catalogue struct {
 	NoOutput    int // the same response without outputSchema
 	LegacyBytes int // the whole response to a client on 2025-03-26 (tools carry annotations.title too)
 	PerToolset  []ToolsetSize
+	Parts       Parts
+}
+
+// Parts splits the tools' bytes by what they are, each member counted as
+// `"key":value,` in the compact JSON: what a trim would have to take from.
+type Parts struct {
+	Names, Titles, Descriptions, Annotations int
+	Input                                    int // inputSchema, whole
+	InputDescriptions                        int // of Input: every "description" string in it
+	Output                                   int // outputSchema
+}
+
+// member is the bytes a tool's member takes: "key":value and a comma.
+func member(key string, v any) int {
+	raw, _ := json.Marshal(v)
+	return len(key) + 4 + len(raw)
+}
+
+// descriptionBytes counts the "description":"..." members inside a schema.
+func descriptionBytes(node any) int {
+	n := 0
+	switch v := node.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "description" {
+				n += member(k, s)
+				continue
+			}
+			n += descriptionBytes(x)
+		}
+	case []any:
+		for _, x := range v {
+			n += descriptionBytes(x)
+		}
+	}
+	return n
+}
+
+func (p *Parts) add(t map[string]any) {
+	p.Names += member("name", t["name"])
+	if v, ok := t["title"]; ok {
+		p.Titles += member("title", v)
+	}
+	if v, ok := t["description"]; ok {
+		p.Descriptions += member("description", v)
+	}
+	if v, ok := t["annotations"]; ok {
+		p.Annotations += member("annotations", v)
+	}
+	if v, ok := t["inputSchema"]; ok {
+		p.Input += member("inputSchema", v)
+		p.InputDescriptions += descriptionBytes(v)
+	}
+	if v, ok := t["outputSchema"]; ok {
+		p.Output += member("outputSchema", v)
+	}
 }
 
 // session is the measuring client's session: tools/list is shaped by the
@@ -91,6 +147,7 @@ func measure(a *app.App, version string) (*Catalogue, error) {
 		full := len(raw)
 		for _, t := range resp.Result.Tools {
 			name, _ := t["name"].(string)
+			c.Parts.add(t)
 			withOut, _ := json.Marshal(t)
 			delete(t, "outputSchema")
 			without, _ := json.Marshal(t)
@@ -134,8 +191,17 @@ func (c *Catalogue) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", p.Name, p.Tools, kb(p.Bytes), kb(p.NoOutput))
 	}
 	fmt.Fprintf(&b, "| **all (whole tools/list response)** | **%d** | **%s** | **%s** |\n\n", c.Tools, kb(c.TotalBytes), kb(c.NoOutput))
-	fmt.Fprintf(&b, "To a client on protocol 2025-03-26 (tools carry annotations.title too): %s.\n", kb(c.LegacyBytes))
-	fmt.Fprintf(&b, "Target: total ≤ 40 KB with every tool enabled: %s (%s for %d tools, %.0f bytes per tool).\n",
-		verdict(c.TotalBytes <= catalogueTarget), kb(c.TotalBytes), c.Tools, float64(c.TotalBytes)/float64(max(c.Tools, 1)))
+	fmt.Fprintf(&b, "To a client on protocol 2025-03-26 (tools carry annotations.title too): %s.\n\n", kb(c.LegacyBytes))
+	p := c.Parts
+	fmt.Fprintf(&b, "By part: input schemas %s (%s structure — types, ranges, enums, patterns, required — and %s descriptions), "+
+		"output schemas %s, tool descriptions %s, annotations %s, titles %s, names %s.\n",
+		kb(p.Input), kb(p.Input-p.InputDescriptions), kb(p.InputDescriptions), kb(p.Output), kb(p.Descriptions), kb(p.Annotations), kb(p.Titles), kb(p.Names))
+	b.WriteString("\n")
+	over := ""
+	if c.TotalBytes > catalogueTarget {
+		over = fmt.Sprintf("; %s over", kb(c.TotalBytes-catalogueTarget))
+	}
+	fmt.Fprintf(&b, "Target: total ≤ 40 KB with every tool enabled: %s (%s for %d tools, %.0f bytes per tool%s).\n",
+		verdict(c.TotalBytes <= catalogueTarget), kb(c.TotalBytes), c.Tools, float64(c.TotalBytes)/float64(max(c.Tools, 1)), over)
 	return b.String()
 }

@@ -33,6 +33,13 @@ func TestCatalogueBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("tools/list: %d bytes for %d tools (%d without output schemas; %d to a 2025-03-26 client)", c.TotalBytes, c.Tools, c.NoOutput, c.LegacyBytes)
+	p := c.Parts
+	parts := p.Names + p.Titles + p.Descriptions + p.Annotations + p.Input + p.Output
+	t.Logf("by part: input %d (%d descriptions), output %d, descriptions %d, annotations %d, titles %d, names %d",
+		p.Input, p.InputDescriptions, p.Output, p.Descriptions, p.Annotations, p.Titles, p.Names)
+	if gap := c.TotalBytes - parts; gap < 0 || gap > 200 { // the envelope, braces and commas
+		t.Errorf("the parts add up to %d bytes of %d: the breakdown misses something", parts, c.TotalBytes)
+	}
 	if c.TotalBytes > catalogueBudget {
 		t.Fatalf("tools/list is %d bytes, over the %d-byte budget: shorten descriptions or share schema parts before adding", c.TotalBytes, catalogueBudget)
 	}
