@@ -176,11 +176,14 @@ func (e *exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 		}
 		body = b.Bytes()
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
-	defer cancel()
+	// Each attempt has the timeout (OTEL_EXPORTER_OTLP_TIMEOUT); retries go
+	// on until the caller's context (the batcher's export timeout) or the
+	// retry policy's total time runs out, as in otlptracehttp.
 	start, wait := time.Now(), e.retry.initial
 	for {
-		retryAfter, err := e.post(ctx, body)
+		actx, cancel := context.WithTimeout(ctx, e.timeout)
+		retryAfter, err := e.post(actx, body)
+		cancel()
 		if retryAfter < 0 || err == nil {
 			return err
 		}

@@ -35,7 +35,8 @@ type collector struct {
 	mu     sync.Mutex
 	bodies [][]byte
 	hdrs   []http.Header
-	status []int // answers to give, in order; then 200
+	status []int           // answers to give, in order; then 200
+	stall  []time.Duration // how long to wait before each answer, in order
 }
 
 func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +54,16 @@ func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(c.status) > 0 {
 		st, c.status = c.status[0], c.status[1:]
 	}
+	var stall time.Duration
+	if len(c.stall) > 0 {
+		stall, c.stall = c.stall[0], c.stall[1:]
+	}
 	c.mu.Unlock()
+	select {
+	case <-time.After(stall):
+	case <-r.Context().Done():
+		return
+	}
 	w.WriteHeader(st)
 	if st != http.StatusOK {
 		_, _ = w.Write([]byte("collector says no"))
@@ -231,5 +241,21 @@ func TestExporterRetriesOnlyWhatMayPass(t *testing.T) {
 	_ = e.Shutdown(context.Background())
 	if err := e.ExportSpans(context.Background(), spans()); err != nil || len(c.bodies) != 4 {
 		t.Errorf("export after shutdown sent something: %v", err)
+	}
+}
+
+// OTEL_EXPORTER_OTLP_TIMEOUT bounds each attempt: a collector that hangs
+// once is asked again, and the batch still arrives.
+func TestExporterTimeoutIsPerAttempt(t *testing.T) {
+	c := &collector{stall: []time.Duration{5 * time.Second}}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	e, err := newExporter(env{"OTEL_EXPORTER_OTLP_ENDPOINT": srv.URL, "OTEL_EXPORTER_OTLP_TIMEOUT": "100"}.get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.retry = retryPolicy{initial: time.Millisecond, max: 5 * time.Millisecond, elapsed: 5 * time.Second}
+	if err := e.ExportSpans(context.Background(), spans()); err != nil || len(c.bodies) != 2 {
+		t.Fatalf("after one stalled attempt: %v, %d requests, want success on the 2nd", err, len(c.bodies))
 	}
 }
