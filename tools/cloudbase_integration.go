@@ -352,7 +352,7 @@ func (ig *integration) createUserKey() Tool {
 	return defineCloudBase(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration, SecretFor: userKeySecretFor,
 		Description: "Create an integration instance from a template. ext is a JSON object string stored as given (this server does not encrypt); " +
 			"the template's required fields are checked before anything is sent.",
-		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs},
+		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs, Target: ig.freeKeyID},
 		func(ctx context.Context, in *createUserKeyInput) (*createdUserKey, error) {
 			tpl, err := ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode)
 			if err != nil {
@@ -361,6 +361,9 @@ func (ig *integration) createUserKey() Tool {
 			ext, _ := parseExt(in.Ext) // checked by Validate
 			if missing := missingRequired(tpl, ext); len(missing) > 0 {
 				return nil, Invalid("ext: template %s requires %s; nothing was sent", in.AuthTypeCode, join(missing))
+			}
+			if err := ig.freeKeyID(ctx, map[string]any{"keyId": in.KeyID, "business": in.Business}); err != nil {
+				return nil, err // before any secret is asked for
 			}
 			if in.Ext, err = ig.takeExtSecrets(ctx, "cloudbase_create_user_key", "ext", in.Name, ext, tpl, in.Ext); err != nil {
 				return nil, err
@@ -376,6 +379,10 @@ func (ig *integration) createUserKey() Tool {
 			namesakes := ig.namesakes(ctx, in.Name, in.Business)
 			res, err := ig.d.tcb().CreateUserKey(ctx, in.request())
 			if err != nil {
+				var apiErr *tcb.APIError
+				if errors.As(err, &apiErr) && strings.HasPrefix(apiErr.Code, "ResourceInUse") {
+					return nil, &adviceError{err, "Integration " + in.KeyID + " exists already: change it with cloudbase_update_user_key"}
+				}
 				return nil, ig.withheldDryRun(err, tpl)
 			}
 			ig.d.changed(ctx, resources.TemplateURI(in.AuthTypeCode))
@@ -393,6 +400,21 @@ func (ig *integration) createUserKey() Tool {
 			}
 			return out, nil
 		})
+}
+
+// freeKeyID refuses a create whose keyId names an instance that exists,
+// pointing at the update tool (Spec.Target: checked before a secret is asked).
+func (ig *integration) freeKeyID(ctx context.Context, args map[string]any) error {
+	id := argString(args, "keyId")
+	if id == "" {
+		return nil // one is generated
+	}
+	cur, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: argString(args, "business")})
+	if err != nil {
+		return nil // free, or unknown: the create answers
+	}
+	return Invalid("keyId: integration %s exists already (%q, %s): change it with cloudbase_update_user_key, or omit keyId to have a new one generated; nothing was sent",
+		id, cur.UserKeyInfo.Name, cur.UserKeyInfo.AuthTypeCode)
 }
 
 // namesakes describes the instances named exactly name (the list filter is

@@ -166,3 +166,37 @@ func TestScenarioOneFaceForEachSecret(t *testing.T) {
 	}
 	a.done(5, 1)
 }
+
+// "Add Okta SSO to Telnyx", said twice (a retry): the second asks nothing and
+// sends nothing; the same short name with other settings names the provider
+// that holds it and the tool that changes it.
+func TestScenarioTelnyxSSOCreatedTwice(t *testing.T) {
+	a := newAgent(t)
+	args := map[string]any{"name": "Acme Okta", "short_name": "acme-twice", "settings": map[string]any{"idp_entity_id": "https://acme.okta.com/saml",
+		"idp_sso_target_url": "https://acme.okta.com/sso", "idp_cert_fingerprint": oktaSettingsFingerprint}}
+	first := a.ok("telnyx_create_authentication_provider", args)
+	again := a.ok("telnyx_create_authentication_provider", args)
+	if first["changed"] != true || again["changed"] != false || again["id"] != first["id"] || !strings.Contains(again["note"].(string), "exists already") {
+		t.Fatalf("created twice: first %v, again %v", first, again)
+	}
+	other := map[string]any{"name": "Acme Okta", "short_name": "ACME-twice", "settings": map[string]any{"idp_entity_id": "https://other.example/saml",
+		"idp_sso_target_url": "https://other.example/sso", "idp_cert_fingerprint": oktaSettingsFingerprint}}
+	a.fails("telnyx_create_authentication_provider", other, "short_name: acme-twice is taken by SSO provider \"Acme Okta\"",
+		"telnyx_update_authentication_provider (id "+first["id"].(string)+")")
+	a.done(3, 1) // the first creation only
+	if n := a.env.App.Sandbox.Count("POST /v2/authentication_providers"); n != 1 {
+		t.Fatalf("%d creations sent, want 1", n)
+	}
+}
+
+// "Connect OpenAI as openai-prod" when that id exists: refused before any
+// secret is asked for or anything sent, naming the tool that changes it.
+func TestScenarioIntegrationIDTaken(t *testing.T) {
+	a := newAgent(t)
+	a.fails("cloudbase_create_user_key", map[string]any{"name": "openai", "keyId": "openai-prod", "authTypeCode": "openai_api_key",
+		"ext": `{"apiKey":{"ask":true},"baseUrl":"https://api.openai.com/v1"}`}, "keyId: integration openai-prod exists already", "cloudbase_update_user_key")
+	a.done(1, 0)
+	if n := a.env.App.Sandbox.Count("CreateUserKey"); n != 0 {
+		t.Fatalf("%d CreateUserKey sent", n)
+	}
+}

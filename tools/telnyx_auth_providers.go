@@ -41,14 +41,61 @@ func listAuthenticationProviders(d *Deps) Tool {
 func createAuthenticationProvider(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_authentication_provider", Title: "Create an SSO provider",
 		Description: "Add a SAML identity provider for single sign-on to the Telnyx portal; the IdP's entity ID, SSO URL and certificate fingerprint decide whom Telnyx trusts.",
-		Confirm:     true, CheckWith: listAuthProvidersTool, Summarize: summarizeCreateAuthProvider}, "",
-		func(ctx context.Context, in *telnyx.CreateAuthenticationProviderParams) (*telnyx.AuthenticationProvider, error) {
-			p, err := d.telnyx().CreateAuthenticationProvider(ctx, in)
-			if err == nil {
-				d.telnyxProviderChanged(ctx, p.ID)
+		Confirm:     true, CheckWith: listAuthProvidersTool, Summarize: summarizeCreateAuthProvider(d)}, "",
+		func(ctx context.Context, in *telnyx.CreateAuthenticationProviderParams) (*createdAuthProvider, error) {
+			// A short name is unique: the provider it names is either the one
+			// wanted (a repeat: nothing to do) or another one (say which).
+			cur, err := findAuthProvider(ctx, d, in.ShortName)
+			if err != nil {
+				return nil, err
 			}
-			return p, err
+			if cur != nil {
+				if len(changedFields(cur, sameSpelling(cur, toJSONMap(in)), "short_name", "settings_url")) == 0 {
+					return &createdAuthProvider{AuthenticationProvider: *cur, Note: fmt.Sprintf("SSO provider %s exists already with these settings (id %s): "+
+						"nothing was changed", cur.ShortName, cur.ID)}, nil
+				}
+				return nil, Invalid("short_name: %s is taken by SSO provider %q (id %s), whose settings differ; change that one with "+
+					"telnyx_update_authentication_provider (id %s) or pick another short_name; nothing was sent", cur.ShortName, cur.Name, cur.ID, cur.ID)
+			}
+			if err := unaskedChange(ctx, "SSO provider "+in.ShortName); err != nil {
+				return nil, err
+			}
+			p, err := d.telnyx().CreateAuthenticationProvider(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			d.telnyxProviderChanged(ctx, p.ID)
+			return &createdAuthProvider{AuthenticationProvider: *p, Changed: true}, nil
 		})
+}
+
+// createdAuthProvider is the provider a create made (changed true) or found
+// already there with the settings given (changed false, note).
+type createdAuthProvider struct {
+	telnyx.AuthenticationProvider
+	Changed bool   `json:"changed"`
+	Note    string `json:"note,omitempty"`
+}
+
+// maxProvidersWalked bounds the list read to find a provider by short name.
+const maxProvidersWalked = 500
+
+// findAuthProvider returns the provider of a short name (compared as Telnyx
+// does, without case), or nil.
+func findAuthProvider(ctx context.Context, d *Deps, short string) (*telnyx.AuthenticationProvider, error) {
+	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxProvidersWalked,
+		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AuthenticationProvider], error) {
+			return d.telnyx().ListAuthenticationProviders(ctx, nil, p)
+		}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range w.Items {
+		if strings.EqualFold(p.ShortName, short) {
+			return &w.Items[i], nil
+		}
+	}
+	return nil, nil
 }
 
 func retrieveAuthenticationProvider(d *Deps) Tool {
@@ -149,8 +196,20 @@ func summarizeDeleteAuthProvider(d *Deps) func(context.Context, map[string]any) 
 	}
 }
 
-// summarizeCreateAuthProvider: a new SSO provider decides who can sign in, so its creation is asked about.
-func summarizeCreateAuthProvider(_ context.Context, args map[string]any) (string, error) {
+// summarizeCreateAuthProvider: a new SSO provider decides who can sign in, so
+// its creation is asked about; a short name taken already asks nothing (the
+// call answers: the same provider, or which one holds it).
+func summarizeCreateAuthProvider(d *Deps) func(context.Context, map[string]any) (string, error) {
+	return func(ctx context.Context, args map[string]any) (string, error) {
+		short, _ := args["short_name"].(string)
+		if cur, err := findAuthProvider(ctx, d, short); err == nil && cur != nil {
+			return "", nil
+		}
+		return createAuthProviderLine(args), nil
+	}
+}
+
+func createAuthProviderLine(args map[string]any) string {
 	name, _ := args["name"].(string)
 	short, _ := args["short_name"].(string)
 	line := fmt.Sprintf("Create SSO provider %q (short name %s) for the Telnyx organization", name, short)
@@ -160,7 +219,7 @@ func summarizeCreateAuthProvider(_ context.Context, args map[string]any) (string
 	if a, ok := args["active"].(bool); ok && !a {
 		line += " once it is activated"
 	}
-	return line, nil
+	return line
 }
 
 // beforeAfter is what a Telnyx update returns: the record before and after,
