@@ -228,6 +228,11 @@ func (e *exporter) post(ctx context.Context, body []byte) (retryAfter time.Durat
 	defer res.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode/100 == 2 {
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "application/x-protobuf") {
+			if n, m := partialSuccess(msg); n != 0 || m != "" {
+				return -1, fmt.Errorf("OTLP export to %s: the collector rejected %d spans: %s", e.url, n, m)
+			}
+		}
 		return -1, nil
 	}
 	err = fmt.Errorf("OTLP export to %s: %s (body: %s)", e.url, res.Status, strings.TrimSpace(string(msg)))
@@ -521,4 +526,71 @@ func (p *pb) msg(field uint64, write func(*pb)) {
 	write(&child)
 	p.tag(field, 2)
 	p.lenPrefixed(child.b)
+}
+
+// partialSuccess reads an ExportTraceServiceResponse's partial_success
+// (field 1: rejected_spans = 1, error_message = 2); zero values when absent
+// or unreadable.
+func partialSuccess(b []byte) (rejected int64, msg string) {
+	for len(b) > 0 {
+		field, wire, body, rest, ok := nextField(b)
+		if !ok {
+			return 0, ""
+		}
+		b = rest
+		if field != 1 || wire != 2 {
+			continue
+		}
+		for len(body) > 0 {
+			f, w, v, r, ok := nextField(body)
+			if !ok {
+				return 0, ""
+			}
+			body = r
+			switch {
+			case f == 1 && w == 0:
+				n, _ := binary.Uvarint(v)
+				rejected = int64(n) //nolint:gosec // G115: protobuf int64 is the two's complement, as uint64
+			case f == 2 && w == 2:
+				msg = string(v)
+			}
+		}
+	}
+	return rejected, msg
+}
+
+// nextField splits off one field: for a varint its bytes, for a
+// length-delimited field its contents, for fixed32/64 their bytes.
+func nextField(b []byte) (field, wire uint64, value, rest []byte, ok bool) {
+	tag, n := binary.Uvarint(b)
+	if n <= 0 {
+		return 0, 0, nil, nil, false
+	}
+	b = b[n:]
+	field, wire = tag>>3, tag&7
+	switch wire {
+	case 0:
+		_, m := binary.Uvarint(b)
+		if m <= 0 {
+			return 0, 0, nil, nil, false
+		}
+		return field, wire, b[:m], b[m:], true
+	case 1, 5:
+		size := 8
+		if wire == 5 {
+			size = 4
+		}
+		if len(b) < size {
+			return 0, 0, nil, nil, false
+		}
+		return field, wire, b[:size], b[size:], true
+	case 2:
+		l, m := binary.Uvarint(b)
+		if m <= 0 || l > uint64(len(b)-m) { //nolint:gosec // G115: len(b)-m >= 0 since m is within b
+			return 0, 0, nil, nil, false
+		}
+		end := m + int(l) //nolint:gosec // G115: l <= len(b)-m, checked above
+		return field, wire, b[m:end], b[end:], true
+	}
+	return 0, 0, nil, nil, false
 }

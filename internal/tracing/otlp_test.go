@@ -36,6 +36,7 @@ type collector struct {
 	bodies [][]byte
 	hdrs   []http.Header
 	status []int           // answers to give, in order; then 200
+	answer []byte          // a protobuf body for 200 answers
 	stall  []time.Duration // how long to wait before each answer, in order
 }
 
@@ -62,6 +63,12 @@ func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-time.After(stall):
 	case <-r.Context().Done():
+		return
+	}
+	if st == http.StatusOK && c.answer != nil {
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		w.WriteHeader(st)
+		_, _ = w.Write(c.answer)
 		return
 	}
 	w.WriteHeader(st)
@@ -257,5 +264,33 @@ func TestExporterTimeoutIsPerAttempt(t *testing.T) {
 	e.retry = retryPolicy{initial: time.Millisecond, max: 5 * time.Millisecond, elapsed: 5 * time.Second}
 	if err := e.ExportSpans(context.Background(), spans()); err != nil || len(c.bodies) != 2 {
 		t.Fatalf("after one stalled attempt: %v, %d requests, want success on the 2nd", err, len(c.bodies))
+	}
+}
+
+// A collector that accepts the request but rejects some spans says so in
+// the answer's partial_success: that is an error, as in otlptracehttp.
+func TestExporterReportsPartialSuccess(t *testing.T) {
+	answer, err := proto.Marshal(&coltracepb.ExportTraceServiceResponse{PartialSuccess: &coltracepb.ExportTracePartialSuccess{
+		RejectedSpans: 2, ErrorMessage: "span too large"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &collector{answer: answer}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	e, err := newExporter(env{"OTEL_EXPORTER_OTLP_ENDPOINT": srv.URL}.get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ExportSpans(context.Background(), spans()); err == nil || !strings.Contains(err.Error(), "rejected 2 spans: span too large") {
+		t.Fatalf("partial success: %v", err)
+	}
+	for i := range answer { // a cut-off or garbled answer is no error and no panic
+		partialSuccess(answer[:i])
+		partialSuccess(append([]byte{0xff, 0xff}, answer[i:]...))
+	}
+	c.answer, _ = proto.Marshal(&coltracepb.ExportTraceServiceResponse{})
+	if err := e.ExportSpans(context.Background(), spans()); err != nil {
+		t.Fatalf("full success: %v", err)
 	}
 }
