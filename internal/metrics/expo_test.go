@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -123,5 +125,36 @@ func TestConcurrentRecording(t *testing.T) {
 	}
 	if got := fams["cloudops_tool_call_duration_seconds"].Metric[0].GetHistogram().GetSampleSum(); got < 3.999 || got > 4.001 {
 		t.Errorf("latency sum %v, want 4", got)
+	}
+}
+
+// A scraper asking for gzip (Prometheus does) gets the same exposition
+// compressed; q=0 refuses it.
+func TestScrapeGzip(t *testing.T) {
+	m := New(func() float64 { return 0 })
+	m.RateLimited()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate")
+	m.Handler().ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q", rec.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := io.ReadAll(zr)
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	if _, err := p.TextToMetricFamilies(bytes.NewReader(text)); err != nil || !strings.Contains(string(text), "cloudops_rate_limited_total 1\n") {
+		t.Fatalf("gzip body: %v\n%.300s", err, text)
+	}
+	for _, h := range []string{"gzip;q=0", "identity", ""} {
+		if acceptsGzip(h) {
+			t.Errorf("Accept-Encoding %q taken as gzip", h)
+		}
+	}
+	if !acceptsGzip("br;q=1.0, GZIP;q=0.5") {
+		t.Error("gzip;q=0.5 not taken")
 	}
 }

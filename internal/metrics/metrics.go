@@ -6,8 +6,10 @@
 package metrics
 
 import (
+	"compress/gzip"
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -66,8 +68,29 @@ func (m *Metrics) Handler() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		_ = m.reg.write(w)
+		if !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			_ = m.reg.write(w)
+			return
+		}
+		// Prometheus asks for gzip; the text compresses about tenfold.
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Add("Vary", "Accept-Encoding")
+		zw := gzip.NewWriter(w)
+		_ = m.reg.write(zw)
+		_ = zw.Close()
 	})
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip listed without q=0.
+func acceptsGzip(h string) bool {
+	for _, part := range strings.Split(h, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // ToolCall records one finished tool call.
