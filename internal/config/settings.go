@@ -65,6 +65,6 @@ var core = []*Setting{
 
 	{Name: "sandbox", Kind: Bool, Group: groupSandbox, Usage: "run against the built-in offline emulator instead of the real clouds",
 		field: func(c *Config) any { return &c.Sandbox }},
-	{Name: "sandbox-state", Kind: String, Group: groupSandbox, Usage: "with --sandbox: persist emulator state in this file",
+	{Name: "sandbox-state", Kind: String, Group: groupSandbox, Usage: "with --sandbox: persist emulator state in this file (mode 0600; like the cloud it holds stored secrets in plain text: use test values)",
 		field: func(c *Config) any { return &c.SandboxState }},
 }
