@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
@@ -205,6 +207,9 @@ func hasCloudMask(ext string) bool {
 	return false
 }
 
+// storedReads bounds the NeedPwd reads a list makes at once.
+const storedReads = 4
+
 type listUserKeysInput struct {
 	Name         string `json:"name,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Fuzzy match"`
 	AuthTypeCode string `json:"authTypeCode,omitempty" jsonschema:"maxLength=128"`
@@ -232,10 +237,18 @@ func (ig *integration) listUserKeys() Tool {
 			if err != nil {
 				return nil, err
 			}
-			out := &userKeyList{TotalCount: res.TotalCount, UserKeys: []userKeyView{}, RequestId: res.RequestId}
-			for _, k := range res.UserKeyList {
-				out.UserKeys = append(out.UserKeys, ig.viewStored(ctx, k, ig.stored(ctx, k, in.Business), in.Business))
+			out := &userKeyList{TotalCount: res.TotalCount, UserKeys: make([]userKeyView, len(res.UserKeyList)), RequestId: res.RequestId}
+			// One NeedPwd read per instance with a secret, a few at a time: a
+			// page of 100 must not take 100 round trips one after another.
+			var g errgroup.Group
+			g.SetLimit(storedReads)
+			for i, k := range res.UserKeyList {
+				g.Go(func() error {
+					out.UserKeys[i] = ig.viewStored(ctx, k, ig.stored(ctx, k, in.Business), in.Business)
+					return nil
+				})
 			}
+			_ = g.Wait() // views never fail: a failed read shows the cloud's mask
 			return out, nil
 		})
 }
@@ -670,7 +683,11 @@ func (ig *integration) updateUserKey() Tool {
 					return nil, err
 				}
 			}
-			b := ig.viewStored(ctx, plain.UserKeyInfo, ig.stored(ctx, plain.UserKeyInfo, in.Business), in.Business)
+			stored := &before.UserKeyInfo // read with NeedPwd already when ext or extPatch is given
+			if before == plain || ig.d.Redactor.Reveal() {
+				stored = ig.stored(ctx, plain.UserKeyInfo, in.Business)
+			}
+			b := ig.viewStored(ctx, plain.UserKeyInfo, stored, in.Business)
 			if !in.changes(before.UserKeyInfo, req.Ext) {
 				// Every field given equals the stored one (secrets compared by value): nothing is sent.
 				return &updatedUserKey{KeyID: in.KeyID, Before: &b, After: &b}, nil
