@@ -202,6 +202,9 @@ func TestInstructionsSummariseLimits(t *testing.T) {
 	if strings.Contains(got, "READ-ONLY") || strings.Contains(got, "DRY RUN") {
 		t.Errorf("instructions claim a mode that is off: %s", got)
 	}
+	if strings.Contains(got, "page_number") {
+		t.Errorf("instructions carry the notes of a toolset not served: %s", got)
+	}
 	dry := instructionsOf(t, testenv.New(t, func(c *config.Config) { c.DryRun = true }))
 	if !strings.Contains(dry, "DRY RUN") {
 		t.Errorf("dry-run instructions: %s", dry)
@@ -211,8 +214,13 @@ func TestInstructionsSummariseLimits(t *testing.T) {
 	if n := len(listed(t, only)); n > 0 {
 		want = fmt.Sprintf("Enabled toolsets: telnyx (%d).", n)
 	}
-	if got := instructionsOf(t, only); !strings.Contains(got, want) {
+	got = instructionsOf(t, only)
+	if !strings.Contains(got, want) {
 		t.Errorf("instructions with only telnyx lack %q: %s", want, got)
+	}
+	// The paging arguments of the Telnyx lists are described there, once, not in each schema.
+	if len(listed(t, only)) > 0 && !strings.Contains(got, "all:true reads the pages from page_number on") {
+		t.Errorf("instructions with telnyx lack its paging note: %s", got)
 	}
 }
 
