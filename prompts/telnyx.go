@@ -86,7 +86,7 @@ func ssoSummary(ap telnyx.AuthenticationProvider) string {
 }
 
 // idpSettings is the settings object the create and update tools take, with
-// placeholders; all three idp_* fields are required whenever settings is sent.
+// placeholders; create needs the three idp_* fields, update only those that change.
 func idpSettings() map[string]any {
 	return map[string]any{"idp_entity_id": "<IdP entity ID>", "idp_sso_target_url": "<IdP SSO URL>",
 		"idp_cert_fingerprint": "<IdP certificate fingerprint>", "idp_cert_fingerprint_algorithm": "<sha1|sha256|sha384|sha512>"}
@@ -179,7 +179,7 @@ func (p telnyxPrompts) renderUpdateSSO(t *text, a map[string]string, ap telnyx.A
 	} else {
 		t.line("1. Nothing to change was given: show the user the provider above and ask what to change (name, short_name, active, or the SAML settings). If nothing, stop here.")
 	}
-	t.line("2. Call telnyx_update_authentication_provider with id and only what changes; if settings is sent, its three idp_* fields are all required, e.g.:")
+	t.line("2. Call telnyx_update_authentication_provider with id and only what changes (inside settings too: fields left out keep their value), e.g.:")
 	t.line("   ", call("telnyx_update_authentication_provider", args))
 	t.line("   Changing short_name changes the login URL; setting active false stops sign-in through it. A call that changes nothing answers changed false without asking.")
 	t.line("3. The result holds before and after: show each changed field as before → after and check nothing else changed.")

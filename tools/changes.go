@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
 )
@@ -131,17 +132,37 @@ func isEmpty(v any) bool {
 	return false
 }
 
+// show is a value as the user approves it: whole, quoted. Only a value too
+// long to read in a question (an SAML metadata document) is shortened, and
+// then visibly: its start and end with its length. Fingerprints, ids and
+// URLs (≤ maxShown) are never cut.
 func show(v any) string {
 	if isEmpty(v) {
 		return "(unset)"
 	}
-	s := fmt.Sprint(v)
-	if _, ok := v.(string); ok {
-		s = fmt.Sprintf("%q", v)
-	} else if raw, err := json.Marshal(v); err == nil {
-		s = string(raw)
+	s, isStr := v.(string)
+	if !isStr {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return shorten(fmt.Sprint(v), "%s")
+		}
+		return shorten(string(raw), "%s")
 	}
-	return clipArg(s)
+	return shorten(s, "%q")
+}
+
+// maxShown is the longest value a question shows whole.
+const maxShown = 2048
+
+func shorten(s, format string) string {
+	if len(s) <= maxShown {
+		return fmt.Sprintf(format, s)
+	}
+	head, tail := cutUTF8(s, 200), s[len(s)-80:]
+	for len(tail) > 0 && !utf8.RuneStart(tail[0]) {
+		tail = tail[1:]
+	}
+	return fmt.Sprintf(format+" … "+format+" (%d characters; start and end shown)", head, tail, utf8.RuneCountInString(s))
 }
 
 func paren(s string) string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/secretfile"
@@ -175,7 +176,7 @@ func modifyLoginConfig(d *Deps) Tool {
 				return nil, err
 			}
 			if same(next, *before) {
-				return &loginConfigChange{Before: *before, After: *before}, nil
+				return d.warnEmailSender(ctx, &loginConfigChange{Before: *before, After: *before}), nil
 			}
 			if err := unaskedChange(ctx, "The login configuration"); err != nil {
 				return nil, err
@@ -189,18 +190,25 @@ func modifyLoginConfig(d *Deps) Tool {
 				return nil, fmt.Errorf("the change was applied (RequestId %s) but reading it back failed: %w", res.RequestId, err)
 			}
 			after.RequestId = ""
-			out := &loginConfigChange{Before: *before, After: *after, Changed: true, RequestId: res.RequestId}
-			if after.EmailLogin && !before.EmailLogin {
-				// Turned on, email login needs a sender, which is another object (the EMAIL provider).
-				if providers, err := d.tcb().GetProviders(ctx); err == nil {
-					if why, fix := prompts.EmailSender(providers.Data); why != "" {
-						out.Warnings = append(out.Warnings, "Email login is on, but no email can be sent: "+why+
-							". Users cannot get a sign-in code until a sender works. "+fix)
-					}
-				}
-			}
-			return out, nil
+			return d.warnEmailSender(ctx, &loginConfigChange{Before: *before, After: *after, Changed: true, RequestId: res.RequestId}), nil
 		})
+}
+
+// warnEmailSender adds a warning when email login is on (turned on now or
+// on already: "turn it on" then finds nothing to do, but still does not
+// work) and no email can be sent: the sender is another object, the EMAIL
+// provider.
+func (d *Deps) warnEmailSender(ctx context.Context, out *loginConfigChange) *loginConfigChange {
+	if !out.After.EmailLogin {
+		return out
+	}
+	if providers, err := d.tcb().GetProviders(ctx); err == nil {
+		if why, fix := prompts.EmailSender(providers.Data); why != "" {
+			out.Warnings = append(out.Warnings, "Email login is on, but no email can be sent: "+why+
+				". Users cannot get a sign-in code until a sender works. "+fix)
+		}
+	}
+	return out
 }
 
 // sameInt: a value not given (nil) changes nothing; one given must equal cur.
@@ -536,8 +544,15 @@ func createAPIKey(d *Deps) Tool {
 		Description: "Create an API key (api_key: server admin, max 5, ExpireIn 0 or >= 7200 s; publish_key: frontend, one per env). " +
 			"The token is returned once and withheld from this conversation: an api_key needs deliverTo, the file the user gets it in " +
 			"(the user is asked for one when it is missing and the client supports elicitation).",
-		CheckWith: "cloudbase_describe_api_key_list"}
+		CheckWith: "cloudbase_describe_api_key_list",
+		Target: func(ctx context.Context, args map[string]any) error {
+			name, _ := args["KeyName"].(string)
+			return freeKeyName(ctx, d, name)
+		}}
 	create := func(ctx context.Context, in *createAPIKeyInput) (*createdAPIKey, error) {
+		if err := freeKeyName(ctx, d, in.KeyName); err != nil {
+			return nil, err
+		}
 		if in.KeyType == "api_key" && in.DeliverTo.DeliverTo == "" && !d.redactor(ctx).Reveal() {
 			// The token is shown once and withheld here: without a file nobody would ever see it,
 			// and it would hold one of the five slots.
@@ -585,6 +600,32 @@ func createAPIKey(d *Deps) Tool {
 			Refusal:     deliverToRequired(name)}
 	}
 	return defineCloudBase(d, spec, create)
+}
+
+// freeKeyName refuses a key name in use: the cloud would create a second key
+// of that name, and revoking "by name" would then be ambiguous, or, once
+// one is gone, hit the other one.
+func freeKeyName(ctx context.Context, d *Deps, name string) error {
+	if name == "" {
+		return nil
+	}
+	k, typ, err := findAPIKey(ctx, d, "", name)
+	var in *InputError
+	switch {
+	case err == nil:
+		when := "created " + k.CreateAt
+		if k.ExpireAt != "" {
+			when += ", expires " + k.ExpireAt
+		}
+		return Invalid("KeyName: %q is taken by API key %s (%s, %s): nothing was created. Pick another KeyName (e.g. %q), "+
+			"or revoke that key first with cloudbase_delete_api_key {\"KeyId\":%q}", name, k.KeyId, typ, when, name+"-2", k.KeyId)
+	case errors.As(err, &in): // several keys have the name already
+		return Invalid("KeyName: %q is taken by several API keys already (cloudbase_describe_api_key_list shows them): nothing was created; "+
+			"pick another KeyName (e.g. %q)", name, name+"-2")
+	case cloud.IsNotFound(err):
+		return nil
+	}
+	return err
 }
 
 // deliverToRequired is the one-line fix for an api_key without deliverTo.

@@ -62,8 +62,8 @@ func (d *Deps) genericSummary(ctx context.Context, t Tool, args map[string]any) 
 			s := fmt.Sprint(v)
 			if redact.IsSecretKey(k) {
 				s = "[redacted]" // the redactor's own mask: never shown, never re-masked
-			} else if len(s) > 60 {
-				s = s[:57] + "..."
+			} else if _, isStr := v.(string); isStr {
+				s = show(v)
 			}
 			parts = append(parts, k+"="+s)
 		default:

@@ -29,7 +29,7 @@ func TestSummaryFallbacks(t *testing.T) {
 	ctx := context.Background()
 	args := map[string]any{"id": "abc", "api_key": secret, "nested": map[string]any{"x": 1}}
 
-	if got := d.Summary(ctx, thing(d, nil), args); got != "Delete a thing: api_key=[redacted], id=abc, nested=(…)" {
+	if got := d.Summary(ctx, thing(d, nil), args); got != `Delete a thing: api_key=[redacted], id="abc", nested=(…)` {
 		t.Fatalf("generic summary: %q", got)
 	}
 	if got := d.Summary(ctx, thing(d, func(context.Context, map[string]any) (string, error) { return "", nil }), args); got != "" {

@@ -2,8 +2,11 @@ package tools
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"sort"
 	"strings"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/telnyx"
@@ -42,7 +45,12 @@ func createAuthenticationProvider(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_authentication_provider", Title: "Create an SSO provider",
 		Description: "Add a SAML identity provider for single sign-on to the Telnyx portal; the IdP's entity ID, SSO URL and certificate fingerprint decide whom Telnyx trusts.",
 		Confirm:     true, CheckWith: listAuthProvidersTool, Summarize: summarizeCreateAuthProvider(d)}, "",
-		func(ctx context.Context, in *telnyx.CreateAuthenticationProviderParams) (*createdAuthProvider, error) {
+		func(ctx context.Context, cin *createAuthenticationProviderInput) (*createdAuthProvider, error) {
+			in := &cin.CreateAuthenticationProviderParams
+			if in.Settings.IdpCertFingerprintAlgorithm == "" && in.Settings.IdpCertFingerprint != "" {
+				// Named rather than left to Telnyx's sha1 default: a sha256 fingerprint is taken as one.
+				in.Settings.IdpCertFingerprintAlgorithm, _ = fingerprintAlgorithm(in.Settings.IdpCertFingerprint, "")
+			}
 			// A short name is unique: the provider it names is either the one
 			// wanted (a repeat: nothing to do) or another one (say which).
 			cur, err := findAuthProvider(ctx, d, in.ShortName)
@@ -67,6 +75,20 @@ func createAuthenticationProvider(d *Deps) Tool {
 			d.telnyxProviderChanged(ctx, p.ID)
 			return &createdAuthProvider{AuthenticationProvider: *p, Changed: true}, nil
 		})
+}
+
+// createAuthenticationProviderInput checks the fingerprint before anything
+// is asked: its length names its algorithm.
+type createAuthenticationProviderInput struct {
+	telnyx.CreateAuthenticationProviderParams
+}
+
+func (in *createAuthenticationProviderInput) Validate() error {
+	if s := in.Settings; s.IdpCertFingerprint != "" {
+		_, err := fingerprintAlgorithm(s.IdpCertFingerprint, s.IdpCertFingerprintAlgorithm)
+		return err
+	}
+	return nil
 }
 
 // createdAuthProvider is the provider a create made (changed true) or found
@@ -107,16 +129,107 @@ func retrieveAuthenticationProvider(d *Deps) Tool {
 		})
 }
 
+// updateAuthenticationProviderInput is the update as the tool takes it:
+// settings is a patch merged with the stored settings (Telnyx's PATCH
+// replaces the whole block and resets what it lacks, e.g. the fingerprint
+// algorithm to sha1), so the body sent always carries all four fields.
 type updateAuthenticationProviderInput struct {
 	uuidInput
-	telnyx.UpdateAuthenticationProviderParams
+	Name        *string           `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255" jsonschema_description:"Display name"`
+	ShortName   *string           `json:"short_name,omitempty" jsonschema:"pattern=^[A-Za-z0-9_-]+$,maxLength=64" jsonschema_description:"Unique; changes the login URL"`
+	Active      *bool             `json:"active,omitempty" jsonschema_description:"Enable or disable SSO"`
+	Settings    *ssoSettingsPatch `json:"settings,omitempty" jsonschema_description:"Fields left out keep their value"`
+	SettingsURL *string           `json:"settings_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Fills settings"`
+}
+
+// ssoSettingsPatch are the SAML settings fields an update changes.
+type ssoSettingsPatch struct {
+	IdpEntityID                 string `json:"idp_entity_id,omitempty" jsonschema:"minLength=1,maxLength=1024"`
+	IdpSSOTargetURL             string `json:"idp_sso_target_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"HTTP-POST binding"`
+	IdpCertFingerprint          string `json:"idp_cert_fingerprint,omitempty" jsonschema:"minLength=1,maxLength=256" jsonschema_description:"E.g. 13:38:C7:…"`
+	IdpCertFingerprintAlgorithm string `json:"idp_cert_fingerprint_algorithm,omitempty" jsonschema:"enum=sha1,enum=sha256,enum=sha384,enum=sha512" jsonschema_description:"Default: from the fingerprint's length"`
 }
 
 func (in *updateAuthenticationProviderInput) Validate() error {
-	if in.Empty() {
+	if in.Name == nil && in.ShortName == nil && in.Active == nil && in.Settings == nil && in.SettingsURL == nil {
 		return Invalid("arguments: give at least one of name, short_name, active, settings, settings_url")
 	}
+	if s := in.Settings; s != nil {
+		if s.IdpEntityID == "" && s.IdpSSOTargetURL == "" && s.IdpCertFingerprint == "" && s.IdpCertFingerprintAlgorithm == "" {
+			return Invalid("settings: give at least one of idp_entity_id, idp_sso_target_url, idp_cert_fingerprint, idp_cert_fingerprint_algorithm")
+		}
+		if s.IdpCertFingerprint != "" {
+			if _, err := fingerprintAlgorithm(s.IdpCertFingerprint, s.IdpCertFingerprintAlgorithm); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// params is the update body: the settings given merged into the stored ones
+// (cur), with the algorithm named. A fingerprint whose algorithm is not
+// given takes the one its length says (32 bytes: sha256).
+func (in *updateAuthenticationProviderInput) params(cur *telnyx.AuthenticationProvider) (*telnyx.UpdateAuthenticationProviderParams, error) {
+	out := &telnyx.UpdateAuthenticationProviderParams{Name: in.Name, ShortName: in.ShortName, Active: in.Active, SettingsURL: in.SettingsURL}
+	if in.Settings == nil {
+		return out, nil
+	}
+	var s telnyx.ProviderSettingsInput
+	if st := cur.Settings; st != nil {
+		s = telnyx.ProviderSettingsInput{IdpEntityID: st.IdpEntityID, IdpSSOTargetURL: st.IdpSSOTargetURL,
+			IdpCertFingerprint: st.IdpCertFingerprint, IdpCertFingerprintAlgorithm: st.IdpCertFingerprintAlgorithm}
+	}
+	p := in.Settings
+	setStr(&s.IdpEntityID, p.IdpEntityID)
+	setStr(&s.IdpSSOTargetURL, p.IdpSSOTargetURL)
+	if p.IdpCertFingerprint != "" && fingerprintBytes(p.IdpCertFingerprint) != fingerprintBytes(s.IdpCertFingerprint) {
+		s.IdpCertFingerprint = p.IdpCertFingerprint // another spelling of the stored one is no change
+	}
+	alg := p.IdpCertFingerprintAlgorithm
+	if alg == "" && p.IdpCertFingerprint != "" {
+		alg, _ = fingerprintAlgorithm(p.IdpCertFingerprint, "")
+	}
+	setStr(&s.IdpCertFingerprintAlgorithm, alg)
+	if s.IdpCertFingerprintAlgorithm == "" {
+		s.IdpCertFingerprintAlgorithm = "sha1" // Telnyx's default, named so nothing is reset unseen
+	}
+	var missing []string
+	for name, v := range map[string]string{"idp_entity_id": s.IdpEntityID, "idp_sso_target_url": s.IdpSSOTargetURL, "idp_cert_fingerprint": s.IdpCertFingerprint} {
+		if v == "" {
+			missing = append(missing, "settings."+name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, Invalid("%s: required: SSO provider %s has no stored value to keep", join(missing), cur.ShortName)
+	}
+	if _, err := fingerprintAlgorithm(s.IdpCertFingerprint, s.IdpCertFingerprintAlgorithm); err != nil {
+		return nil, fmt.Errorf("%w (the stored fingerprint of %s is %s; give the fingerprint that goes with the algorithm)", err, cur.ShortName, s.IdpCertFingerprint)
+	}
+	out.Settings = &s
+	return out, nil
+}
+
+// digestAlgorithms are the fingerprint algorithms by digest length in bytes.
+var digestAlgorithms = map[int]string{20: "sha1", 32: "sha256", 48: "sha384", 64: "sha512"}
+
+// fingerprintAlgorithm checks a certificate fingerprint (hex byte pairs)
+// against alg, or, alg empty, names the algorithm its length implies.
+func fingerprintAlgorithm(fp, alg string) (string, error) {
+	raw, err := hex.DecodeString(fingerprintBytes(fp))
+	if err != nil {
+		return "", Invalid("settings.idp_cert_fingerprint: must be hex byte pairs, e.g. 13:38:C7:… (got %q)", fp)
+	}
+	byLen, ok := digestAlgorithms[len(raw)]
+	switch {
+	case !ok:
+		return "", Invalid("settings.idp_cert_fingerprint: %d bytes is no certificate fingerprint: sha1 has 20, sha256 32, sha384 48, sha512 64 (got %q)", len(raw), fp)
+	case alg != "" && alg != byLen:
+		return "", Invalid("settings.idp_cert_fingerprint: %d bytes is a %s fingerprint, but idp_cert_fingerprint_algorithm is %s: "+
+			"give idp_cert_fingerprint_algorithm %q, or the %s fingerprint", len(raw), byLen, alg, byLen, alg)
+	}
+	return byLen, nil
 }
 
 func updateAuthenticationProvider(d *Deps) Tool {
@@ -129,13 +242,17 @@ func updateAuthenticationProvider(d *Deps) Tool {
 			if err != nil {
 				return nil, err
 			}
-			if len(changedFields(before, sameSpelling(before, toJSONMap(in.UpdateAuthenticationProviderParams)))) == 0 {
+			body, err := in.params(before)
+			if err != nil {
+				return nil, err
+			}
+			if len(changedFields(before, toJSONMap(body))) == 0 {
 				return &beforeAfter[telnyx.AuthenticationProvider]{Before: before, After: before}, nil
 			}
 			if err := unaskedChange(ctx, "SSO provider "+in.ID); err != nil {
 				return nil, err
 			}
-			p, err := d.telnyx().UpdateAuthenticationProvider(ctx, in.ID, &in.UpdateAuthenticationProviderParams)
+			p, err := d.telnyx().UpdateAuthenticationProvider(ctx, in.ID, body)
 			if err != nil {
 				return nil, err
 			}
@@ -163,7 +280,15 @@ func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) 
 		if err != nil {
 			return "", err
 		}
-		fields := changedFields(p, sameSpelling(p, args), "id")
+		var in updateAuthenticationProviderInput
+		if err := decodeInto(args, &in); err != nil {
+			return "", nil // the call refuses the arguments itself: nothing to ask
+		}
+		body, err := in.params(p)
+		if err != nil {
+			return "", nil // refused before anything is asked (the call says why)
+		}
+		fields := changedFields(p, toJSONMap(body))
 		if len(fields) == 0 {
 			return "", nil // no-op: answered with changed false
 		}
@@ -250,4 +375,13 @@ func sameSpelling(cur *telnyx.AuthenticationProvider, args map[string]any) map[s
 // fingerprintBytes is a hex fingerprint without separators, upper case.
 func fingerprintBytes(s string) string {
 	return strings.ToUpper(strings.NewReplacer(":", "", " ", "", "-", "").Replace(s))
+}
+
+// decodeInto decodes JSON-shaped arguments into v.
+func decodeInto(args map[string]any, v any) error {
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
 }

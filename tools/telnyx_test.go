@@ -315,10 +315,15 @@ func TestTelnyxAuthenticationProviders(t *testing.T) {
 	if msg := x.Err("telnyx_update_authentication_provider", map[string]any{"id": id}); !strings.Contains(msg, "at least one of") {
 		t.Fatalf("empty update: %s", msg)
 	}
+	// A fingerprint that is no digest is refused here, before the question.
+	if msg := x.Err("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{
+		"idp_cert_fingerprint": "AB:CD", "idp_cert_fingerprint_algorithm": "sha256"}}); !strings.Contains(msg, "settings.idp_cert_fingerprint: 2 bytes is no certificate fingerprint") {
+		t.Fatalf("short fingerprint: %s", msg)
+	}
 	// The API's 422 points into the nested settings; the message names the field as the tool takes it.
 	msg := x.Err("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{
-		"idp_entity_id": "x", "idp_sso_target_url": "https://idp.example/sso", "idp_cert_fingerprint": "AB:CD", "idp_cert_fingerprint_algorithm": "sha256"}})
-	if !strings.Contains(msg, "(field settings.idp_cert_fingerprint)") || !strings.Contains(msg, "Fix the named field") {
+		"idp_sso_target_url": "ftp://idp.example/sso"}})
+	if !strings.Contains(msg, "(field settings.idp_sso_target_url)") || !strings.Contains(msg, "Fix the named field") {
 		t.Fatalf("nested 422: %s", msg)
 	}
 	if msg := x.Err("telnyx_create_authentication_provider", map[string]any{"name": "x", "short_name": "has space",

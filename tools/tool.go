@@ -76,8 +76,8 @@ type Spec struct {
 	Ask func(ctx context.Context, args map[string]any) *Question
 	// Target checks, from current state, that the object the call changes
 	// can be changed (it exists; for an add, it does not exist yet). It runs
-	// before a secret is asked for and before the user is asked to confirm:
-	// nobody types a secret or answers "Apply?" for a typo.
+	// before a secret or a missing argument (Ask) is asked for and before
+	// the user is asked to confirm: nobody types a secret or answers "Apply?" for a typo.
 	Target func(ctx context.Context, args map[string]any) error
 	// SecretFor names what the call's secret is for, on the page the user
 	// types it in ("identity provider github"); nil means the tool's name
@@ -154,6 +154,11 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 				// The other arguments are checked first: nothing is asked for a call that would be refused.
 				if err := check(withField(args, q.Field, q.Default)); err != nil {
 					return errorResult(d.redactor(ctx), s, err), nil
+				}
+				if s.Target != nil { // nor for one whose object cannot be made (a name taken)
+					if err := s.Target(ctx, args); err != nil {
+						return errorResult(d.redactor(ctx), s, d.notFoundAdvice(ctx, s, err)), nil
+					}
 				}
 				filled, res, err := askMissing(ctx, req, q, args)
 				if err != nil {

@@ -44,7 +44,7 @@ type ProviderSettingsInput struct {
 	IdpEntityID                 string `json:"idp_entity_id" jsonschema:"minLength=1,maxLength=1024"`
 	IdpSSOTargetURL             string `json:"idp_sso_target_url" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"HTTP-POST binding"`
 	IdpCertFingerprint          string `json:"idp_cert_fingerprint" jsonschema:"minLength=1,maxLength=256" jsonschema_description:"E.g. 13:38:C7:…"`
-	IdpCertFingerprintAlgorithm string `json:"idp_cert_fingerprint_algorithm,omitempty" jsonschema:"enum=sha1,enum=sha256,enum=sha384,enum=sha512" jsonschema_description:"Default sha1"`
+	IdpCertFingerprintAlgorithm string `json:"idp_cert_fingerprint_algorithm,omitempty" jsonschema:"enum=sha1,enum=sha256,enum=sha384,enum=sha512" jsonschema_description:"Default: from the fingerprint's length"`
 }
 
 // AuthenticationProviderFilter orders the list.

@@ -1,0 +1,107 @@
+package tools_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudops-mcp/cloudops-mcp/internal/testenv"
+)
+
+// Scenarios from agent trial 3 (/work/notes/s3/trial.md): each failed on the
+// build the trial played against.
+
+// hexPairs is n bytes of b as colon-separated upper-case hex pairs.
+func hexPairs(n int, b string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = b
+	}
+	return strings.Join(parts, ":")
+}
+
+// "Point the sha256 Okta SSO at the new certificate" giving only the new
+// fingerprint: the stored settings are kept (the algorithm is not reset to
+// sha1), the question names the full new fingerprint, and a fingerprint
+// that does not fit the algorithm is refused before anything is asked.
+func TestScenarioTelnyxSSOFingerprintOnly(t *testing.T) {
+	a := newAgent(t)
+	old256, new256 := hexPairs(32, "AB"), hexPairs(32, "CD")
+	created := a.ok("telnyx_create_authentication_provider", map[string]any{"name": "Okta 256", "short_name": "okta-256",
+		"settings": map[string]any{"idp_entity_id": "https://okta256.example/saml", "idp_sso_target_url": "https://okta256.example/sso",
+			"idp_cert_fingerprint": old256}}) // the algorithm follows from the length
+	id, _ := created["id"].(string)
+	if s, _ := created["settings"].(map[string]any); s["idp_cert_fingerprint_algorithm"] != "sha256" {
+		t.Fatalf("a 32-byte fingerprint created as %v", created["settings"])
+	}
+	res := a.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{"idp_cert_fingerprint": new256}})
+	after, _ := res["after"].(map[string]any)
+	s, _ := after["settings"].(map[string]any)
+	if res["changed"] != true || s["idp_cert_fingerprint"] != new256 || s["idp_cert_fingerprint_algorithm"] != "sha256" ||
+		s["idp_entity_id"] != "https://okta256.example/saml" {
+		t.Fatalf("fingerprint-only update: %v", res)
+	}
+	q := a.done(2, 2)
+	if len(q) == 2 && (!strings.Contains(q[1], `settings.idp_cert_fingerprint: "`+old256+`" → "`+new256+`"`) ||
+		strings.Contains(q[1], "algorithm")) {
+		t.Fatalf("question: %q", q[1])
+	}
+	// A sha1 fingerprint for the sha256 provider: the algorithm change is named.
+	sha1 := hexPairs(20, "EF")
+	res = a.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{"idp_cert_fingerprint": sha1}})
+	q = a.done(3, 3)
+	if len(q) == 3 && !strings.Contains(q[2], `settings.idp_cert_fingerprint_algorithm: "sha256" → "sha1"`) {
+		t.Fatalf("algorithm change not named: %q", q[2])
+	}
+	// A fingerprint that does not fit the algorithm given: refused, nothing asked.
+	a.fails("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{
+		"idp_cert_fingerprint": new256, "idp_cert_fingerprint_algorithm": "sha1"}}, "32 bytes is a sha256 fingerprint", `idp_cert_fingerprint_algorithm "sha256"`)
+	// Only the algorithm, not fitting the stored fingerprint: refused, nothing asked.
+	a.fails("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{"idp_cert_fingerprint_algorithm": "sha512"}},
+		"20 bytes is a sha1 fingerprint", sha1)
+	a.done(5, 3)
+}
+
+// "Turn on email login" when it is on already but no email can be sent: no
+// question, nothing sent, and the same warning a change gets.
+func TestScenarioEmailLoginAlreadyOnWithoutSenderWarns(t *testing.T) {
+	a := newAgent(t)
+	cur := a.ok("cloudbase_get_login_config", nil)
+	if cur["EmailLogin"] != true {
+		t.Fatalf("the sandbox should start with email login on: %v", cur)
+	}
+	res := a.ok("cloudbase_modify_login_config", map[string]any{"EmailLogin": true, "PhoneNumberLogin": cur["PhoneNumberLogin"]})
+	w := testenv.JSON(res["warnings"])
+	if res["Changed"] != false || !strings.Contains(w, "Email login is on, but no email can be sent") || !strings.Contains(w, "cloudbase_modify_provider") {
+		t.Fatalf("already on without a sender: %v", res)
+	}
+	a.done(2, 0)
+}
+
+// "Mint a deploy key named ci-deploy" when a key of that name exists: no
+// slot is spent and no file asked for; the answer names the existing key
+// and both ways on. A free name then works, and revoking by it is
+// unambiguous.
+func TestScenarioMintKeyNameTaken(t *testing.T) {
+	a := newAgent(t)
+	a.files = "ci-deploy-2.key"
+	keys := a.ok("cloudbase_describe_api_key_list", nil)
+	var existing string
+	for _, k := range keys["Data"].([]any) {
+		if m := k.(map[string]any); m["Name"] == "ci-deploy" {
+			existing = m["KeyId"].(string)
+		}
+	}
+	if existing == "" {
+		t.Fatalf("the sandbox should hold a key named ci-deploy: %v", keys)
+	}
+	a.fails("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci-deploy"},
+		`KeyName: "ci-deploy" is taken by API key `+existing, "nothing was created", `"ci-deploy-2"`, `cloudbase_delete_api_key {"KeyId":"`+existing+`"}`)
+	a.fails("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci-deploy", "deliverTo": "x.key"}, "is taken by API key "+existing)
+	if n := a.env.App.Sandbox.Count("CreateApiKey"); n != 0 {
+		t.Fatalf("%d keys created under a taken name", n)
+	}
+	a.done(3, 0) // not even the file was asked for
+	a.ok("cloudbase_create_api_key", map[string]any{"KeyType": "api_key", "KeyName": "ci-deploy-2"})
+	a.ok("cloudbase_delete_api_key", map[string]any{"KeyName": "ci-deploy-2"})
+	a.done(5, 2) // the file, then the revocation
+}
