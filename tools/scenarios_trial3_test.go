@@ -49,8 +49,8 @@ func TestScenarioTelnyxSSOFingerprintOnly(t *testing.T) {
 	sha1 := hexPairs(20, "EF")
 	res = a.ok("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{"idp_cert_fingerprint": sha1}})
 	q = a.done(3, 3)
-	if len(q) == 3 && !strings.Contains(q[2], `settings.idp_cert_fingerprint_algorithm: "sha256" → "sha1"`) {
-		t.Fatalf("algorithm change not named: %q", q[2])
+	if len(q) == 3 && !strings.Contains(q[2], `settings.idp_cert_fingerprint_algorithm: "sha256" → "sha1"`) || res["changed"] != true {
+		t.Fatalf("algorithm change not named: %q (%v)", q, res)
 	}
 	// A fingerprint that does not fit the algorithm given: refused, nothing asked.
 	a.fails("telnyx_update_authentication_provider", map[string]any{"id": id, "settings": map[string]any{
