@@ -54,8 +54,8 @@ func createAuthenticationProvider(d *Deps) Tool {
 			// A short name is unique: the provider it names is either the one
 			// wanted (a repeat: nothing to do) or another one (say which).
 			cur, err := findAuthProvider(ctx, d, in.ShortName)
-			if err != nil {
-				return nil, err
+			if err != nil { // unknown: the create itself answers a taken name (422)
+				d.Log.Debug().Str("error", err.Error()).Msg("SSO providers unreadable before a create")
 			}
 			if cur != nil {
 				if len(changedFields(cur, sameSpelling(cur, toJSONMap(in)), "short_name", "settings_url")) == 0 {
