@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -56,9 +57,12 @@ func TestSecretPageAnsweredThroughAnotherReplica(t *testing.T) {
 		}
 		pageURL = r.Params.URL
 		owner := -1
-		for i, rep := range rs {
-			if strings.Contains(rep.logs.String(), "secret page: issued") {
-				owner = i
+		// A replica's log arrives through a pipe, possibly after the request it logs.
+		for deadline := time.Now().Add(10 * time.Second); owner < 0 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			for i, rep := range rs {
+				if strings.Contains(rep.logs.String(), "secret page: issued") {
+					owner = i
+				}
 			}
 		}
 		if owner < 0 {
