@@ -872,14 +872,51 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 			}
 		}
 	}
+	var next string // a whole new Ext: a secretArg when it holds a typed secret (compared, never shown)
 	switch ext := args["ext"].(type) {
-	case secretArg: // holds a typed secret: compared with the stored Ext, never shown
-		if m, err := parseExt(ext.value); err != nil || !same(m, stored()) {
-			parts = append(parts, "ext: the whole configuration is replaced (fields "+strings.Join(sortedKeys(m), ", ")+")")
-		}
+	case secretArg:
+		next = ext.value
 	case string:
-		if m, err := parseExt(ext); ext != "" && (err != nil || !same(m, stored())) {
-			parts = append(parts, "ext: the whole configuration is replaced (fields "+strings.Join(sortedKeys(m), ", ")+")")
+		next = ext
+	}
+	if next != "" {
+		m, err := parseExt(next)
+		switch {
+		case err != nil:
+			parts = append(parts, "ext: the whole configuration is replaced")
+		case !same(m, stored()):
+			var fields []string
+			for _, k := range sortedKeys(union(m, shown)) {
+				v, given := m[k]
+				old := shown[k]
+				oldStr, _ := old.(string)
+				secret := tcb.SecretFieldType(types[k]) || redact.IsCloudMask(oldStr) || isSecretRef(v) || (tpl == nil && redact.LooksSecret(k, v))
+				switch {
+				case !given:
+					if !isEmpty(old) {
+						fields = append(fields, k+": removed")
+					}
+				case secret:
+					if same(stored()[k], v) {
+						continue // the same secret again
+					}
+					from := ""
+					if ref, isRef, _ := secretin.Parse(k, v); isRef {
+						from = paren(refSource(ref))
+					}
+					if isEmpty(old) {
+						fields = append(fields, k+": (unset) → set"+from)
+					} else {
+						fields = append(fields, k+": set → replaced"+from)
+					}
+				case !same(old, v):
+					fields = append(fields, fmt.Sprintf("%s: %s → %s", k, show(old), show(v)))
+				}
+			}
+			if len(fields) == 0 {
+				fields = append(fields, "every field as before")
+			}
+			parts = append(parts, "ext: the whole configuration is replaced ("+strings.Join(fields, ", ")+")")
 		}
 	}
 	if len(parts) == 0 {
@@ -887,4 +924,18 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 	}
 	return fmt.Sprintf("Update integration %q (%s, keyId %s) in %s: %s", info.Name, info.AuthTypeCode, id,
 		ig.d.scope(ctx, ToolsetCloudBaseIntegration), strings.Join(parts, "; ")), nil
+}
+
+// union is the keys of a and b, each once.
+func union(a, b map[string]any) map[string]any {
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for k, v := range b {
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	return out
 }

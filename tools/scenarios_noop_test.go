@@ -101,8 +101,15 @@ func TestScenarioSameWholeExtAgain(t *testing.T) {
 		t.Fatalf("the same ext again: %v", again)
 	}
 	q := a.done(2, 1)
-	if len(q) == 1 && (!strings.Contains(q[0], "ext: the whole configuration is replaced") || strings.Contains(q[0], "crm-scenario-pass")) {
+	if len(q) == 1 && (!strings.Contains(q[0], "ext: the whole configuration is replaced (password: set → replaced)") || strings.Contains(q[0], "crm-scenario-pass")) {
 		t.Fatalf("question: %q", q[0])
+	}
+	// Another user, same password: the question names only what changes.
+	a.ok("cloudbase_update_user_key", map[string]any{"keyId": "crm-basic",
+		"ext": `{"baseUrl":"https://crm.example.com/api","username":"svc-other","password":"crm-scenario-pass-0001"}`})
+	q = a.done(3, 2)
+	if len(q) == 2 && (!strings.Contains(q[1], `(username: "svc-cloudbase" → "svc-other")`) || strings.Contains(q[1], "password")) {
+		t.Fatalf("question: %q", q[1])
 	}
 }
 
