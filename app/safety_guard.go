@@ -14,6 +14,7 @@ import (
 	"github.com/cloudops-mcp/cloudops-mcp/internal/audit"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/oauth"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/redact"
+	"github.com/cloudops-mcp/cloudops-mcp/internal/secretin"
 	"github.com/cloudops-mcp/cloudops-mcp/tools"
 )
 
@@ -49,14 +50,27 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		// tool's (its secret pages), joined: each reads its own part.
 		own, toolState, _ := strings.Cut(req.Params.RequestState, stateSep)
 		req.Params.RequestState = toolState
-		c := call{tool: t, req: req, shown: sec.Args, red: red, state: own}
+		c := call{tool: t, req: req, shown: sec.Args, red: red, state: own, toolState: toolState}
 		notConfirmed := false
 		if a.Config.DryRun {
 			ctx = cloud.WithDryRun(ctx)
 		}
 		// Secret references are checked before anything is asked: a missing
 		// file, or an ask this client cannot answer, must not follow a yes.
-		if c.question, err = a.Deps.ConfirmArgs(ctx, t, args, sec.Args); err != nil {
+		// A secret asked on a page is taken first (its page opened, or on
+		// 2026-07-28 its value read), so the question compares the real
+		// value: the same secret again asks nothing, and a page filled late
+		// does not ask the same question twice.
+		ctx = secretin.WithTaken(ctx)
+		qctx := ctx
+		if modernRequest(ctx) {
+			qctx = tools.WithRound(secretin.Peeking(ctx), t.Spec.Name, req)
+		}
+		if c.question, err = a.Deps.ConfirmArgs(qctx, t, args, sec.Args); err != nil {
+			if res := tools.InputRequired(qctx, err); res != nil {
+				res.RequestState = stateSep + res.RequestState // the pages; the question comes once they are filled
+				return res, nil
+			}
 			res = mcp.NewToolResultError(red.String(err.Error()))
 			a.record(ctx, c, audit.ToolError, "", resultText(res), start)
 			return res, nil
@@ -124,8 +138,9 @@ type call struct {
 	// with each secret the call writes standing as a comparable secretArg.
 	question map[string]any
 	// state is the guard's part of the request state; granted, the summary
-	// the user said yes to in this exchange.
-	state, granted string
+	// the user said yes to in this exchange; toolState, the tool's part
+	// (secret pages already filled travel on with the question).
+	state, granted, toolState string
 }
 
 // stateSep joins the guard's and the tool's parts of a request state (sealed
@@ -225,7 +240,11 @@ func (a *App) confirmed(ctx context.Context, c *call, cannotAsk *bool) (res *mcp
 	if !modernRequest(ctx) {
 		return a.askDirectly(ctx, c, summary, message, schema)
 	}
-	return server.NewInputRequestBuilder(a.sealState(t, args, summary, session, false)).Elicit(confirmID, mcp.ElicitationParams{
+	state := a.sealState(t, args, summary, session, false)
+	if c.toolState != "" {
+		state += stateSep + c.toolState
+	}
+	return server.NewInputRequestBuilder(state).Elicit(confirmID, mcp.ElicitationParams{
 		Message:         message,
 		RequestedSchema: schema,
 	}).ToolResult(), false, false

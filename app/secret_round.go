@@ -94,7 +94,17 @@ func (si *secretInput) askInRound(ctx context.Context, round *secretin.Round, p 
 			return "", secretin.ErrInputRequired
 		}
 	}
-	v, err := si.pages.Collect(ctx, ref.Owner, ref.ID, ref.Call, time.Second) // filled: taking it does not wait
+	var v string
+	if secretin.IsPeeking(ctx) {
+		// Read for the question before the change: the page keeps the value,
+		// and its reference travels on, for the call made after the yes.
+		v, err = si.pages.Peek(ctx, ref.Owner, ref.ID, ref.Call, time.Second)
+		if err == nil {
+			round.Keep(sealedRef)
+		}
+	} else {
+		v, err = si.pages.Collect(ctx, ref.Owner, ref.ID, ref.Call, time.Second) // filled: taking it does not wait
+	}
 	switch {
 	case err == nil:
 		log.Info().Bool("from_peer", ref.Owner != "" && ref.Owner != si.replicas.Self()).Msg("secret page: value received")

@@ -22,9 +22,10 @@ import (
 // the confirmation form (yes, counted) and fills the secret pages it is
 // asked to open (browserUser).
 type roundUser struct {
-	page     *browserUser
-	mu       sync.Mutex
-	confirms int
+	page      *browserUser
+	mu        sync.Mutex
+	confirms  int
+	questions []string
 }
 
 func (u *roundUser) elicit(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
@@ -33,6 +34,7 @@ func (u *roundUser) elicit(r mcp.ElicitationRequest) (*mcp.ElicitationResult, er
 	}
 	u.mu.Lock()
 	u.confirms++
+	u.questions = append(u.questions, r.Params.Message)
 	u.mu.Unlock()
 	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept,
 		Content: map[string]any{"confirm": true}}}, nil

@@ -371,14 +371,19 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		put(path, secretArg{value: v.(string), known: true})
 	}
 	object := secretObject(t.Spec, raw)
+	pages := false
 	for _, f := range nested {
 		if d.SecretsIn == nil || (f.ref.Ask && cloud.IsDryRun(ctx)) {
 			continue // the handler says so, or nothing is asked
 		}
 		p := secretin.Purpose{Field: strings.Join(f.path, "."), Tool: t.Spec.Name, Object: object, Scope: d.scope(ctx, t.Spec.Toolset)}
-		val, known, err := d.SecretsIn.Check(ctx, f.ref, p)
+		val, known, err := d.SecretsIn.Take(ctx, f.ref, p)
+		if errors.Is(err, secretin.ErrInputRequired) {
+			pages = true // every page of the call goes out in one answer
+			continue
+		}
 		if err != nil {
-			return nil, Invalid("%v; nothing was changed and nothing was asked", err)
+			return nil, refError(err)
 		}
 		if sc := redact.ScopeFrom(ctx); sc != nil && known {
 			sc.Add(val)
@@ -399,9 +404,13 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 				continue // not asked under --dry-run
 			}
 			p := secretin.Purpose{Field: field, Tool: t.Spec.Name, Object: object, Scope: d.scope(ctx, t.Spec.Toolset)}
-			val, known, err := d.SecretsIn.Check(ctx, ref, p)
+			val, known, err := d.SecretsIn.Take(ctx, ref, p)
+			if errors.Is(err, secretin.ErrInputRequired) {
+				pages = true
+				continue
+			}
 			if err != nil {
-				return nil, Invalid("%v; nothing was changed and nothing was asked", err)
+				return nil, refError(err)
 			}
 			arg = secretArg{value: val, known: known, from: refSource(ref)}
 			if known {
@@ -416,10 +425,22 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		}
 		put(path, arg)
 	}
+	if pages {
+		return nil, secretin.ErrInputRequired // the pages first; the question once their values are known
+	}
 	if out == nil {
 		return shown, nil
 	}
 	return out, nil
+}
+
+// refError is a reference that could not be taken before the question: the
+// user did not answer the page (yet), or the reference is wrong.
+func refError(err error) error {
+	if errors.Is(err, secretin.ErrUnanswered) {
+		return fmt.Errorf("%w; nothing was changed", err)
+	}
+	return Invalid("%v; nothing was changed and nothing was asked", err)
 }
 
 // withheldPaths lists the paths where shown withholds a string that raw
@@ -449,7 +470,7 @@ func refSource(ref secretin.Ref) string {
 	case "env":
 		return "from env " + ref.Env
 	}
-	return "to be entered on a page"
+	return "entered on a page"
 }
 
 // nestedRefs finds the references below args that no schema path names:

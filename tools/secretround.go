@@ -66,3 +66,15 @@ func inputRequired(ctx context.Context, err error) *mcp.CallToolResult {
 	}
 	return b.ToolResult()
 }
+
+// InputRequired is the answer of a call whose secret pages are opened
+// before its question (ConfirmArgs gave secretin.ErrInputRequired), or nil.
+func InputRequired(ctx context.Context, err error) *mcp.CallToolResult {
+	return inputRequired(ctx, err)
+}
+
+// WithRound attaches, on protocol 2026-07-28, the call's secret round (the
+// pages it asks, and those its state carries back).
+func WithRound(ctx context.Context, name string, req mcp.CallToolRequest) context.Context {
+	return withRound(ctx, name, req)
+}

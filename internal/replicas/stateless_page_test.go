@@ -178,30 +178,39 @@ func TestStatelessSecretPageAcrossReplicas(t *testing.T) {
 	// 2. A destructive change needing both the user's yes and a page.
 	const rotated = "gh-secret-stateless-rotated-1f2e3d4c5b"
 	mod := map[string]any{"Id": "githubrr", "Config": map[string]any{"ClientSecret": map[string]any{"ask": true}}}
-	q := rawModernCaps(t, mcpURL, "cloudbase_modify_provider", mod, nil, pageClient)
-	qState, _ := q["requestState"].(string)
-	if reqs, _ := q["inputRequests"].(map[string]any); reqs["confirm"] == nil || qState == "" {
-		t.Fatalf("want the confirmation question first: %v", q)
-	}
-	yes := map[string]any{"inputResponses": map[string]any{"confirm": map[string]any{"action": "accept", "content": map[string]any{"confirm": true}}},
-		"requestState": qState}
+	// The page comes first: the question compares the value entered (the
+	// same secret again would be no change, and ask nothing).
 	before = issuedCounts(rs)
-	second := rawModernCaps(t, mcpURL, "cloudbase_modify_provider", mod, yes, pageClient)
-	pageURL, st = pageAsk(t, second, key)
-	if reqs, _ := second["inputRequests"].(map[string]any); reqs["confirm"] != nil {
-		t.Fatalf("asked to confirm again with the page: %v", second)
+	q := rawModernCaps(t, mcpURL, "cloudbase_modify_provider", mod, nil, pageClient)
+	pageURL, st = pageAsk(t, q, key)
+	if reqs, _ := q["inputRequests"].(map[string]any); reqs["confirm"] != nil {
+		t.Fatalf("asked to confirm before the value was known: %v", q)
 	}
 	owner = issuedBy(t, rs, before)
 	fillPage(t, lb, pageURL, rotated)
+	// The call made again on another replica reads the value from the owner
+	// (leaving it there) and asks the question, once.
+	second := rawModernCaps(t, direct((owner+1)%3), "cloudbase_modify_provider", mod, accept(st), pageClient)
+	qState, _ := second["requestState"].(string)
+	if reqs, _ := second["inputRequests"].(map[string]any); reqs["confirm"] == nil || reqs[key] != nil || qState == "" ||
+		!strings.Contains(testenv.JSON(reqs["confirm"]), "Config.ClientSecret: set → replaced (entered on a page)") {
+		t.Fatalf("want the question, after the page: %v", second)
+	}
+	if sb.Count("ModifyProvider") != 0 {
+		t.Fatal("changed before the user's yes")
+	}
+	yes := map[string]any{"inputResponses": map[string]any{"confirm": map[string]any{"action": "accept", "content": map[string]any{"confirm": true}}},
+		"requestState": qState}
 	third = (owner + 2) % 3
-	done = rawModernCaps(t, direct(third), "cloudbase_modify_provider", mod, accept(st), pageClient)
+	done = rawModernCaps(t, direct(third), "cloudbase_modify_provider", mod, yes, pageClient)
 	results = append(results, testenv.JSON(q), testenv.JSON(second), testenv.JSON(done))
 	if done["isError"] == true || done["resultType"] == "input_required" || sb.Count("ModifyProvider") != 1 || !stored(rotated) {
-		t.Fatalf("destructive call made again on replica %d (page owned by %d): %v; ModifyProvider sent %d times", third, owner, done, sb.Count("ModifyProvider"))
+		t.Fatalf("the yes on replica %d (page owned by %d): %v; ModifyProvider sent %d times", third, owner, done, sb.Count("ModifyProvider"))
 	}
-	// Replayed, the yes is used up: asked again, nothing changed.
-	again := rawModernCaps(t, direct(owner), "cloudbase_modify_provider", mod, accept(st), pageClient)
-	if reqs, _ := again["inputRequests"].(map[string]any); reqs["confirm"] == nil || sb.Count("ModifyProvider") != 1 {
+	// Replayed, the yes finds the page's value taken: nothing changed.
+	again := rawModernCaps(t, direct(owner), "cloudbase_modify_provider", mod, yes, pageClient)
+	results = append(results, testenv.JSON(again))
+	if again["isError"] != true || sb.Count("ModifyProvider") != 1 {
 		t.Fatalf("a replayed yes passed: %v", again)
 	}
 

@@ -256,6 +256,9 @@ func (r *Resolver) env(name string, p Purpose) (string, error) {
 }
 
 func (r *Resolver) ask(ctx context.Context, p Purpose) (string, error) {
+	if v, ok := heldFor(ctx, p); ok {
+		return v, nil // asked before the call was confirmed (Take)
+	}
 	var err error = CannotAsk("the server has no page to ask on")
 	if r.Asker != nil {
 		var v string

@@ -25,20 +25,36 @@ const maxCollectSlice = 20 * time.Second
 // nothing entered yet, the page stays open. ErrOwnerGone: the owner cannot
 // be reached, and the page is gone with it.
 func (p *Pages) Collect(ctx context.Context, owner, id, call string, wait time.Duration) (string, error) {
-	return p.collect(ctx, owner, id, call, wait, true)
+	return p.collect(ctx, owner, id, call, wait, take)
 }
 
 // Await is Collect without taking the value: nil once the user entered it
 // (a call with several pages takes none until all are filled).
 func (p *Pages) Await(ctx context.Context, owner, id, call string, wait time.Duration) error {
-	_, err := p.collect(ctx, owner, id, call, wait, false)
+	_, err := p.collect(ctx, owner, id, call, wait, await)
 	return err
 }
 
-func (p *Pages) collect(ctx context.Context, owner, id, call string, wait time.Duration, take bool) (string, error) {
+// Peek is Collect that leaves the value for a later Collect: the question
+// that confirms a change compares it with the stored one, and the call made
+// again after the user's yes takes it.
+func (p *Pages) Peek(ctx context.Context, owner, id, call string, wait time.Duration) (string, error) {
+	return p.collect(ctx, owner, id, call, wait, peek)
+}
+
+// collectMode is what collect does with a value entered.
+type collectMode int
+
+const (
+	take  collectMode = iota // return it, and forget the page
+	await                    // only wait for it
+	peek                     // return it, and keep it for a later take
+)
+
+func (p *Pages) collect(ctx context.Context, owner, id, call string, wait time.Duration, mode collectMode) (string, error) {
 	r := p.replicas
 	if owner == "" || r == nil || r.Peers == nil || owner == r.Self() {
-		return p.collectLocal(ctx, id, call, wait, take)
+		return p.collectLocal(ctx, id, call, wait, mode)
 	}
 	deadline := time.Now().Add(wait)
 	for {
@@ -47,7 +63,7 @@ func (p *Pages) collect(ctx context.Context, owner, id, call string, wait time.D
 			slice = 0
 		}
 		var out collectAnswer
-		err := r.Peers.DoWithin(ctx, owner, "secretpage.collect", collectRequest{ID: id, Call: call, WaitMS: slice.Milliseconds(), Peek: !take}, &out, slice+5*time.Second)
+		err := r.Peers.DoWithin(ctx, owner, "secretpage.collect", collectRequest{ID: id, Call: call, WaitMS: slice.Milliseconds(), Peek: mode == await, Read: mode == peek}, &out, slice+5*time.Second)
 		if err != nil {
 			return "", remoteErr(err)
 		}
@@ -70,7 +86,7 @@ func (p *Pages) Withdraw(ctx context.Context, owner, id, call string) {
 	_ = r.Peers.Do(ctx, owner, "secretpage.withdraw", collectRequest{ID: id, Call: call}, nil)
 }
 
-func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Duration, take bool) (string, error) {
+func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Duration, mode collectMode) (string, error) {
 	bound, ok := p.store.Binding(id)
 	if !ok {
 		_, err := p.store.Lookup(id, p.now())
@@ -84,7 +100,7 @@ func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Dur
 	}
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	if !take {
+	if mode != take {
 		err := p.store.Filled(wctx, id)
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			return "", ErrNotYet
@@ -92,7 +108,10 @@ func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Dur
 		if errors.Is(err, ErrExpired) {
 			p.store.Remove(id)
 		}
-		return "", err
+		if err != nil || mode == await {
+			return "", err
+		}
+		return p.store.Peek(id)
 	}
 	v, err := p.store.Wait(wctx, id)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -113,6 +132,7 @@ type collectRequest struct {
 	Call   string `json:"c"`
 	WaitMS int64  `json:"w,omitempty"`
 	Peek   bool   `json:"p,omitempty"` // wait for the value without taking it
+	Read   bool   `json:"r,omitempty"` // return the value without taking it
 }
 
 // collectAnswer carries the value inside the peer answer, which is sealed
@@ -129,7 +149,14 @@ func (p *Pages) collectOps(s *peer.Server) {
 			return nil, ErrUnknown
 		}
 		wait := min(time.Duration(in.WaitMS)*time.Millisecond, maxCollectSlice)
-		v, err := p.collectLocal(ctx, in.ID, in.Call, wait, !in.Peek)
+		mode := take
+		switch {
+		case in.Read:
+			mode = peek
+		case in.Peek:
+			mode = await
+		}
+		v, err := p.collectLocal(ctx, in.ID, in.Call, wait, mode)
 		if errors.Is(err, ErrNotYet) {
 			return collectAnswer{}, nil
 		}

@@ -43,6 +43,9 @@ type Store interface {
 	// Filled blocks until a value was submitted for id (without taking it),
 	// ctx ends or the request expires.
 	Filled(ctx context.Context, id string) error
+	// Peek returns the value submitted for id without taking it
+	// (ErrNotYet: none yet).
+	Peek(id string) (string, error)
 	// Binding is the call a pending request belongs to (Pending.Call),
 	// while it is pending (also once answered, until Remove).
 	Binding(id string) (call string, ok bool)
@@ -143,6 +146,22 @@ func (s *MemoryStore) Filled(ctx context.Context, id string) error {
 		return ErrExpired
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+func (s *MemoryStore) Peek(id string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.pending[id]
+	if !ok {
+		return "", ErrUnknown
+	}
+	select {
+	case v := <-e.value:
+		e.value <- v // buffered 1, and only Fulfil (once) or a taker empties it
+		return v, nil
+	default:
+		return "", ErrNotYet
 	}
 }
 
