@@ -373,7 +373,7 @@ func addProvider(d *Deps) Tool {
 		Description: "Add an identity source (max 20 per env; an existing Id is an error; without Id one is generated and returned). " +
 			"OIDC: Issuer (endpoints are discovered from it), or endpoints+JwksUri; Scope must include openid. " +
 			"OAUTH: ClientId, ClientSecret, RedirectUri, Scope, AuthorizationEndpoint, TokenEndpoint; SAML: SamlMetadata.",
-		CheckWith: "cloudbase_get_providers", Target: freeProviderID(d)},
+		CheckWith: "cloudbase_get_providers", Target: freeProviderID(d), TargetFirst: true},
 		func(ctx context.Context, in *addProviderInput) (*providerChange, error) {
 			// AddProvider answers only a RequestId: without an Id, the generated
 			// one is the provider that was not listed before the call.

@@ -365,7 +365,7 @@ func (ig *integration) createUserKey() Tool {
 	return defineCloudBase(ig.d, Spec{Name: "cloudbase_create_user_key", Title: "Create integration instance", Toolset: ToolsetCloudBaseIntegration, SecretFor: userKeySecretFor,
 		Description: "Create an integration instance from a template. ext is a JSON object string stored as given (this server does not encrypt); " +
 			"the template's required fields are checked before anything is sent.",
-		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs, Target: ig.freeKeyID},
+		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs, Target: ig.freeKeyID, TargetFirst: true},
 		func(ctx context.Context, in *createUserKeyInput) (*createdUserKey, error) {
 			tpl, err := ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode)
 			if err != nil {

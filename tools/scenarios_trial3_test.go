@@ -105,3 +105,34 @@ func TestScenarioMintKeyNameTaken(t *testing.T) {
 	a.ok("cloudbase_delete_api_key", map[string]any{"KeyName": "ci-deploy-2"})
 	a.done(5, 2) // the file, then the revocation
 }
+
+// "Allow 2001:db8::1 as Home VPN" when it is allowed as "office": nothing
+// changes, and the note says the description was not applied and how to
+// change it (Telnyx has no update for an entry).
+func TestScenarioTelnyxIPAllowedWithAnotherDescription(t *testing.T) {
+	a := newAgent(t)
+	first := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "2001:db8::1", "description": "office"})
+	again := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "2001:db8:0::1", "description": "Home VPN"})
+	note, _ := again["note"].(string)
+	if again["changed"] != false || again["description"] != "office" ||
+		!strings.Contains(note, `The description given, "Home VPN", was NOT applied: the entry keeps "office"`) ||
+		!strings.Contains(note, "telnyx_delete_access_ip_address (id "+first["id"].(string)+")") {
+		t.Fatalf("another description: %v", again)
+	}
+	if same := a.ok("telnyx_create_access_ip_address", map[string]any{"ip_address": "2001:db8::1", "description": "office"}); strings.Contains(same["note"].(string), "NOT applied") {
+		t.Fatalf("the same description: %v", same)
+	}
+	a.done(3, 0)
+}
+
+// "Add GitHub login" when provider github exists: the answer is that it
+// exists and which tool changes it, not a list of Config fields to gather.
+func TestScenarioAddExistingProviderSaysSoFirst(t *testing.T) {
+	a := newAgent(t)
+	msg := a.fails("cloudbase_add_provider", map[string]any{"Id": "github", "Name": map[string]any{"Message": "GitHub"}, "ProviderType": "OAUTH"},
+		"provider github exists already", "cloudbase_modify_provider")
+	if strings.Contains(msg, "Config.ClientId") {
+		t.Fatalf("asked for fields of a provider that exists: %s", msg)
+	}
+	a.done(1, 0)
+}

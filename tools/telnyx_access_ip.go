@@ -56,9 +56,15 @@ func createAccessIPAddress(d *Deps) Tool {
 				if a.IPAddress != in.IPAddress {
 					spelled = " (as " + a.IPAddress + ")"
 				}
-				return &allowedIP{AccessIPAddress: *a, Changed: false,
-					Note: fmt.Sprintf("%s is already allowed%s (id %s, status %s): nothing was changed; %s lists the allowed addresses",
-						in.IPAddress, spelled, a.ID, a.Status, listAccessIPsTool)}, nil
+				note := fmt.Sprintf("%s is already allowed%s (id %s, status %s): nothing was changed; %s lists the allowed addresses",
+					in.IPAddress, spelled, a.ID, a.Status, listAccessIPsTool)
+				if in.Description != "" && in.Description != a.Description {
+					// Telnyx has no update for an entry: a description given is not silently dropped.
+					note += fmt.Sprintf(". The description given, %q, was NOT applied: the entry keeps %q, and Telnyx cannot change an entry's description. "+
+						"To change it, remove the entry with telnyx_delete_access_ip_address (id %s) and allow the address again with the new description; "+
+						"API calls from it are refused in between", in.Description, a.Description, a.ID)
+				}
+				return &allowedIP{AccessIPAddress: *a, Changed: false, Note: note}, nil
 			}
 			if out, err := allowedAlready(); out != nil {
 				return out, nil

@@ -79,6 +79,9 @@ type Spec struct {
 	// before a secret or a missing argument (Ask) is asked for and before
 	// the user is asked to confirm: nobody types a secret or answers "Apply?" for a typo.
 	Target func(ctx context.Context, args map[string]any) error
+	// TargetFirst: Target's refusal comes before the other arguments'
+	// errors (an add whose object exists: its missing fields don't matter).
+	TargetFirst bool
 	// SecretFor names what the call's secret is for, on the page the user
 	// types it in ("identity provider github"); nil means the tool's name
 	// in words.
@@ -176,6 +179,15 @@ func Define[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, in *In) (
 		red := d.redactor(ctx)
 		if res := inputRequired(ctx, err); res != nil {
 			return res, nil // the pages to open; the call is made again
+		}
+		var inErr *InputError
+		if errors.As(err, &inErr) && s.Target != nil && s.TargetFirst {
+			// An object that exists already (or is missing) is said before
+			// the fields the call lacks: no one gathers a ClientId for a
+			// provider that is there.
+			if terr := s.Target(ctx, args); terr != nil {
+				err = d.notFoundAdvice(ctx, s, terr)
+			}
 		}
 		if err != nil {
 			noteOutcome(ctx, err)
