@@ -196,7 +196,7 @@ func (a *App) Serve(ctx context.Context, stdin io.Reader, stdout io.Writer) erro
 		a.Log.Info().Str("transport", "stdio").Int("tools", len(a.Tools)).Msg("serving MCP on stdin/stdout")
 		stdio := server.NewStdioServer(a.MCP)
 		stdio.SetErrorLogger(newStdLogger(a.Log))
-		return stdio.Listen(ctx, stdin, rpcerr.Writer(stdout)) // prompt/resource error codes: see rpcerr
+		return stdio.Listen(ctx, stdin, rpcerr.Writer(stdout, a.explainNotFound)) // prompt/resource error codes: see rpcerr
 	default:
 		return a.serveHTTP(ctx)
 	}

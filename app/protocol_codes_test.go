@@ -130,6 +130,17 @@ func checkCodes(t *testing.T, c *client.Client, legacy bool) {
 	want("unknown Telnyx provider", read("telnyx://authentication_providers/00000000-0000-4000-8000-000000000000"), notFound,
 		"no authentication provider", "the providers are")
 
+	// Guessed URIs, an unknown prompt or tool (trial 3): the same codes, with
+	// what exists and, for a URI, the tool that reads what it names.
+	want("guessed URI", read("cloudbase://apikeys"), notFound, `No resource has the URI "cloudbase://apikeys"`, "the resources are: ",
+		"cloudbase://providers", "the templates: ", "cloudbase://datamodels/{name}", "cloudbase_describe_api_key_list reads what this URI names")
+	want("guessed records URI", read("cloudbase://datamodels/orders/records"), notFound, "cloudbase_query_records")
+	want("unknown prompt", prompt("no_such_prompt", nil), mcp.ErrInvalidParams, `No prompt is named "no_such_prompt"`, "review_login_security")
+	callReq := mcp.CallToolRequest{}
+	callReq.Params.Name = "cloudbase_list_api_keys"
+	_, err := c.CallTool(ctx, callReq)
+	want("unknown tool", err, mcp.ErrInvalidParams, `No tool is named "cloudbase_list_api_keys"`, "tools/list shows", "the closest names: ", "cloudbase_describe_api_key_list")
+
 	// Still serving.
 	if err := prompt("review_login_security", nil); err != nil {
 		t.Fatalf("a valid prompt failed after the errors: %v", err)

@@ -71,7 +71,7 @@ func (a *App) ListenHTTP() (*httpserve.Server, error) {
 		MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless, ShutdownTimeout: cfg.ShutdownTimeout,
 		DrainDelay: cfg.DrainDelay, Auth: auth, Routes: routes,
 		MaxSessions: int(maxSessions.Get(cfg)), SessionIdleTTL: sessionIdle.Get(cfg),
-		Providers: Providers, Redactor: a.Redactor, Log: a.Log,
+		Providers: Providers, Redactor: a.Redactor, Log: a.Log, Explain: a.explainNotFound,
 	})
 	if err != nil {
 		return nil, err

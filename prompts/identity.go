@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cloudops-mcp/cloudops-mcp/cloud"
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/tcb"
 	"github.com/cloudops-mcp/cloudops-mcp/internal/lazyre"
 	"github.com/cloudops-mcp/cloudops-mcp/resources"
@@ -509,6 +510,13 @@ func (p cbPrompts) renderReviewLoginSecurity(ctx context.Context, a map[string]s
 	client := a["clientId"]
 	if client == "" {
 		client = p.env(ctx)
+	} else if client != p.env(ctx) {
+		// A client that is not there is the caller's mistake, said now: a
+		// review that tells the agent to repeat the failing read is a dead end.
+		if _, err := p.c().DescribeClient(ctx, &tcb.DescribeClientRequest{Id: client}); cloud.IsNotFound(err) {
+			return "", badArg("clientId: no client %q in environment %s; the environment's client id is the env id, %s (omit clientId to review it)",
+				client, p.env(ctx), p.env(ctx))
+		}
 	}
 	reads := []string{call("cloudbase_get_login_config", nil), call("cloudbase_describe_client", map[string]any{"Id": client}), call("cloudbase_get_providers", nil)}
 	var t text

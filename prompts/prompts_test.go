@@ -206,6 +206,7 @@ func TestPromptsRejectInvalidArguments(t *testing.T) {
 		{"choose_connector_auth", map[string]string{"system": strings.Repeat("x", 3000)}, []string{"system", "too long"}},
 		{"choose_connector_auth", map[string]string{"system": "x", "usage": "both"}, []string{"usage", "integration, sign-in"}},
 		{"review_login_security", map[string]string{"clientId": "bad id!"}, []string{"clientId", "letters"}},
+		{"review_login_security", map[string]string{"clientId": "nosuch"}, []string{"clientId", `no client "nosuch"`, "omit clientId"}},
 	}
 	for _, c := range cases {
 		_, err := e.Prompt(c.name, c.args)

@@ -52,6 +52,8 @@ type Options struct {
 
 	Redactor *redact.Redactor // required: client-sent secrets are registered with it
 	Log      zerolog.Logger
+	// Explain adds what exists to a not-found answer (rpcerr.Explainer); optional.
+	Explain rpcerr.Explainer
 }
 
 // DefaultMaxSessions bounds open sessions when Options.MaxSessions is 0.
@@ -112,13 +114,13 @@ func New(mcp *server.MCPServer, o Options) (*Server, error) {
 		if o.Stateless {
 			open = func() int { return 0 } // nothing is kept between requests
 		}
-		mux.Handle("/mcp", protect(capSessions(o.MaxSessions, open, false, rpcerr.Handler(s.streamable))))
+		mux.Handle("/mcp", protect(capSessions(o.MaxSessions, open, false, rpcerr.Handler(s.streamable, o.Explain))))
 	case "sse":
 		s.drain = newSSEDrain()
 		s.sse = server.NewSSEServer(mcp, s.sseOptions()...)
 		streams := &openCounter{}
-		mux.Handle("/sse", protect(capSessions(o.MaxSessions, streams.open, true, streams.wrap(s.drain.stream(rpcerr.Handler(s.sse))))))
-		mux.Handle("/message", protect(capSessions(o.MaxSessions, streams.open, true, s.drain.message(rpcerr.Handler(s.sse)))))
+		mux.Handle("/sse", protect(capSessions(o.MaxSessions, streams.open, true, streams.wrap(s.drain.stream(rpcerr.Handler(s.sse, o.Explain))))))
+		mux.Handle("/message", protect(capSessions(o.MaxSessions, streams.open, true, s.drain.message(rpcerr.Handler(s.sse, o.Explain)))))
 	default:
 		return nil, fmt.Errorf("httpserve: transport %q: want http or sse", o.Transport)
 	}

@@ -110,13 +110,24 @@ func Fix(p []byte) []byte {
 	}
 }
 
-// Writer passes each write through Fix (stdio: one message per write).
-func Writer(w io.Writer) io.Writer { return fixWriter{w} }
+// Writer passes each write through Fix (stdio: one message per write), and
+// through ex when given (see Explainer).
+func Writer(w io.Writer, ex ...Explainer) io.Writer { return fixWriter{w, first(ex)} }
 
-type fixWriter struct{ w io.Writer }
+func first(ex []Explainer) Explainer {
+	if len(ex) == 0 {
+		return nil
+	}
+	return ex[0]
+}
+
+type fixWriter struct {
+	w  io.Writer
+	ex Explainer
+}
 
 func (f fixWriter) Write(p []byte) (int, error) {
-	if _, err := f.w.Write(Fix(p)); err != nil {
+	if _, err := f.w.Write(explain(Fix(p), f.ex)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -124,16 +135,20 @@ func (f fixWriter) Write(p []byte) (int, error) {
 
 // Handler passes the response of next through Fix. mcp-go writes each JSON
 // body and each SSE event in one write.
-func Handler(next http.Handler) http.Handler {
+func Handler(next http.Handler, ex ...Explainer) http.Handler {
+	e := first(ex)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&fixResponse{ResponseWriter: w}, r)
+		next.ServeHTTP(&fixResponse{ResponseWriter: w, ex: e}, r)
 	})
 }
 
-type fixResponse struct{ http.ResponseWriter }
+type fixResponse struct {
+	http.ResponseWriter
+	ex Explainer
+}
 
 func (f *fixResponse) Write(p []byte) (int, error) {
-	if _, err := f.ResponseWriter.Write(Fix(p)); err != nil {
+	if _, err := f.ResponseWriter.Write(explain(Fix(p), f.ex)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
