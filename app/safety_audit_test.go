@@ -155,6 +155,8 @@ func TestAuditLinesPerOutcome(t *testing.T) {
 	reveal := testenv.New(t, func(c *config.Config) { c.AuditLog = path; c.RevealSecrets = true })
 	reveal.OK("cloudbase_add_provider", oauthProvider("corp3"))
 	expect("cloudbase_add_provider", audit.OK)
+	e.OK("cloudbase_modify_client", map[string]any{"Id": env, "MaxDevice": 5}) // as the reset call left it: a no-op
+	expect("cloudbase_modify_client", audit.OK)
 
 	lines := readAudit(t, path)
 	if len(lines) != len(want) {
@@ -168,6 +170,9 @@ func TestAuditLinesPerOutcome(t *testing.T) {
 			!strings.HasPrefix(string(l.Arguments), "{") {
 			t.Errorf("line %d lacks fields: %+v", i+1, l)
 		}
+	}
+	if c, n := lines[0].Changed, lines[len(lines)-1].Changed; c == nil || !*c || n == nil || *n {
+		t.Errorf("changed flags: change %v, no-op %v", c, n)
 	}
 	if lines[0].RequestID == "" || lines[0].RequestID != ok["RequestId"] || lines[0].Client != "testenv" {
 		t.Errorf("ok line: %+v (result RequestId %v)", lines[0], ok["RequestId"])

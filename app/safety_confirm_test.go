@@ -153,7 +153,7 @@ func TestConfirmationSummaries(t *testing.T) {
 		{"cloudbase_modify_login_config", map[string]any{"PhoneNumberLogin": false, "EmailLogin": false, "UserNameLogin": false},
 			[]string{"Disable phone SMS login, disable email login, disable username/password login for env " + env, "no login method remains on"}},
 		{"cloudbase_modify_login_config", map[string]any{"AnonymousLogin": true, "MfaConfig": map[string]any{"On": "TRUE"}},
-			[]string{`Enable anonymous login, change MfaConfig.On: "FALSE" → "TRUE" (MfaConfig becomes {"Email":"FALSE","On":"TRUE","RequiredBindPhone":"FALSE","Sms":"FALSE"}) for env ` + env, "4 of 4 login methods remain on"}},
+			[]string{`Enable anonymous login, change MfaConfig.On: "FALSE" → "TRUE" (MfaConfig becomes {"Email":"FALSE","On":"TRUE","RequiredBindPhone":"FALSE","Sms":"FALSE"}) for env ` + env, "4 of 4 login methods will be on"}},
 		{"cloudbase_delete_provider", map[string]any{"Id": "github"},
 			[]string{`Delete identity provider github (OAUTH "GitHub", enabled) in env ` + env, "users can no longer sign in with it", "other providers stay enabled"}},
 		{"cloudbase_modify_provider", map[string]any{"Id": "google", "On": "FALSE"},
@@ -199,7 +199,7 @@ func TestConfirmationSummaries(t *testing.T) {
 	}{
 		{"cloudbase_delete_provider", map[string]any{"Id": "nosuch"}, `Id: no identity provider "nosuch" in env ` + env + "; the providers are: google, github"},
 		{"cloudbase_modify_provider", map[string]any{"Id": "azuread", "On": "TRUE"}, `no identity provider "azuread"`},
-		{"cloudbase_delete_api_key", map[string]any{"KeyId": "nosuch"}, `KeyId: no API key "nosuch" in env ` + env + "; the keys are: "},
+		{"cloudbase_delete_api_key", map[string]any{"KeyId": "nosuch"}, `KeyId: no API key "nosuch" in env ` + env + " (already revoked, or never there: nothing to revoke); the keys are: "},
 		{"cloudbase_delete_api_key", map[string]any{"KeyName": "nosuch"}, `KeyName: no API key "nosuch"`},
 	} {
 		if msg := e.Err(c.tool, c.args); !strings.Contains(msg, c.want) {

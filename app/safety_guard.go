@@ -120,7 +120,7 @@ func (a *App) guard(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 				a.warnClient(ctx, red.String(msg), map[string]any{"tool": t.Spec.Name, "outcome": string(audit.OutcomeUnknown)})
 			}
 		default:
-			reqID = requestIDOf(res)
+			reqID, c.changed = resultFacts(res)
 		}
 		a.record(ctx, c, outcome, reqID, msg, start)
 		return res, err
@@ -141,6 +141,7 @@ type call struct {
 	// the user said yes to in this exchange; toolState, the tool's part
 	// (secret pages already filled travel on with the question).
 	state, granted, toolState string
+	changed                   *bool // the result's changed flag, for the audit line
 }
 
 // stateSep joins the guard's and the tool's parts of a request state (sealed
@@ -307,7 +308,7 @@ func (a *App) record(ctx context.Context, c call, outcome audit.Outcome, reqID, 
 		msg = msg[:2000] + "…"
 	}
 	err := a.safety.audit.Append(audit.Entry{Time: start, Session: session, Client: client, Subject: who.Subject, Issuer: who.Issuer, Tool: t.Spec.Name,
-		Arguments: args, Outcome: outcome, RequestID: reqID, Error: msg,
+		Arguments: args, Outcome: outcome, RequestID: reqID, Error: msg, Changed: c.changed,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000})
 	if err != nil {
 		a.Log.Error().Str("tool", t.Spec.Name).Str("outcome", string(outcome)).Str("error", err.Error()).Msg("audit log write failed")
@@ -347,16 +348,24 @@ func resultText(res *mcp.CallToolResult) string {
 	return b.String()
 }
 
-// requestIDOf finds the cloud request id in a structured result.
-func requestIDOf(res *mcp.CallToolResult) string {
+// resultFacts finds the cloud request id and the changed flag in a
+// structured result.
+func resultFacts(res *mcp.CallToolResult) (reqID string, changed *bool) {
 	m, _ := res.StructuredContent.(map[string]any)
 	if m == nil && len(res.RawStructuredContent) > 0 { // tools hand over the encoded bytes
 		_ = json.Unmarshal(res.RawStructuredContent, &m)
 	}
 	for _, k := range []string{"RequestId", "requestId", "request_id"} {
 		if s, ok := m[k].(string); ok && s != "" {
-			return s
+			reqID = s
+			break
 		}
 	}
-	return ""
+	for _, k := range []string{"changed", "Changed"} {
+		if b, ok := m[k].(bool); ok {
+			changed = &b
+			break
+		}
+	}
+	return reqID, changed
 }

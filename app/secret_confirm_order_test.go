@@ -90,3 +90,18 @@ func TestLatePageAsksTheQuestionOnce(t *testing.T) {
 		t.Fatalf("the same call again: %s (%d questions, %d pages)", testenv.Text(out), len(questions), len(urls))
 	}
 }
+
+// The page for an integration's secret on update names the integration as
+// the user knows it (its name), not only its generated keyId.
+func TestUpdatePageNamesTheIntegration(t *testing.T) {
+	se := newSecretEnv(t)
+	u := &roundUser{page: &browserUser{t: t, value: "sk-page-update-0a1b2c3d4e5f6a7b", action: mcp.ElicitationResponseActionAccept}}
+	c, _ := se.Connect(testenv.ClientOptions{Legacy: true, URLElicitation: true, Elicit: u.elicit})
+	created := c.OK("cloudbase_create_user_key", map[string]any{"name": "openai-backend", "authTypeCode": "openai_api_key",
+		"ext": `{"apiKey":"sk-first-0123456789abcdef","baseUrl":"https://api.openai.com/v1"}`})
+	id, _ := created["KeyID"].(string)
+	res := c.Call("cloudbase_update_user_key", map[string]any{"keyId": id, "extPatch": map[string]any{"apiKey": map[string]any{"ask": true}}})
+	if res.IsError || len(u.page.messages) != 1 || !strings.Contains(u.page.messages[0], "apiKey for integration openai-backend (keyId "+id+")") {
+		t.Fatalf("page: %v (%s)", u.page.messages, testenv.Text(res))
+	}
+}

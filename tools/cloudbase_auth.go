@@ -241,7 +241,7 @@ type clientChange struct {
 	Before    tcb.ClientConfig `json:"Before"`
 	After     tcb.ClientConfig `json:"After"`
 	Changed   bool             `json:"Changed"`
-	RequestId string           `json:"RequestId"`
+	RequestId string           `json:"RequestId,omitempty"` // absent when nothing was sent
 }
 
 func modifyClient(d *Deps) Tool {
@@ -364,7 +364,7 @@ func findProvider(ctx context.Context, d *Deps, id string) (*tcb.Provider, error
 }
 
 // providerSecretFor names the identity provider a secret is for, on the user's page.
-func providerSecretFor(args map[string]any) string {
+func providerSecretFor(_ context.Context, args map[string]any) string {
 	return strings.TrimSpace("identity provider " + argString(args, "Id"))
 }
 
@@ -680,10 +680,12 @@ func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string
 		now := map[string]bool{"PhoneNumberLogin": cur.PhoneNumberLogin, "EmailLogin": cur.EmailLogin,
 			"UserNameLogin": cur.UserNameLogin, "AnonymousLogin": cur.AnonymousLogin}
 		var changes, on []string
+		enabling := false
 		for _, m := range loginMethods {
 			next := now[m.field]
 			if v, ok := args[m.field].(bool); ok {
 				if v != next {
+					enabling = enabling || v
 					changes = append(changes, map[bool]string{true: "enable", false: "disable"}[v]+" "+m.label+" login")
 				}
 				next = v
@@ -714,6 +716,8 @@ func summarizeLoginConfig(d *Deps) func(context.Context, map[string]any) (string
 			line += "no login method remains on: nobody can sign in"
 		case len(on) == 1 && on[0] == "anonymous":
 			line += "only anonymous login remains: registered users cannot sign in"
+		case enabling: // "remain" would read as if nothing were turned on
+			line += fmt.Sprintf("%d of %d login methods will be on (%s)", len(on), len(loginMethods), strings.Join(on, ", "))
 		default:
 			line += fmt.Sprintf("%d of %d login methods remain on (%s)", len(on), len(loginMethods), strings.Join(on, ", "))
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cloudops-mcp/cloudops-mcp/cloud/cloudbase"
@@ -56,6 +57,10 @@ func (in *queryRecordsInput) Validate() error {
 	var problems []string
 	if in.Select != "" && !selectRE.MatchString(in.Select) {
 		problems = append(problems, fmt.Sprintf("select: must be field names separated by commas (got %q)", clipArg(in.Select)))
+	}
+	if op := symbolicOperator(in.Filter); op != "" {
+		problems = append(problems, fmt.Sprintf("filter: OData compares with words, not %s: eq ne gt ge lt le (e.g. status eq 'paid'; strings in single quotes) (got %q)",
+			op, clipArg(in.Filter)))
 	}
 	if in.OrderBy != "" && !orderByRE.MatchString(in.OrderBy) {
 		problems = append(problems, fmt.Sprintf("orderby: must be \"field [asc|desc]\" items separated by commas (got %q)", clipArg(in.OrderBy)))
@@ -263,4 +268,25 @@ func clipArg(s string) string {
 		return cutUTF8(s, 77) + "..."
 	}
 	return s
+}
+
+// symbolicOperator is the first comparison written as a symbol (=, !=, <>,
+// <, <=, >, >=, ==) outside a quoted string, or "": OData says eq, ne, lt….
+func symbolicOperator(filter string) string {
+	quoted := false
+	for i := 0; i < len(filter); i++ {
+		c := filter[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted // '' inside a string toggles twice: still inside
+		case quoted:
+		case c == '=' || c == '<' || c == '>' || c == '!':
+			j := i + 1
+			for j < len(filter) && j < i+2 && strings.ContainsRune("=<>", rune(filter[j])) {
+				j++
+			}
+			return filter[i:j]
+		}
+	}
+	return ""
 }

@@ -357,8 +357,19 @@ func (ig *integration) template(ctx context.Context, field, business, code strin
 }
 
 // userKeySecretFor names the integration a secret is for, on the user's page.
-func userKeySecretFor(args map[string]any) string {
+func userKeySecretFor(_ context.Context, args map[string]any) string {
 	return strings.TrimSpace("integration " + firstNonEmpty(argString(args, "name"), argString(args, "keyId")))
+}
+
+// storedUserKeySecretFor names, on an update's page, the integration by its
+// stored name as well as its keyId (the user knows it by name).
+func (ig *integration) storedUserKeySecretFor(ctx context.Context, args map[string]any) string {
+	id := argString(args, "keyId")
+	cur, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: argString(args, "business")})
+	if err != nil || cur.UserKeyInfo.Name == "" || argString(args, "name") != "" {
+		return userKeySecretFor(ctx, args)
+	}
+	return fmt.Sprintf("integration %s (keyId %s)", cur.UserKeyInfo.Name, id)
 }
 
 func (ig *integration) createUserKey() Tool {
@@ -593,11 +604,11 @@ type updatedUserKey struct {
 	// Before and After are the instance around the change, secrets withheld.
 	Before    *userKeyView `json:"Before,omitempty"`
 	After     *userKeyView `json:"After,omitempty"`
-	RequestId string       `json:"RequestId"`
+	RequestId string       `json:"RequestId,omitempty"` // absent when nothing was sent
 }
 
 func (ig *integration) updateUserKey() Tool {
-	return defineCloudBase(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration, SecretFor: userKeySecretFor,
+	return defineCloudBase(ig.d, Spec{Name: "cloudbase_update_user_key", Title: "Update integration instance", Toolset: ToolsetCloudBaseIntegration, SecretFor: ig.storedUserKeySecretFor,
 		Description: "Update an integration instance; only the fields given change. extPatch changes some Ext fields: the stored Ext, secrets included, " +
 			"is merged server-side and never shown. ext replaces the whole Ext. Changing authTypeCode replaces the configuration: " +
 			"it needs the full ext for the new template (checked against its required fields).",

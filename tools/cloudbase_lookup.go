@@ -129,7 +129,8 @@ func findAPIKey(ctx context.Context, d *Deps, id, name string) (*tcb.ApiKey, str
 	if len(hits) > 1 {
 		return nil, "", Invalid("KeyName: %d keys are named %q: name one by KeyId; the keys are: %s", len(hits), name, orNone(keys))
 	}
-	return nil, "", notFound("%s: no API key %q in env %s; the keys are: %s", field, what, d.tcb().EnvID(ctx), orNone(keys))
+	return nil, "", notFound("%s: no API key %q in env %s (already revoked, or never there: nothing to revoke); the keys are: %s",
+		field, what, d.tcb().EnvID(ctx), orNone(keys))
 }
 
 func orNone(list []string) string {

@@ -280,7 +280,7 @@ func TestScenarioMintKey(t *testing.T) {
 	if len(q) == 2 && (!strings.Contains(q[0], "shown only once") || !strings.Contains(q[1], `Revoke API key "ci deploy"`)) {
 		t.Fatalf("questions: %q", q)
 	}
-	a.fails("cloudbase_delete_api_key", map[string]any{"KeyName": "ci deploy"}, `no API key "ci deploy"`)
+	a.fails("cloudbase_delete_api_key", map[string]any{"KeyName": "ci deploy"}, `no API key "ci deploy"`, "already revoked")
 }
 
 // The user declines to choose a file: no key is minted, and the result says so.

@@ -136,3 +136,34 @@ func TestScenarioAddExistingProviderSaysSoFirst(t *testing.T) {
 	}
 	a.done(1, 0)
 }
+
+// Smaller answers from trial 3: a no-op update carries no empty RequestId;
+// a question that turns a method on says how many will be on, not "remain".
+func TestScenarioTrial3Wording(t *testing.T) {
+	a := newAgent(t)
+	same := a.ok("cloudbase_update_user_key", map[string]any{"keyId": "openai-prod", "name": "openai-prod"})
+	if _, has := same["RequestId"]; same["Changed"] != false || has {
+		t.Fatalf("no-op update: %v", same)
+	}
+	cur := a.ok("cloudbase_get_login_config", nil)
+	if cur["AnonymousLogin"] == true {
+		t.Skip("the sandbox starts with anonymous login on")
+	}
+	a.ok("cloudbase_modify_login_config", map[string]any{"AnonymousLogin": true})
+	q := a.done(3, 1)
+	if len(q) == 1 && (!strings.Contains(q[0], "login methods will be on") || strings.Contains(q[0], "remain")) {
+		t.Fatalf("question: %q", q[0])
+	}
+}
+
+// "Which IPs are allowed from 192.0.2.0?" when none is: the list says 0
+// results, not nothing.
+func TestScenarioTelnyxEmptyListSaysZero(t *testing.T) {
+	a := newAgent(t)
+	list := a.ok("telnyx_list_access_ip_addresses", map[string]any{"ip_address": "192.0.2.99"})
+	meta, _ := list["meta"].(map[string]any)
+	if d, _ := list["data"].([]any); len(d) != 0 || meta["total_results"] != float64(0) {
+		t.Fatalf("empty list: %v", list)
+	}
+	a.done(1, 0)
+}

@@ -254,7 +254,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "cloudbase_modify_client":
 		return cachedSchema{
-			Fingerprint: "5d52bc9bb52d6f83a29cfd1f",
+			Fingerprint: "3c71bcbcf1cd80d7f0a53e6b",
 			Input:       "{\"properties\":{\"Id\":{\"type\":\"string\",\"maxLength\":128,\"minLength\":1,\"description\":\"Default: the env id (created if missing)\"},\"RefreshTokenExpiresIn\":{\"type\":\"integer\",\"maximum\":2592000,\"minimum\":1800,\"description\":\"Seconds (default 2592000)\"},\"AccessTokenExpiresIn\":{\"type\":\"integer\",\"minimum\":1800,\"description\":\"Seconds, \\u003c RefreshTokenExpiresIn (default 7200)\"},\"MaxDevice\":{\"type\":\"integer\",\"maximum\":50,\"minimum\":-1,\"description\":\"Sessions per user: -1 unlimited, 0 per User-Agent, 1..50 exact\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"After\":{\"type\":\"object\"},\"Before\":{\"type\":\"object\"},\"Changed\":{\"type\":\"boolean\"},\"RequestId\":{\"type\":\"string\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -383,7 +383,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "cloudbase_update_user_key":
 		return cachedSchema{
-			Fingerprint: "6dd0bf20d9cfd59e528331b8",
+			Fingerprint: "39a9f5230ccfce2bde4ac5a1",
 			Input:       "{\"properties\":{\"keyId\":{\"type\":\"string\",\"maxLength\":128,\"minLength\":1},\"name\":{\"type\":\"string\",\"maxLength\":128},\"authTypeCode\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"New template code\"},\"description\":{\"type\":\"string\",\"maxLength\":1024},\"ext\":{\"type\":\"string\",\"description\":\"Whole new Ext as a JSON object string (replaces the stored one); or use extPatch. A password/secret field takes a secret reference instead of its value\"},\"extPatch\":{\"type\":\"object\",\"description\":\"Ext fields to change (null removes one); merged into the stored Ext, whose secrets are kept. A password/secret field takes a secret reference instead of its value, e.g. {\\\"apiKey\\\":{\\\"ask\\\":true}}\"},\"demoCodeFunctionName\":{\"type\":\"string\",\"maxLength\":128,\"description\":\"Sample code cloud function to bind\"},\"runtimeConfig\":{\"type\":\"object\",\"description\":\"Agent cloud function config\"},\"business\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Default integration\"}},\"additionalProperties\":false,\"type\":\"object\",\"required\":[\"keyId\"]}",
 			Output:      "{\"properties\":{\"After\":{\"type\":\"object\"},\"Before\":{\"type\":\"object\"},\"Changed\":{\"type\":\"boolean\"},\"KeyID\":{\"type\":\"string\"},\"PatchedExtFields\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RequestId\":{\"type\":\"string\"},\"UpdateResult\":{\"type\":\"integer\"}},\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -523,7 +523,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_list_access_ip_addresses":
 		return cachedSchema{
-			Fingerprint: "cbe910f65f0372db02e6994a",
+			Fingerprint: "41b324bd0526eabf8b0d216e",
 			Input:       "{\"properties\":{\"ip_address\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Exact IP\"},\"ip_source\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Exact source\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at_gt\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at_gte\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at_lt\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at_lte\":{\"type\":\"string\",\"format\":\"date-time\"},\"page_number\":{\"type\":\"integer\",\"maximum\":100000,\"minimum\":1},\"page_size\":{\"type\":\"integer\",\"maximum\":250,\"minimum\":1},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"data\":{\"items\":{\"properties\":{\"created_at\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"ip_address\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"user_id\":{\"type\":\"string\"}},\"required\":[\"id\",\"ip_address\",\"source\",\"status\",\"user_id\"],\"type\":\"object\"},\"type\":\"array\"},\"meta\":{\"type\":\"object\"},\"next_page_number\":{\"type\":\"integer\"},\"pages_read\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}},\"required\":[\"data\",\"meta\",\"pages_read\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -540,7 +540,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_list_addresses":
 		return cachedSchema{
-			Fingerprint: "65cbee558b105588ff63217e",
+			Fingerprint: "a5b85309abed25fc17ca5523",
 			Input:       "{\"properties\":{\"customer_reference\":{\"type\":\"string\",\"maxLength\":255,\"description\":\"Contains, case-insensitive\"},\"customer_reference_eq\":{\"type\":\"string\",\"maxLength\":255,\"description\":\"Equals\"},\"customer_reference_contains\":{\"type\":\"string\",\"maxLength\":255,\"description\":\"Same as customer_reference\"},\"street_address_contains\":{\"type\":\"string\",\"maxLength\":255,\"minLength\":3,\"description\":\"Contains, case-insensitive\"},\"used_as_emergency\":{\"type\":\"boolean\",\"description\":\"Whether it is an active number's emergency address\"},\"address_book\":{\"type\":\"boolean\"},\"sort\":{\"type\":\"string\",\"enum\":[\"created_at\",\"-created_at\",\"first_name\",\"-first_name\",\"last_name\",\"-last_name\",\"business_name\",\"-business_name\",\"street_address\",\"-street_address\"],\"description\":\"A - prefix sorts descending\"},\"page_number\":{\"type\":\"integer\",\"maximum\":100000,\"minimum\":1},\"page_size\":{\"type\":\"integer\",\"maximum\":250,\"minimum\":1},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"data\":{\"items\":{\"properties\":{\"address_book\":{\"type\":\"boolean\"},\"administrative_area\":{\"type\":\"string\"},\"borough\":{\"type\":\"string\"},\"business_name\":{\"type\":\"string\"},\"country_code\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"customer_reference\":{\"type\":\"string\"},\"extended_address\":{\"type\":\"string\"},\"first_name\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"last_name\":{\"type\":\"string\"},\"locality\":{\"type\":\"string\"},\"neighborhood\":{\"type\":\"string\"},\"phone_number\":{\"type\":\"string\"},\"postal_code\":{\"type\":\"string\"},\"record_type\":{\"type\":\"string\"},\"street_address\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"validate_address\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"type\":\"array\"},\"meta\":{\"type\":\"object\"},\"next_page_number\":{\"type\":\"integer\"},\"pages_read\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}},\"required\":[\"data\",\"meta\",\"pages_read\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -557,7 +557,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_list_authentication_providers":
 		return cachedSchema{
-			Fingerprint: "db6770619d5d7f305dae0e8a",
+			Fingerprint: "afa7b448eb64ac3bb241e91e",
 			Input:       "{\"properties\":{\"sort\":{\"type\":\"string\",\"enum\":[\"name\",\"-name\",\"short_name\",\"-short_name\",\"active\",\"-active\",\"created_at\",\"-created_at\",\"updated_at\",\"-updated_at\"],\"description\":\"A - prefix sorts descending\"},\"page_number\":{\"type\":\"integer\",\"maximum\":100000,\"minimum\":1},\"page_size\":{\"type\":\"integer\",\"maximum\":250,\"minimum\":1},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"data\":{\"items\":{\"properties\":{\"activated_at\":{\"type\":\"string\"},\"active\":{\"type\":\"boolean\"},\"created_at\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"organization_id\":{\"type\":\"string\"},\"record_type\":{\"type\":\"string\"},\"settings\":{\"type\":\"object\"},\"short_name\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"meta\":{\"type\":\"object\"},\"next_page_number\":{\"type\":\"integer\"},\"pages_read\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}},\"required\":[\"data\",\"meta\",\"pages_read\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -568,7 +568,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_list_billing_groups":
 		return cachedSchema{
-			Fingerprint: "c16cd3de5a8a9145cb4e72a6",
+			Fingerprint: "aa6c0cddf28d0199b6079e7b",
 			Input:       "{\"properties\":{\"page_number\":{\"type\":\"integer\",\"maximum\":100000,\"minimum\":1},\"page_size\":{\"type\":\"integer\",\"maximum\":250,\"minimum\":1},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"data\":{\"items\":{\"properties\":{\"created_at\":{\"type\":\"string\"},\"deleted_at\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"organization_id\":{\"type\":\"string\"},\"record_type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"meta\":{\"type\":\"object\"},\"next_page_number\":{\"type\":\"integer\"},\"pages_read\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}},\"required\":[\"data\",\"meta\",\"pages_read\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -578,7 +578,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_list_integration_secrets":
 		return cachedSchema{
-			Fingerprint: "7391ab2bb3e79c48947d2250",
+			Fingerprint: "e4745bf212044c5fb15d851a",
 			Input:       "{\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"bearer\",\"basic\"]},\"page_number\":{\"type\":\"integer\",\"maximum\":100000,\"minimum\":1},\"page_size\":{\"type\":\"integer\",\"maximum\":250,\"minimum\":1},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"data\":{\"items\":{\"properties\":{\"created_at\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"identifier\":{\"type\":\"string\"},\"record_type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\",\"identifier\",\"record_type\",\"created_at\"],\"type\":\"object\"},\"type\":\"array\"},\"meta\":{\"type\":\"object\"},\"next_page_number\":{\"type\":\"integer\"},\"pages_read\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}},\"required\":[\"data\",\"meta\",\"pages_read\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{
@@ -589,7 +589,7 @@ func generatedSchema(name string) (cachedSchema, bool) {
 		}, true
 	case "telnyx_list_telephony_credentials":
 		return cachedSchema{
-			Fingerprint: "912e9bb4fa202bad6f0f84e1",
+			Fingerprint: "4a7fee12c49cfab968ee4e93",
 			Input:       "{\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":255,\"description\":\"Exact name\"},\"status\":{\"type\":\"string\",\"enum\":[\"active\",\"expired\"],\"description\":\"Active or expired\"},\"sip_username\":{\"type\":\"string\",\"maxLength\":255,\"description\":\"Exact SIP user name\"},\"page_number\":{\"type\":\"integer\",\"maximum\":100000,\"minimum\":1},\"page_size\":{\"type\":\"integer\",\"maximum\":250,\"minimum\":1},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false,\"type\":\"object\"}",
 			Output:      "{\"properties\":{\"data\":{\"items\":{\"properties\":{\"created_at\":{\"type\":\"string\"},\"expired\":{\"type\":\"boolean\"},\"expires_at\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"record_type\":{\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"sip_username\":{\"type\":\"string\"},\"tag\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"user_id\":{\"type\":\"string\"}},\"required\":[\"id\",\"expired\"],\"type\":\"object\"},\"type\":\"array\"},\"meta\":{\"type\":\"object\"},\"next_page_number\":{\"type\":\"integer\"},\"pages_read\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"}},\"required\":[\"data\",\"meta\",\"pages_read\"],\"type\":\"object\"}",
 			Shape: &schemashape.Shape{Properties: map[string]*schemashape.Shape{

@@ -180,7 +180,7 @@ func (d *Deps) scope(ctx context.Context, toolset string) string {
 // resolveArgs resolves the references in args (from findRefs) in place.
 func (d *Deps) resolveArgs(ctx context.Context, s Spec, args any, found []foundRef) (any, error) {
 	m, _ := args.(map[string]any)
-	object := secretObject(s, m)
+	object := secretObject(ctx, s, m)
 	asked := false
 	for _, f := range found {
 		field := strings.Join(f.path, ".")
@@ -203,9 +203,9 @@ func (d *Deps) resolveArgs(ctx context.Context, s Spec, args any, found []foundR
 
 // secretObject names what a call's secret is for, for the user's page:
 // the tool's SecretFor ("identity provider github"), else its name in words.
-func secretObject(s Spec, args map[string]any) string {
+func secretObject(ctx context.Context, s Spec, args map[string]any) string {
 	if s.SecretFor != nil {
-		return s.SecretFor(args)
+		return s.SecretFor(ctx, args)
 	}
 	return strings.ReplaceAll(s.Name, "_", " ")
 }
@@ -370,7 +370,7 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		_, v, _ := lookupPath(raw, path)
 		put(path, secretArg{value: v.(string), known: true})
 	}
-	object := secretObject(t.Spec, raw)
+	object := secretObject(ctx, t.Spec, raw)
 	pages := false
 	for _, f := range nested {
 		if d.SecretsIn == nil || (f.ref.Ask && cloud.IsDryRun(ctx)) {

@@ -127,7 +127,10 @@ func list[T any](ctx context.Context, p Paging, what string, fetch func(context.
 		params.Size = telnyx.MaxPageSize
 	}
 	w, err := telnyx.Walk(ctx, params, MaxListRecords, fetch, func(page *telnyx.Page[T], gathered int) {
-		total := min(page.Meta.TotalResults, MaxListRecords)
+		total := 0 // unknown: no total in the progress
+		if t := page.Meta.TotalResults; t != nil {
+			total = min(*t, MaxListRecords)
+		}
 		msg := fmt.Sprintf("%s: page %d", what, page.Meta.PageNumber)
 		if page.Meta.TotalPages > 0 {
 			msg += fmt.Sprintf(" of %d", page.Meta.TotalPages)

@@ -66,7 +66,7 @@ func createIntegrationSecret(d *Deps) Tool {
 	return defineTelnyx(d, Spec{Name: "telnyx_create_integration_secret", Title: "Create an integration secret",
 		Description: "Store a bearer token or basic credentials that Telnyx uses to call another service; settings refer to it by identifier. The value is write-only.",
 		CheckWith:   listIntegrationSecretsTool,
-		SecretFor: func(args map[string]any) string {
+		SecretFor: func(_ context.Context, args map[string]any) string {
 			return strings.TrimSpace("Telnyx integration secret " + argString(args, "identifier"))
 		}}, "",
 		func(ctx context.Context, in *createIntegrationSecretInput) (*createdIntegrationSecret, error) {

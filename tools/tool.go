@@ -85,7 +85,7 @@ type Spec struct {
 	// SecretFor names what the call's secret is for, on the page the user
 	// types it in ("identity provider github"); nil means the tool's name
 	// in words.
-	SecretFor func(args map[string]any) string
+	SecretFor func(ctx context.Context, args map[string]any) string
 }
 
 // Tool is a registrable tool with its metadata.

@@ -58,7 +58,7 @@ func TestEveryOperationRoundTrips(t *testing.T) {
 	c, sb, _ := newClient(t, nil)
 
 	ips, err := c.ListAccessIPAddresses(ctx, nil, telnyx.PageParams{})
-	if err != nil || len(ips.Data) != 3 || ips.Meta.TotalResults != 3 {
+	if err != nil || len(ips.Data) != 3 || ips.Meta.TotalResults == nil || *ips.Meta.TotalResults != 3 {
 		t.Fatalf("list access IPs: %v %+v", err, ips)
 	}
 	ip, err := c.CreateAccessIPAddress(ctx, &telnyx.CreateAccessIPAddressParams{IPAddress: "192.0.2.7", Description: "bastion"})

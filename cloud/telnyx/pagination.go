@@ -33,10 +33,10 @@ func (p PageParams) apply(q url.Values) url.Values {
 // PageMeta is the meta block of a list answer. Only page_number and
 // total_pages are common to all five lists.
 type PageMeta struct {
-	PageNumber   int `json:"page_number"`
-	PageSize     int `json:"page_size,omitempty"`
-	TotalPages   int `json:"total_pages"`
-	TotalResults int `json:"total_results,omitempty"`
+	PageNumber   int  `json:"page_number"`
+	PageSize     int  `json:"page_size,omitempty"`
+	TotalPages   int  `json:"total_pages"`
+	TotalResults *int `json:"total_results,omitempty"` // nil: not sent (0 is said as 0)
 }
 
 // Page is one page of a list.

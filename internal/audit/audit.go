@@ -49,7 +49,10 @@ type Entry struct {
 	Arguments json.RawMessage `json:"arguments"`
 	Outcome   Outcome         `json:"outcome"`
 	RequestID string          `json:"requestId,omitempty"`
-	Error     string          `json:"error,omitempty"`
+	// Changed is the result's changed flag: false for a call that found
+	// nothing to change (nothing was sent); absent when the result has none.
+	Changed *bool  `json:"changed,omitempty"`
+	Error   string `json:"error,omitempty"`
 	// DurationMS is wall time of the call in milliseconds.
 	DurationMS float64 `json:"durationMs"`
 }
