@@ -883,35 +883,43 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 			}
 		}
 	}
-	var next string // a whole new Ext: a secretArg when it holds a typed secret (compared, never shown)
+	// A whole new Ext: an object when it held secret references (resolved
+	// to secretArgs), a secretArg when it holds a typed secret; compared,
+	// never shown.
+	var m map[string]any
+	var extErr error
 	switch ext := args["ext"].(type) {
+	case map[string]any:
+		m = ext
 	case secretArg:
-		next = ext.value
+		m, extErr = parseExt(ext.value)
 	case string:
-		next = ext
+		if ext != "" {
+			m, extErr = parseExt(ext)
+		}
 	}
-	if next != "" {
-		m, err := parseExt(next)
+	if m != nil || extErr != nil {
 		switch {
-		case err != nil:
+		case extErr != nil:
 			parts = append(parts, "ext: the whole configuration is replaced")
-		case !same(m, stored()):
+		case !same(plainSecrets(m), stored()):
 			var fields []string
 			for _, k := range sortedKeys(union(m, shown)) {
 				v, given := m[k]
 				old := shown[k]
 				oldStr, _ := old.(string)
-				secret := tcb.SecretFieldType(types[k]) || redact.IsCloudMask(oldStr) || isSecretRef(v) || (tpl == nil && redact.LooksSecret(k, v))
+				sa, isArg := v.(secretArg)
+				secret := isArg || tcb.SecretFieldType(types[k]) || redact.IsCloudMask(oldStr) || isSecretRef(v) || (tpl == nil && redact.LooksSecret(k, v))
 				switch {
 				case !given:
 					if !isEmpty(old) {
 						fields = append(fields, k+": removed")
 					}
 				case secret:
-					if same(stored()[k], v) {
+					if isArg && sa.known && same(stored()[k], sa.value) || !isArg && same(stored()[k], v) {
 						continue // the same secret again
 					}
-					from := ""
+					from := paren(sa.from)
 					if ref, isRef, _ := secretin.Parse(k, v); isRef {
 						from = paren(refSource(ref))
 					}
@@ -935,6 +943,18 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 	}
 	return fmt.Sprintf("Update integration %q (%s, keyId %s) in %s: %s", info.Name, info.AuthTypeCode, id,
 		ig.d.scope(ctx, ToolsetCloudBaseIntegration), strings.Join(parts, "; ")), nil
+}
+
+// plainSecrets is m with each known secretArg replaced by its value (to
+// compare with the stored Ext); an unknown one stays, and differs.
+func plainSecrets(m map[string]any) map[string]any {
+	out := maps.Clone(m)
+	for k, v := range out {
+		if sa, ok := v.(secretArg); ok && sa.known {
+			out[k] = sa.value
+		}
+	}
+	return out
 }
 
 // union is the keys of a and b, each once.

@@ -205,8 +205,8 @@ func (ig *integration) withholdExtArgs(ctx context.Context, args map[string]any)
 	var tpl *tcb.UserKeyTemplate
 	code, _ := args["authTypeCode"].(string)
 	business, _ := args["business"].(string)
-	if id, _ := args["keyId"].(string); code == "" && id != "" && hasPatch && ig.d.tcb() != nil {
-		// A patch keeps the instance's template: its types tell which fields are secret.
+	if id, _ := args["keyId"].(string); code == "" && id != "" && ig.d.tcb() != nil {
+		// An update that names no template keeps the instance's: its types tell which fields are secret.
 		if cur, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: business}); err == nil {
 			code = cur.UserKeyInfo.AuthTypeCode
 		}

@@ -355,7 +355,7 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		return shown, nil
 	}
 	var out map[string]any
-	put := func(path []string, arg secretArg) {
+	put := func(path []string, arg any) { // a secretArg, or an Ext object holding them
 		if out == nil {
 			out = deepCopy(shown).(map[string]any)
 		}
@@ -372,6 +372,7 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 	}
 	object := secretObject(ctx, t.Spec, raw)
 	pages := false
+	var inText []textRef
 	for _, f := range nested {
 		if d.SecretsIn == nil || (f.ref.Ask && cloud.IsDryRun(ctx)) {
 			continue // the handler says so, or nothing is asked
@@ -388,8 +389,19 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		if sc := redact.ScopeFrom(ctx); sc != nil && known {
 			sc.Add(val)
 		}
-		if _, _, inMaps := lookupPath(raw, f.path); inMaps { // not inside an Ext JSON string
-			put(f.path, secretArg{value: val, known: known, from: refSource(f.ref)})
+		arg := secretArg{value: val, known: known, from: refSource(f.ref)}
+		if _, _, inMaps := lookupPath(raw, f.path); inMaps {
+			put(f.path, arg)
+		} else if n := jsonTextAt(raw, f.path); n > 0 { // inside an Ext given as JSON text
+			inText = append(inText, textRef{at: f.path[:n], field: f.path[n:], arg: arg})
+		}
+	}
+	// An Ext given as JSON text becomes an object for the question, its
+	// references resolved and its typed secrets withheld, so it is compared
+	// field by field like extPatch: the same secret again asks nothing.
+	for _, at := range textArgs(inText) {
+		if m := extForQuestion(raw, shown, at, inText); m != nil {
+			put(at, m)
 		}
 	}
 	for _, path := range present {
@@ -432,6 +444,64 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 		return shown, nil
 	}
 	return out, nil
+}
+
+// textRef is a reference resolved inside an argument given as JSON text
+// (at): field is its path within the text.
+type textRef struct {
+	at, field []string
+	arg       secretArg
+}
+
+// jsonTextAt is how many leading elements of path name a string in args
+// (JSON text the rest of the path is inside), or 0.
+func jsonTextAt(args map[string]any, path []string) int {
+	for n := len(path) - 1; n > 0; n-- {
+		if _, v, ok := lookupPath(args, path[:n]); ok {
+			if _, isStr := v.(string); isStr {
+				return n
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// textArgs lists each argument the references are inside, once.
+func textArgs(refs []textRef) [][]string {
+	var out [][]string
+	for _, r := range refs {
+		if !slices.ContainsFunc(out, func(p []string) bool { return slices.Equal(p, r.at) }) {
+			out = append(out, r.at)
+		}
+	}
+	return out
+}
+
+// extForQuestion decodes the JSON text at path in raw into an object whose
+// references are the secretArgs resolved for them and whose typed secrets
+// (withheld in shown) are secretArgs too; nil when it is no JSON object.
+func extForQuestion(raw, shown map[string]any, at []string, refs []textRef) map[string]any {
+	_, rv, _ := lookupPath(raw, at)
+	_, sv, _ := lookupPath(shown, at)
+	var m, plain map[string]any
+	rs, _ := rv.(string)
+	ss, _ := sv.(string)
+	if json.Unmarshal([]byte(rs), &m) != nil || m == nil || json.Unmarshal([]byte(ss), &plain) != nil || plain == nil {
+		return nil
+	}
+	for _, path := range withheldPaths(m, plain, nil, nil) {
+		parent, v, _ := lookupPath(m, path)
+		parent[path[len(path)-1]] = secretArg{value: v.(string), known: true}
+	}
+	for _, r := range refs {
+		if slices.Equal(r.at, at) {
+			if parent, _, ok := lookupPath(m, r.field); ok {
+				parent[r.field[len(r.field)-1]] = r.arg
+			}
+		}
+	}
+	return m
 }
 
 // refError is a reference that could not be taken before the question: the
