@@ -161,7 +161,7 @@ func TestConfirmationSummaries(t *testing.T) {
 		{"cloudbase_modify_provider", map[string]any{"Id": "github", "Config": map[string]any{"ClientSecret": "new-github-secret-value-123"}},
 			[]string{`Change identity provider github (OAUTH "GitHub") in env ` + env + ": Config.ClientSecret: set → replaced"}},
 		{"cloudbase_delete_api_key", map[string]any{"KeyId": key["KeyId"]},
-			[]string{"Revoke API key \"" + key["Name"].(string) + "\" (api_key, id " + key["KeyId"].(string) + ") in env " + env}},
+			[]string{"Revoke API key \"" + key["Name"].(string) + "\" (api_key, id " + key["KeyId"].(string) + ", created " + key["CreateAt"].(string) + ") in env " + env}},
 		{"cloudbase_delete_api_key", map[string]any{"KeyName": key["Name"]}, []string{"Revoke API key \"" + key["Name"].(string) + "\""}},
 	} {
 		res := e.OK(c.tool, c.args)

@@ -799,7 +799,12 @@ func summarizeDeleteAPIKey(d *Deps) func(context.Context, map[string]any) (strin
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Revoke API key %q (%s, id %s) in env %s; requests using it fail afterwards", k.Name, typ, k.KeyId, d.tcb().EnvID(ctx)), nil
+		// Its creation time tells it apart from a key that had the same name.
+		when := ""
+		if k.CreateAt != "" {
+			when = ", created " + k.CreateAt
+		}
+		return fmt.Sprintf("Revoke API key %q (%s, id %s%s) in env %s; requests using it fail afterwards", k.Name, typ, k.KeyId, when, d.tcb().EnvID(ctx)), nil
 	}
 }
 
