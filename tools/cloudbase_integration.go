@@ -378,6 +378,11 @@ func (ig *integration) createUserKey() Tool {
 			"the template's required fields are checked before anything is sent.",
 		CheckWith: "cloudbase_list_user_keys", WithholdSecrets: ig.withholdExtArgs, Target: ig.freeKeyID, TargetFirst: true},
 		func(ctx context.Context, in *createUserKeyInput) (*createdUserKey, error) {
+			// An instance that exists is said first: the fields the create
+			// lacks (a secret the agent would go and ask for) do not matter.
+			if err := ig.freeKeyID(ctx, map[string]any{"keyId": in.KeyID, "business": in.Business}); err != nil {
+				return nil, err
+			}
 			tpl, err := ig.template(ctx, "authTypeCode", in.Business, in.AuthTypeCode)
 			if err != nil {
 				return nil, err
@@ -385,9 +390,6 @@ func (ig *integration) createUserKey() Tool {
 			ext, _ := parseExt(in.Ext) // checked by Validate
 			if missing := missingRequired(tpl, ext); len(missing) > 0 {
 				return nil, Invalid("ext: template %s requires %s; nothing was sent", in.AuthTypeCode, join(missing))
-			}
-			if err := ig.freeKeyID(ctx, map[string]any{"keyId": in.KeyID, "business": in.Business}); err != nil {
-				return nil, err // before any secret is asked for
 			}
 			if in.Ext, err = ig.takeExtSecrets(ctx, "cloudbase_create_user_key", "ext", in.Name, ext, tpl, in.Ext); err != nil {
 				return nil, err

@@ -50,3 +50,24 @@ func TestScenarioWholeExtSameSecretFromFile(t *testing.T) {
 		t.Fatal("the key came out")
 	}
 }
+
+// "Connect OpenAI as openai-prod" when that integration exists: the answer
+// is that it exists and which tool changes it, before any field the create
+// lacks — the agent must not go and ask the user for a key (trial 4, #8).
+func TestScenarioCreateExistingUserKeySaysSoFirst(t *testing.T) {
+	a := newAgent(t)
+	for _, ext := range []string{"", `{"baseUrl":"https://x.example/v1"}`} {
+		args := map[string]any{"name": "x", "authTypeCode": "openai_api_key", "keyId": "openai-prod"}
+		if ext != "" {
+			args["ext"] = ext
+		}
+		msg := a.fails("cloudbase_create_user_key", args, "keyId: integration openai-prod exists already", "cloudbase_update_user_key")
+		if strings.Contains(msg, "requires apiKey") {
+			t.Fatalf("asked for the fields of an integration that exists: %s", msg)
+		}
+	}
+	if n := a.env.App.Sandbox.Count("CreateUserKey"); n != 0 {
+		t.Fatalf("%d CreateUserKey calls sent", n)
+	}
+	a.done(2, 0)
+}
