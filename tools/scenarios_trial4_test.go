@@ -71,3 +71,26 @@ func TestScenarioCreateExistingUserKeySaysSoFirst(t *testing.T) {
 	}
 	a.done(2, 0)
 }
+
+// "Give okta a client secret from okta.txt" when it has none: the question
+// says "(unset) → set", not a fingerprint of the word "(unset" (trial 4, N3);
+// the secret itself never shows.
+func TestScenarioUnsetSecretReadsUnset(t *testing.T) {
+	a := newAgent(t)
+	const planted = "okta-trial4-client-secret-7a6b5c4d"
+	dir := a.env.App.Config.SecretsDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "okta.txt"), []byte(planted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := a.ok("cloudbase_modify_provider", map[string]any{"Id": "okta", "Config": map[string]any{"ClientSecret": map[string]any{"file": "okta.txt"}}})
+	q := a.done(1, 1)
+	if len(q) != 1 || !strings.Contains(q[0], "Config.ClientSecret: (unset) → set (from file okta.txt)") || strings.Contains(q[0], "redacted") {
+		t.Fatalf("question: %q", q)
+	}
+	if out := testenv.JSON(res) + strings.Join(q, " ") + a.env.Logs.String(); strings.Contains(out, planted) {
+		t.Fatal("the secret came out")
+	}
+}

@@ -508,7 +508,7 @@ func maskKeyValues(s string) (string, bool) {
 			ve = run(s, v, func(c byte) bool { return !isValueEnd(c) })
 		}
 		val := s[vs:ve]
-		if val == "" || strings.HasPrefix(val, "[redacted") ||
+		if val == "" || strings.HasPrefix(val, "[redacted") || !quoted && isStateWord(s[vs:]) ||
 			!quoted && (val[0] == '{' || val[0] == '[' || val == "true" || val == "false" || val == "null") ||
 			!quoted && s[p] == ':' && proseValue(s, ve, val) {
 			continue
@@ -533,6 +533,22 @@ func maskKeyValues(s string) (string, bool) {
 var notValueWords = map[string]bool{
 	"required": true, "missing": true, "invalid": true, "empty": true, "expired": true, "unknown": true,
 	"none": true, "unset": true, "set": true, "optional": true, "ignored": true, "omitted": true, "not": true,
+	"replaced": true, "removed": true,
+}
+
+// stateWords stand where a secret's value would in questions and results
+// ("ClientSecret: (unset) → set", "apiKey=(secret) from env K"): they say
+// whether there is one, never what it is, so they are never masked.
+var stateWords = []string{"(unset)", "(none)", "(secret)", "(withheld)"}
+
+// isStateWord reports whether s starts with a whole state word.
+func isStateWord(s string) bool {
+	for _, w := range stateWords {
+		if strings.HasPrefix(s, w) && (len(s) == len(w) || !isKeyChar(s[len(w)])) {
+			return true
+		}
+	}
+	return false
 }
 
 // proseValue reports whether the bare value after "key: " reads as prose

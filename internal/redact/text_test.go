@@ -89,6 +89,11 @@ func TestStringShapes(t *testing.T) {
 		{"value then more words", "token: abc123 expires: 3600; password: letmein", "token: [fp] expires: 3600; password: [fp]"},
 		{"yaml with comment", "client_secret: s3cr3tValue # rotate", "client_secret: [fp] # rotate"},
 		{"json object value left to the JSON walker", `{"secret": {"a": 1}`, `{"secret": {"a": 1}`},
+		// The words questions and results put where a secret's value would be.
+		{"secret states are words", "Config.ClientSecret: (unset) → set (from file k); apiKey: set → replaced; password: removed; token: (none), secret: (withheld) apiKey=(secret) from env K",
+			"Config.ClientSecret: (unset) → set (from file k); apiKey: set → replaced; password: removed; token: (none), secret: (withheld) apiKey=(secret) from env K"},
+		{"a secret shaped like a state word is masked", "password: (unsetx); ClientSecret: (hunter2) token=(nonexistent) apiKey: replacedX",
+			"password: [fp]); ClientSecret: [fp]) token=[fp]) apiKey: [fp]"},
 	}
 	r := New(Options{})
 	for _, tt := range tests {
