@@ -25,8 +25,12 @@ func (a *App) explainNotFound(kind, name string) string {
 			}
 		}
 		hint := fmt.Sprintf("No tool is named %q here; tools/list shows the %d tools served", name, len(names))
-		if a.dynamic != nil {
-			hint += " (list_available_toolsets names the toolsets not enabled yet)"
+		switch {
+		case a.dynamic != nil: // each session lists its enabled toolsets: no one count is right
+			hint = fmt.Sprintf("No tool is named %q here; tools/list shows the tools of the toolsets this session enabled "+
+				"(list_available_toolsets names the others)", name)
+		case a.writeScope != "": // an OAuth caller sees the tools its token's scopes allow
+			hint = fmt.Sprintf("No tool is named %q here; tools/list shows the tools your access token allows", name)
 		}
 		if near := closest(name, names, 3); len(near) > 0 {
 			hint += "; the closest names: " + strings.Join(near, ", ")
