@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -299,7 +300,14 @@ func summarizeUpdateAuthProvider(d *Deps) func(context.Context, map[string]any) 
 		if _, ok := args["settings"].(map[string]any); ok {
 			effects = append(effects, "Telnyx then trusts the IdP these settings name")
 		}
-		line := fmt.Sprintf("Update SSO provider %s (%s) of the Telnyx organization: %s", p.Name, p.ShortName, describeChanges(fields))
+		parts := make([]string, len(fields))
+		for i, c := range fields {
+			parts[i] = c.String()
+			if c.Path == "settings.idp_cert_fingerprint_algorithm" && weakerAlgorithm(c.Old, c.New) {
+				parts[i] += fmt.Sprintf(" (a weaker check than %v)", c.Old)
+			}
+		}
+		line := fmt.Sprintf("Update SSO provider %s (%s) of the Telnyx organization: %s", p.Name, p.ShortName, strings.Join(parts, "; "))
 		if len(effects) > 0 {
 			line += "; " + strings.Join(effects, "; ")
 		}
@@ -334,17 +342,91 @@ func summarizeCreateAuthProvider(d *Deps) func(context.Context, map[string]any) 
 	}
 }
 
+// createAuthProviderLine names every setting the user approves, values whole
+// (the fingerprint is the trust anchor), and the algorithm also when it
+// follows from the fingerprint's length. No SSO field is writeOnly (IdP
+// metadata is public); a withheld one would read "set".
 func createAuthProviderLine(args map[string]any) string {
 	name, _ := args["name"].(string)
 	short, _ := args["short_name"].(string)
 	line := fmt.Sprintf("Create SSO provider %q (short name %s) for the Telnyx organization", name, short)
-	if s, ok := args["settings"].(map[string]any); ok {
-		line += fmt.Sprintf(": users can then sign in through IdP %v (SSO URL %v)", s["idp_entity_id"], s["idp_sso_target_url"])
+	leaves := map[string]any{}
+	flatten("", args, leaves)
+	delete(leaves, "name")
+	delete(leaves, "short_name")
+	const algPath = "settings.idp_cert_fingerprint_algorithm"
+	derived := false
+	if fp, _ := leaves["settings.idp_cert_fingerprint"].(string); fp != "" && isEmpty(leaves[algPath]) {
+		if alg, err := fingerprintAlgorithm(fp, ""); err == nil {
+			leaves[algPath], derived = alg, true
+		}
 	}
-	if a, ok := args["active"].(bool); ok && !a {
-		line += " once it is activated"
+	paths := make([]string, 0, len(leaves))
+	for p := range leaves {
+		paths = append(paths, p)
+	}
+	order := []string{"settings.idp_entity_id", "settings.idp_sso_target_url", "settings.idp_cert_fingerprint", algPath}
+	rank := func(p string) int {
+		if i := slices.Index(order, p); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	sort.Slice(paths, func(i, j int) bool {
+		if ri, rj := rank(paths[i]), rank(paths[j]); ri != rj {
+			return ri < rj
+		}
+		return paths[i] < paths[j]
+	})
+	var parts []string
+	for _, p := range paths {
+		v := leaves[p]
+		part := p + ": " + show(v)
+		var notes []string
+		switch {
+		case v == withheldMask:
+			part = p + ": set"
+		case isSecretArg(v):
+			part = p + ": set" + paren(v.(secretArg).from)
+		case p == algPath && derived:
+			notes = append(notes, "from the fingerprint's length")
+		}
+		if p == algPath && weakerAlgorithm("sha256", v) {
+			notes = append(notes, "a weaker check than sha256")
+		}
+		parts = append(parts, part+paren(strings.Join(notes, "; ")))
+	}
+	if _, ok := args["settings"].(map[string]any); ok {
+		line += ": users can then sign in through the IdP these settings name"
+		if a, ok := args["active"].(bool); ok && !a {
+			line += " once it is activated"
+		}
+	}
+	if len(parts) > 0 {
+		line += ": " + strings.Join(parts, "; ")
 	}
 	return line
+}
+
+func isSecretArg(v any) bool {
+	_, ok := v.(secretArg)
+	return ok
+}
+
+// weakerAlgorithm reports whether a fingerprint algorithm change from old to
+// new makes the certificate check weaker (a shorter digest).
+func weakerAlgorithm(old, new any) bool {
+	o, _ := old.(string)
+	n, _ := new.(string)
+	size := func(alg string) int {
+		for l, a := range digestAlgorithms {
+			if a == alg {
+				return l
+			}
+		}
+		return 0
+	}
+	return size(n) > 0 && size(n) < size(o)
 }
 
 // beforeAfter is what a Telnyx update returns: the record before and after,
