@@ -88,10 +88,21 @@ func (a *App) servedToolsets() []*tools.Toolset {
 // readerOf is the served read-only tool whose name holds the last part of
 // uri ("apikeys" → cloudbase_describe_api_key_list), or "".
 func (a *App) readerOf(uri string) string {
+	found := readersOf(uri, a.Tools)
+	if len(found) > 2 {
+		found = found[:2]
+	}
+	return strings.Join(found, " or ")
+}
+
+// readersOf are the read-only tools of list whose names hold the last part
+// of uri that is not a template variable, sorted.
+func readersOf(uri string, list []tools.Tool) []string {
 	_, path, _ := strings.Cut(uri, "://")
 	parts := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
+	parts = slices.DeleteFunc(parts, func(p string) bool { return strings.Contains(p, "{") })
 	if len(parts) == 0 {
-		return ""
+		return nil
 	}
 	want := letters(parts[len(parts)-1])
 	for _, suffix := range []string{"es", "s"} {
@@ -101,22 +112,16 @@ func (a *App) readerOf(uri string) string {
 		}
 	}
 	if len(want) < 3 {
-		return ""
+		return nil
 	}
 	var found []string
-	for _, t := range a.Tools {
+	for _, t := range list {
 		if t.Spec.ReadOnly && strings.Contains(letters(t.Spec.Name), want) {
 			found = append(found, t.Spec.Name)
 		}
 	}
 	slices.Sort(found)
-	if len(found) == 0 {
-		return ""
-	}
-	if len(found) > 2 {
-		found = found[:2]
-	}
-	return strings.Join(found, " or ")
+	return found
 }
 
 // letters is s lower case without separators.

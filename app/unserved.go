@@ -47,18 +47,25 @@ func (a *App) unservedTools(all []tools.Tool) map[string]string {
 		if served[n] {
 			continue
 		}
+		// A tool that changes things stays out under --read-only whatever
+		// else selects it: the fix then names both flags.
+		roWhy, roFix := "", ""
+		if cfg.ReadOnly && t.Mutating(true) {
+			roWhy = ", and it changes things while this server runs with --read-only"
+			roFix = "without --read-only (env CLOUDOPS_MCP_READ_ONLY) and "
+		}
 		var why string
 		switch {
 		case a.safety.withheld[n]:
 			why = "it changes things, and this server runs with --read-only, which serves only tools that change nothing. " +
 				"Only the operator can allow it, by restarting the server without --read-only (env CLOUDOPS_MCP_READ_ONLY)"
 		case onlyNamed:
-			why = fmt.Sprintf("this server serves only the tools named with --tools (%s). The operator adds it by restarting with "+
-				"--tools %s (env CLOUDOPS_MCP_TOOLS)", strings.Join(named, ","), strings.Join(append(slices.Clone(named), n), ","))
+			why = fmt.Sprintf("this server serves only the tools named with --tools (%s)%s. The operator adds it by restarting %swith "+
+				"--tools %s (env CLOUDOPS_MCP_TOOLS)", strings.Join(named, ","), roWhy, roFix, strings.Join(append(slices.Clone(named), n), ","))
 		default:
-			why = fmt.Sprintf("it belongs to toolset %s, and this server serves only --toolsets %s. The operator adds it by restarting with "+
+			why = fmt.Sprintf("it belongs to toolset %s, and this server serves only --toolsets %s%s. The operator adds it by restarting %swith "+
 				"--toolsets %s (env CLOUDOPS_MCP_TOOLSETS), or with --tools %s for this tool alone",
-				t.Spec.Toolset, strings.Join(sets, ","), strings.Join(append(slices.Clone(sets), t.Spec.Toolset), ","), n)
+				t.Spec.Toolset, strings.Join(sets, ","), roWhy, roFix, strings.Join(append(slices.Clone(sets), t.Spec.Toolset), ","), n)
 		}
 		out[n] = why
 	}
@@ -93,27 +100,37 @@ func (a *App) unservedPrompt(p mcp.Prompt, tool string) server.ServerPrompt {
 // toolset none of whose tools is served, each answering a read with why and
 // the fix (as resource not found: it is not here); never listed.
 func (a *App) unservedResources(s *server.MCPServer, ts *tools.Toolset) {
-	why := ""
-	for _, t := range ts.Tools {
-		if why = a.unserved[t.Spec.Name]; why != "" {
-			why = fmt.Sprintf("its toolset's tools are not (%s: %s)", t.Spec.Name, why)
-			break
-		}
+	// Serving any tool of the toolset serves its resources: the advice is
+	// that of the read tool that reads what the URI names, whose fix needs
+	// no write tool (and so no change to --read-only).
+	readers := slices.DeleteFunc(slices.Clone(ts.Tools), func(t tools.Tool) bool { return !t.Spec.ReadOnly || a.unserved[t.Spec.Name] == "" })
+	if len(readers) == 0 {
+		readers = slices.DeleteFunc(slices.Clone(ts.Tools), func(t tools.Tool) bool { return a.unserved[t.Spec.Name] == "" })
 	}
-	if why == "" {
+	if len(readers) == 0 {
 		return
 	}
-	read := func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		return nil, rpcerr.ResourceNotFound(ctx, fmt.Sprintf("%s exists, but is not served here: %s", req.Params.URI, why))
+	reader := func(uri string) string {
+		if found := readersOf(uri, readers); len(found) > 0 {
+			return found[0]
+		}
+		return readers[0].Spec.Name
+	}
+	add := func(uri string, addTo func(server.ResourceHandlerFunc)) {
+		a.hiddenResources[uri] = true
+		t := reader(uri)
+		why := fmt.Sprintf("its toolset's tools are not (%s, which reads it: %s)", t, a.unserved[t])
+		addTo(func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			return nil, rpcerr.ResourceNotFound(ctx, fmt.Sprintf("%s exists, but is not served here: %s", req.Params.URI, why))
+		})
 	}
 	for _, r := range ts.Resources.Resources {
-		a.hiddenResources[r.Resource.URI] = true
-		s.AddResource(mcp.NewResource(r.Resource.URI, r.Resource.Name), read)
+		add(r.Resource.URI, func(h server.ResourceHandlerFunc) { s.AddResource(mcp.NewResource(r.Resource.URI, r.Resource.Name), h) })
 	}
 	for _, r := range ts.Resources.Templates {
-		uri := r.Template.URITemplate.Raw()
-		a.hiddenResources[uri] = true
-		s.AddResourceTemplate(mcp.NewResourceTemplate(uri, r.Template.Name), read)
+		add(r.Template.URITemplate.Raw(), func(h server.ResourceHandlerFunc) {
+			s.AddResourceTemplate(mcp.NewResourceTemplate(r.Template.URITemplate.Raw(), r.Template.Name), server.ResourceTemplateHandlerFunc(h))
+		})
 	}
 }
 
