@@ -54,7 +54,7 @@ const (
 func (p *Pages) collect(ctx context.Context, owner, id, call string, wait time.Duration, mode collectMode) (string, error) {
 	r := p.replicas
 	if owner == "" || r == nil || r.Peers == nil || owner == r.Self() {
-		return p.collectLocal(ctx, id, call, wait, mode)
+		return p.collectLocal(ctx, id, call, wait, mode, false)
 	}
 	deadline := time.Now().Add(wait)
 	for {
@@ -63,7 +63,9 @@ func (p *Pages) collect(ctx context.Context, owner, id, call string, wait time.D
 			slice = 0
 		}
 		var out collectAnswer
-		err := r.Peers.DoWithin(ctx, owner, "secretpage.collect", collectRequest{ID: id, Call: call, WaitMS: slice.Milliseconds(), Peek: mode == await, Read: mode == peek}, &out, slice+5*time.Second)
+		more := time.Until(deadline) > slice // this caller waits on after the slice: the page is still waited for
+		err := r.Peers.DoWithin(ctx, owner, "secretpage.collect", collectRequest{ID: id, Call: call, WaitMS: slice.Milliseconds(),
+			Peek: mode == await, Read: mode == peek, More: more}, &out, slice+5*time.Second)
 		if err != nil {
 			return "", remoteErr(err)
 		}
@@ -86,7 +88,11 @@ func (p *Pages) Withdraw(ctx context.Context, owner, id, call string) {
 	_ = r.Peers.Do(ctx, owner, "secretpage.withdraw", collectRequest{ID: id, Call: call}, nil)
 }
 
-func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Duration, mode collectMode) (string, error) {
+// collectLocal waits on a page of this replica. Unless more (the caller
+// waits on, in another slice), a wait that runs out parks the page: its
+// call answers "not yet", and the page tells a user who fills it later to
+// say so to the assistant.
+func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Duration, mode collectMode, more bool) (string, error) {
 	bound, ok := p.store.Binding(id)
 	if !ok {
 		_, err := p.store.Lookup(id, p.now())
@@ -98,12 +104,19 @@ func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Dur
 	if bound != call {
 		return "", ErrUnknown // issued for another call: it does not exist for this one
 	}
+	p.unpark(id)
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
+	notYet := func(err error) bool {
+		return (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) && (more || !p.park(id))
+	}
 	if mode != take {
 		err := p.store.Filled(wctx, id)
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		if notYet(err) {
 			return "", ErrNotYet
+		}
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			err = nil // entered as the wait ended
 		}
 		if errors.Is(err, ErrExpired) {
 			p.store.Remove(id)
@@ -114,8 +127,11 @@ func (p *Pages) collectLocal(ctx context.Context, id, call string, wait time.Dur
 		return p.store.Peek(id)
 	}
 	v, err := p.store.Wait(wctx, id)
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if notYet(err) {
 		return "", ErrNotYet // the page stays open for the call made again
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		v, err = p.store.Wait(ctx, id) // entered as the wait ended: there, not waited for
 	}
 	p.store.Remove(id)
 	return v, err
@@ -133,6 +149,7 @@ type collectRequest struct {
 	WaitMS int64  `json:"w,omitempty"`
 	Peek   bool   `json:"p,omitempty"` // wait for the value without taking it
 	Read   bool   `json:"r,omitempty"` // return the value without taking it
+	More   bool   `json:"m,omitempty"` // the caller waits on after this slice
 }
 
 // collectAnswer carries the value inside the peer answer, which is sealed
@@ -156,7 +173,7 @@ func (p *Pages) collectOps(s *peer.Server) {
 		case in.Peek:
 			mode = await
 		}
-		v, err := p.collectLocal(ctx, in.ID, in.Call, wait, mode)
+		v, err := p.collectLocal(ctx, in.ID, in.Call, wait, mode, in.More)
 		if errors.Is(err, ErrNotYet) {
 			return collectAnswer{}, nil
 		}

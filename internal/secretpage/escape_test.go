@@ -65,6 +65,8 @@ func TestPageEscapesHostileValues(t *testing.T) {
 		"form token":   func(v string) page { return formPage{Purpose: "p", CSRF: v, Expires: "12:00 UTC"} },
 		"form expires": func(v string) page { return formPage{Purpose: "p", CSRF: "c", Expires: v} },
 		"done purpose": func(v string) page { return donePage{Purpose: v} },
+		"done expires": func(v string) page { return donePage{Purpose: "p", Expires: v} },
+		"done waited":  func(v string) page { return donePage{Purpose: v, Awaited: true} },
 		"refusal":      func(v string) page { return refusalPage{Reason: v} },
 	}
 	for name, pg := range pages {

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,6 +42,12 @@ type Pages struct {
 	base  func(ctx context.Context) (string, error) // scheme://host[:port] the page is reached at
 
 	replicas *Replicas
+
+	// parked are the pages whose call stopped waiting and told the
+	// assistant to make it again ("not yet"), until they expire: a value
+	// entered there waits for the user to say so, and the page tells them.
+	mu     sync.Mutex
+	parked map[string]time.Time
 }
 
 // Options configure Pages. Base is required.
@@ -66,7 +73,7 @@ func New(o Options) *Pages {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Pages{store: o.Store, ttl: o.TTL, now: o.Now, base: o.Base, replicas: o.Replicas}
+	return &Pages{store: o.Store, ttl: o.TTL, now: o.Now, base: o.Base, replicas: o.Replicas, parked: map[string]time.Time{}}
 }
 
 // Store is where pending requests live.
@@ -109,14 +116,62 @@ var ErrNotYet = errors.New("no value entered yet")
 // lifetime (clients time calls out long before). On ErrNotYet the page stays
 // open; otherwise it is forgotten, as with Wait.
 func (p *Pages) WaitFor(ctx context.Context, t *Ticket, d time.Duration) (string, error) {
+	p.unpark(t.ID)
 	wctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	v, err := p.store.Wait(wctx, t.ID)
 	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return "", ErrNotYet
+		if !p.park(t.ID) {
+			return "", ErrNotYet
+		}
+		v, err = p.store.Wait(ctx, t.ID) // entered as the wait ended: there, not waited for
 	}
 	p.store.Remove(t.ID)
 	return v, err
+}
+
+// park marks id as no longer waited for, unless a value was entered
+// meanwhile (true: the caller takes it). Atomic with fulfil, so the page
+// tells the user the truth either way.
+func (p *Pages) park(id string) (entered bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, err := p.store.Peek(id); err == nil {
+		return true
+	}
+	now := p.now()
+	expires := now.Add(p.ttl)
+	if pend, err := p.store.Lookup(id, now); err == nil {
+		expires = pend.Expires
+	}
+	for k, exp := range p.parked {
+		if !now.Before(exp) {
+			delete(p.parked, k)
+		}
+	}
+	p.parked[id] = expires
+	return false
+}
+
+// unpark marks id as waited for again: its call was made again.
+func (p *Pages) unpark(id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.parked, id)
+}
+
+// fulfil hands value to the page's call and reports whether a call is
+// waiting for it (false: the call answered "not yet" and nothing happens
+// until the user tells the assistant).
+func (p *Pages) fulfil(id string, now time.Time, value string) (awaited bool, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, parked := p.parked[id]
+	if err := p.store.Fulfil(id, now, value); err != nil {
+		return false, err
+	}
+	delete(p.parked, id)
+	return !parked, nil
 }
 
 // Cancel forgets an issued page whose call will not wait for it.
@@ -198,11 +253,12 @@ func (p *Pages) submit(w http.ResponseWriter, r *http.Request, id string, store 
 			Expires: pend.Expires.UTC().Format("15:04 MST"), Error: fmt.Sprintf("The value is too long: at most %d KB.", MaxValue>>10)})
 		return
 	}
-	if err := store.Fulfil(id, p.now(), value); err != nil {
+	awaited, err := store.Fulfil(id, p.now(), value)
+	if err != nil {
 		p.refuse(w, statusOf(err), err)
 		return
 	}
-	p.render(w, http.StatusOK, donePage{Purpose: pend.Purpose})
+	p.render(w, http.StatusOK, donePage{Purpose: pend.Purpose, Awaited: awaited, Expires: pend.Expires.UTC().Format("15:04 MST")})
 }
 
 // sameOrigin reports whether a POST comes from a page of the origin it is
@@ -237,7 +293,12 @@ type formPage struct {
 	Purpose, CSRF, Expires, Error string
 }
 
-type donePage struct{ Purpose string }
+// donePage thanks the user; what happens next depends on whether the call
+// still waits (it goes on) or answered "not yet" (the user tells the assistant).
+type donePage struct {
+	Purpose, Expires string
+	Awaited          bool
+}
 
 type refusalPage struct{ Reason string }
 
@@ -318,9 +379,17 @@ func (d donePage) write(b *strings.Builder) {
 	head(b, "Secret received")
 	b.WriteString("\n<h1 role=\"status\">Received</h1>\n<p class=\"for\">")
 	b.WriteString(escape(d.Purpose))
-	b.WriteString(`</p>
-<p>The server has the value and the tool call continues. You can close this tab and return to your assistant.
+	b.WriteString("</p>\n")
+	if d.Awaited {
+		b.WriteString(`<p>The server has the value, and the tool call that asked for it goes on now. You can close this tab and return to your assistant.
 This link no longer works.</p>` + foot)
+		return
+	}
+	b.WriteString(`<p><strong>Nothing happens yet:</strong> the server has the value, but your assistant stopped waiting for it.
+Go back to your assistant and tell it you have entered the value, before `)
+	b.WriteString(escape(d.Expires))
+	b.WriteString(`; it then makes the same request again, which uses this value without a new link.</p>
+<p>This link no longer works. You can close this tab.</p>` + foot)
 }
 
 func (d refusalPage) write(b *strings.Builder) {

@@ -123,7 +123,7 @@ func TestPageRoundTrip(t *testing.T) {
 	}
 
 	res, body = post(t, tk.URL, originOf(tk.URL), url.Values{"csrf": {csrf}, "secret": {planted}})
-	if res.StatusCode != 200 || !strings.Contains(body, "tool call continues") {
+	if res.StatusCode != 200 || !strings.Contains(body, "goes on now") {
 		t.Fatalf("submit: %d %s", res.StatusCode, body)
 	}
 	if v := <-got; v != planted {

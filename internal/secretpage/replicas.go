@@ -31,7 +31,17 @@ var ErrOtherKey = errors.New("this link was issued with a state key this server 
 // answerer is what serving a page needs of the store that owns it.
 type answerer interface {
 	Lookup(id string, now time.Time) (Pending, error)
-	Fulfil(id string, now time.Time, value string) error
+	// Fulfil stores the value; awaited: a call still waits for it.
+	Fulfil(id string, now time.Time, value string) (awaited bool, err error)
+}
+
+// local is the answerer for pages this replica owns.
+type local struct{ p *Pages }
+
+func (l local) Lookup(id string, now time.Time) (Pending, error) { return l.p.store.Lookup(id, now) }
+
+func (l local) Fulfil(id string, now time.Time, value string) (bool, error) {
+	return l.p.fulfil(id, now, value)
 }
 
 type publicID struct {
@@ -55,7 +65,7 @@ func (p *Pages) public(id string) string {
 func (p *Pages) route(ctx context.Context, public string) (string, answerer, error) {
 	r := p.replicas
 	if r == nil || r.Keys == nil || len(public) <= 22 { // no shared key, or a bare id: 128 bits, base64url
-		return public, p.store, nil
+		return public, local{p}, nil
 	}
 	raw, err := r.Keys.Open(sealPurpose, public)
 	if errors.Is(err, sealed.ErrUnknownKey) {
@@ -66,7 +76,7 @@ func (p *Pages) route(ctx context.Context, public string) (string, answerer, err
 		return "", nil, ErrUnknown
 	}
 	if pub.Owner == r.Self() {
-		return pub.ID, p.store, nil
+		return pub.ID, local{p}, nil
 	}
 	return pub.ID, remote{ctx: ctx, owner: pub.Owner, peers: r.Peers}, nil
 }
@@ -93,8 +103,15 @@ func (s remote) Lookup(id string, _ time.Time) (Pending, error) {
 	return out, remoteErr(err)
 }
 
-func (s remote) Fulfil(id string, _ time.Time, value string) error {
-	return remoteErr(s.peers.Do(s.ctx, s.owner, "secretpage.fulfil", peerFulfil{ID: id, Value: value}, nil))
+// fulfilAnswer says whether the owner's call still waits for the value.
+type fulfilAnswer struct {
+	Awaited bool `json:"a"`
+}
+
+func (s remote) Fulfil(id string, _ time.Time, value string) (bool, error) {
+	var out fulfilAnswer
+	err := remoteErr(s.peers.Do(s.ctx, s.owner, "secretpage.fulfil", peerFulfil{ID: id, Value: value}, &out))
+	return out.Awaited, err
 }
 
 // remoteErr turns the owner's answer back into this package's errors.
@@ -135,7 +152,11 @@ func (p *Pages) PeerOps(s *peer.Server) {
 		if err := json.Unmarshal(body, &in); err != nil {
 			return nil, ErrUnknown
 		}
-		return struct{}{}, p.store.Fulfil(in.ID, p.now(), in.Value)
+		awaited, err := p.fulfil(in.ID, p.now(), in.Value)
+		if err != nil {
+			return nil, err
+		}
+		return fulfilAnswer{Awaited: awaited}, nil
 	})
 	p.collectOps(s)
 }
