@@ -107,6 +107,12 @@ func TestOAuthScopesDecideTheCatalogue(t *testing.T) {
 	if !slices.Contains(writeList, "cloudbase_modify_client") || len(writeList) <= len(readList) {
 		t.Errorf("write scope catalogue (%d tools) vs read (%d)", len(writeList), len(readList))
 	}
+	// A guessed name: the answer counts no tools the caller's list lacks (trial 4, N4).
+	if _, _, err := callTool(reader, "no_such_tool", nil); err == nil || !strings.Contains(err.Error(), "the tools your access token allows") {
+		t.Errorf("unknown tool, read scope: %v", err)
+	} else if m := toolCountRE.FindStringSubmatch(err.Error()); m != nil {
+		t.Errorf("the answer says %s tools, the read-scope list has %d: %v", m[1], len(readList), err)
+	}
 	res, raw, err := callTool(reader, "cloudbase_describe_client", map[string]any{"Id": accounts[0].EnvID})
 	if err != nil || res.IsError {
 		t.Errorf("read scope, read tool: %v %s", err, raw)
