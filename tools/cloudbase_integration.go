@@ -616,12 +616,7 @@ func (ig *integration) updateUserKey() Tool {
 			"it needs the full ext for the new template (checked against its required fields).",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs,
 		Summarize: ig.summarizeUpdateUserKey,
-		Target: func(ctx context.Context, args map[string]any) error {
-			id, _ := args["keyId"].(string)
-			business, _ := args["business"].(string)
-			_, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: business})
-			return err
-		}},
+		Target: ig.updatableUserKey},
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
 			// Read first: the instance as shown (Before), the stored Ext to
 			// patch or compare (NeedPwd: with its secrets), and the template
@@ -666,6 +661,14 @@ func (ig *integration) updateUserKey() Tool {
 			case in.ExtPatch != nil:
 				if ext, err = parseExt(before.UserKeyInfo.Ext); err != nil {
 					return nil, Invalid("extPatch: the stored Ext is not a JSON object, so it cannot be patched; pass the whole ext instead")
+				}
+				// A required field the patch removes is said before its secrets' pages open.
+				if tpl != nil {
+					probe := deepCopy(ext).(map[string]any)
+					mergePatch(probe, deepCopy(in.ExtPatch).(map[string]any))
+					if missing := missingRequired(tpl, probe); len(missing) > 0 {
+						return nil, Invalid("ext: template %s requires %s; nothing was sent", tpl.AuthTypeCode, join(missing))
+					}
 				}
 				if _, err := ig.takeExtSecrets(ctx, "cloudbase_update_user_key", "extPatch", in.KeyID, in.ExtPatch, tpl, ""); err != nil {
 					return nil, err
@@ -726,6 +729,52 @@ func (ig *integration) updateUserKey() Tool {
 			}
 			return out, nil
 		})
+}
+
+// updatableUserKey is update_user_key's Spec.Target: the instance exists,
+// and the Ext the update would leave (a whole ext, or the stored one with
+// extPatch merged) keeps its template's required fields. It runs before a
+// secret page and before the question: nobody types a secret or approves
+// "privateKey: removed" for a change that is refused after the yes. The
+// stored Ext is read as shown (secrets masked, not blank); the handler
+// checks again with the stored values.
+func (ig *integration) updatableUserKey(ctx context.Context, args map[string]any) error {
+	id, business := argString(args, "keyId"), argString(args, "business")
+	cur, err := ig.d.tcb().GetOneUserKey(ctx, &tcb.GetOneUserKeyRequest{KeyID: id, Business: business})
+	if err != nil {
+		return err
+	}
+	code := cur.UserKeyInfo.AuthTypeCode
+	var ext map[string]any
+	whole, hasWhole := args["ext"].(string)
+	patch, hasPatch := args["extPatch"].(map[string]any)
+	switch {
+	case hasWhole && whole != "":
+		if ext, err = parseExt(whole); err != nil {
+			return nil // the handler names the bad ext
+		}
+	case hasPatch && len(patch) > 0:
+		if ext, err = parseExt(cur.UserKeyInfo.Ext); err != nil {
+			return nil
+		}
+		mergePatch(ext, deepCopy(patch).(map[string]any))
+	default:
+		return nil
+	}
+	if c := argString(args, "authTypeCode"); c != "" && c != code {
+		if !hasWhole || whole == "" {
+			return nil // the handler asks for the whole ext of the new template
+		}
+		code = c
+	}
+	tpl, _ := ig.templates.lookup(ctx, ig.d.tcb(), business, code)
+	if tpl == nil {
+		return nil // an unknown template is the handler's to name
+	}
+	if missing := missingRequired(tpl, ext); len(missing) > 0 {
+		return Invalid("ext: template %s requires %s; nothing was sent", tpl.AuthTypeCode, join(missing))
+	}
+	return nil
 }
 
 // changes reports whether the update would change cur, the instance as

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,8 +19,11 @@ import (
 // Summary is the line the user confirms for a call of t with args, or "" when
 // the call needs no confirmation (Spec.Summarize said so).
 func (d *Deps) Summary(ctx context.Context, t Tool, args map[string]any) string {
-	if t.Spec.Target != nil && missingTarget(t.Spec.Target(ctx, args)) {
-		return "" // nothing to ask: the call itself answers "not found"
+	if t.Spec.Target != nil {
+		var inErr *InputError
+		if err := t.Spec.Target(ctx, args); missingTarget(err) || errors.As(err, &inErr) {
+			return "" // nothing to ask: the call itself answers "not found", or refuses the input
+		}
 	}
 	fn := t.Spec.Summarize
 	if fn == nil {
