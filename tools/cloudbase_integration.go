@@ -616,7 +616,7 @@ func (ig *integration) updateUserKey() Tool {
 			"it needs the full ext for the new template (checked against its required fields).",
 		Destructive: true, Idempotent: true, CheckWith: "cloudbase_get_user_key", WithholdSecrets: ig.withholdExtArgs,
 		Summarize: ig.summarizeUpdateUserKey,
-		Target: ig.updatableUserKey},
+		Target:    ig.updatableUserKey},
 		func(ctx context.Context, in *updateUserKeyInput) (*updatedUserKey, error) {
 			// Read first: the instance as shown (Before), the stored Ext to
 			// patch or compare (NeedPwd: with its secrets), and the template
