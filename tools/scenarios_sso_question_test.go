@@ -52,3 +52,36 @@ func TestScenarioTelnyxSSOCreateQuestionNamesEverySetting(t *testing.T) {
 		t.Errorf("upgrade question: %q", q[3])
 	}
 }
+
+// "Add Okta SSO to Telnyx" without saying active (trial 5, P2): the
+// provider is created inactive, and the question says so instead of
+// promising that users can then sign in; active: false reads the same way,
+// active: true promises the sign-in it gives.
+func TestScenarioTelnyxSSOCreateInactiveSaysSo(t *testing.T) {
+	a := newAgent(t)
+	settings := func(n string) map[string]any {
+		return map[string]any{"idp_entity_id": "http://www.okta.com/exkT5" + n, "idp_sso_target_url": "https://trial5.okta.com/app/x/sso/saml",
+			"idp_cert_fingerprint": hexPairs(32, "D2")}
+	}
+	unsaid := a.ok("telnyx_create_authentication_provider", map[string]any{"name": "Trial5 Okta", "short_name": "trial5-okta", "settings": settings("a")})
+	off := a.ok("telnyx_create_authentication_provider", map[string]any{"name": "Trial5 Off", "short_name": "trial5-off", "active": false, "settings": settings("b")})
+	on := a.ok("telnyx_create_authentication_provider", map[string]any{"name": "Trial5 On", "short_name": "trial5-on", "active": true, "settings": settings("c")})
+	q := a.done(3, 3)
+	if unsaid["active"] != false || off["active"] != false || on["active"] != true {
+		t.Fatalf("active: not given %v, false %v, true %v", unsaid["active"], off["active"], on["active"])
+	}
+	for i, want := range [][]string{
+		{"only once it is turned on", "active: not given, so it is created inactive (nobody can sign in through it until it is updated with active: true)"},
+		{"only once it is turned on", "active: false"},
+		{"users can then sign in through the IdP these settings name", "active: true"},
+	} {
+		for _, w := range want {
+			if len(q) == 3 && !strings.Contains(q[i], w) {
+				t.Errorf("question %d lacks %q: %q", i, w, q[i])
+			}
+		}
+	}
+	if len(q) == 3 && (strings.Contains(q[0], "users can then sign in") || strings.Contains(q[1], "users can then sign in")) {
+		t.Errorf("an inactive provider promised sign-in: %q", q[:2])
+	}
+}

@@ -333,7 +333,7 @@ func TestScenarioTelnyxSSO(t *testing.T) {
 		t.Fatalf("no-op update: %v", same)
 	}
 	q := a.done(2, 1)
-	if len(q) == 1 && !strings.Contains(q[0], `users can then sign in through the IdP these settings name: settings.idp_entity_id: "https://acme.okta.com/saml"`) {
+	if len(q) == 1 && !strings.Contains(q[0], `users can sign in through the IdP these settings name only once it is turned on: settings.idp_entity_id: "https://acme.okta.com/saml"`) {
 		t.Fatalf("question: %q", q[0])
 	}
 	a.fails("telnyx_delete_authentication_provider", map[string]any{"id": "00000000-0000-4000-8000-000000000000"}, "telnyx_list_authentication_providers")

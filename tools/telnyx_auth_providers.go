@@ -396,11 +396,18 @@ func createAuthProviderLine(args map[string]any) string {
 		}
 		parts = append(parts, part+paren(strings.Join(notes, "; ")))
 	}
+	// Without active: true the provider is created inactive (the cloud's
+	// default): the question must not promise a sign-in that does not work yet.
+	active, _ := args["active"].(bool)
 	if _, ok := args["settings"].(map[string]any); ok {
-		line += ": users can then sign in through the IdP these settings name"
-		if a, ok := args["active"].(bool); ok && !a {
-			line += " once it is activated"
+		if active {
+			line += ": users can then sign in through the IdP these settings name"
+		} else {
+			line += ": users can sign in through the IdP these settings name only once it is turned on"
 		}
+	}
+	if _, given := args["active"]; !given {
+		parts = append(parts, "active: not given, so it is created inactive (nobody can sign in through it until it is updated with active: true)")
 	}
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, "; ")
