@@ -52,7 +52,7 @@ func (a *App) unservedTools(all []tools.Tool) map[string]string {
 		roWhy, roFix := "", ""
 		if cfg.ReadOnly && t.Mutating(true) {
 			roWhy = ", and it changes things while this server runs with --read-only"
-			roFix = "without --read-only (env CLOUDOPS_MCP_READ_ONLY) and "
+			roFix = "without --read-only (env CLOUDOPS_MCP_READ_ONLY), and "
 		}
 		var why string
 		switch {
@@ -62,10 +62,15 @@ func (a *App) unservedTools(all []tools.Tool) map[string]string {
 		case onlyNamed:
 			why = fmt.Sprintf("this server serves only the tools named with --tools (%s)%s. The operator adds it by restarting %swith "+
 				"--tools %s (env CLOUDOPS_MCP_TOOLS)", strings.Join(named, ","), roWhy, roFix, strings.Join(append(slices.Clone(named), n), ","))
-		default:
-			why = fmt.Sprintf("it belongs to toolset %s, and this server serves only --toolsets %s%s. The operator adds it by restarting %swith "+
-				"--toolsets %s (env CLOUDOPS_MCP_TOOLSETS), or with --tools %s for this tool alone",
+		case roFix != "":
+			// "without --read-only" holds for both choices: said once, before them (--tools alone still leaves it out).
+			why = fmt.Sprintf("it belongs to toolset %s, and this server serves only --toolsets %s%s. The operator adds it by restarting %s"+
+				"with either --toolsets %s (env CLOUDOPS_MCP_TOOLSETS) or --tools %s (this tool alone); --tools alone under --read-only does not serve it",
 				t.Spec.Toolset, strings.Join(sets, ","), roWhy, roFix, strings.Join(append(slices.Clone(sets), t.Spec.Toolset), ","), n)
+		default:
+			why = fmt.Sprintf("it belongs to toolset %s, and this server serves only --toolsets %s. The operator adds it by restarting with "+
+				"--toolsets %s (env CLOUDOPS_MCP_TOOLSETS), or with --tools %s for this tool alone",
+				t.Spec.Toolset, strings.Join(sets, ","), strings.Join(append(slices.Clone(sets), t.Spec.Toolset), ","), n)
 		}
 		out[n] = why
 	}

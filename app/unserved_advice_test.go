@@ -25,9 +25,15 @@ func TestUnservedAdviceNamesEveryFlag(t *testing.T) {
 		_, err := e.Client.CallTool(context.Background(), req)
 		return err
 	}
-	says(t, call("telnyx_create_access_ip_address"), "tool telnyx_create_access_ip_address exists, but it belongs to toolset telnyx",
+	// "without --read-only" holds for --toolsets and --tools alike (trial 5, P3): said once, before both.
+	write := call("telnyx_create_access_ip_address")
+	says(t, write, "tool telnyx_create_access_ip_address exists, but it belongs to toolset telnyx",
 		"it changes things while this server runs with --read-only",
-		"restarting without --read-only (env CLOUDOPS_MCP_READ_ONLY) and with --toolsets cloudbase_auth,telnyx")
+		"restarting without --read-only (env CLOUDOPS_MCP_READ_ONLY), and with either --toolsets cloudbase_auth,telnyx (env CLOUDOPS_MCP_TOOLSETS) "+
+			"or --tools telnyx_create_access_ip_address (this tool alone); --tools alone under --read-only does not serve it")
+	if strings.Contains(write.Error(), "or with --tools") {
+		t.Errorf("--tools reads as an alternative to dropping --read-only: %v", write)
+	}
 	err := call("telnyx_list_access_ip_addresses")
 	says(t, err, "--toolsets cloudbase_auth,telnyx", "--tools telnyx_list_access_ip_addresses")
 	if strings.Contains(err.Error(), "without --read-only") {
