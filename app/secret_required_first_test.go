@@ -27,9 +27,9 @@ func TestUpdateLackingRequiredFieldRefusedBeforeAsking(t *testing.T) {
 			}{
 				{map[string]any{"keyId": "wxpay-main", "ext": `{"appId":"wx0demo0appid","mchId":"1900000109",` +
 					`"serialNo":"5157F09EFDC096DE15EBE81A47057A72","apiV3Key":{"ask":true}}`}, "template weixinpaydc requires privateKey"},
-				{map[string]any{"keyId": "crm-basic", "extPatch": map[string]any{"username": nil}}, "template basic_auth requires username"},
+				{map[string]any{"keyId": "crm-basic", "extPatch": map[string]any{"username": nil}}, "extPatch: template basic_auth requires username (Username), which the Ext would lack after this patch"},
 				{map[string]any{"keyId": "crm-basic", "extPatch": map[string]any{"username": nil, "password": map[string]any{"ask": true}}},
-					"template basic_auth requires username"},
+					"extPatch: template basic_auth requires username (Username), which the Ext would lack after this patch"},
 			} {
 				res := c.Call("cloudbase_update_user_key", tc.args)
 				if !res.IsError || !strings.Contains(testenv.Text(res), tc.want) {

@@ -667,7 +667,7 @@ func (ig *integration) updateUserKey() Tool {
 					probe := deepCopy(ext).(map[string]any)
 					mergePatch(probe, deepCopy(in.ExtPatch).(map[string]any))
 					if missing := missingRequired(tpl, probe); len(missing) > 0 {
-						return nil, Invalid("ext: template %s requires %s; nothing was sent", tpl.AuthTypeCode, join(missing))
+						return nil, patchLacksRequired(tpl, missing)
 					}
 				}
 				if _, err := ig.takeExtSecrets(ctx, "cloudbase_update_user_key", "extPatch", in.KeyID, in.ExtPatch, tpl, ""); err != nil {
@@ -772,9 +772,19 @@ func (ig *integration) updatableUserKey(ctx context.Context, args map[string]any
 		return nil // an unknown template is the handler's to name
 	}
 	if missing := missingRequired(tpl, ext); len(missing) > 0 {
+		if hasPatch && len(patch) > 0 {
+			return patchLacksRequired(tpl, missing)
+		}
 		return Invalid("ext: template %s requires %s; nothing was sent", tpl.AuthTypeCode, join(missing))
 	}
 	return nil
+}
+
+// patchLacksRequired refuses an extPatch after which the stored Ext would
+// lack fields its template requires (a null removing one).
+func patchLacksRequired(tpl *tcb.UserKeyTemplate, missing []string) error {
+	return Invalid("extPatch: template %s requires %s, which the Ext would lack after this patch (null removes a field); nothing was sent",
+		tpl.AuthTypeCode, join(missing))
 }
 
 // changes reports whether the update would change cur, the instance as
