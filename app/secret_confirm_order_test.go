@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -74,17 +72,7 @@ func TestLatePageAsksTheQuestionOnce(t *testing.T) {
 	if !strings.Contains(msg, "make this same call again") || len(questions) != 0 || len(urls) != 1 {
 		t.Fatalf("page not filled in time: %s (%d questions, %d pages)", msg, len(questions), len(urls))
 	}
-	res, err := http.Get(urls[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := csrfRE.FindStringSubmatch(string(page))
-	if m == nil {
-		t.Fatalf("the page is no longer open: %s", page)
-	}
-	submitPage(t, urls[0], m[1], "gh-secret-late-order-9z8y7x6w", http.StatusOK)
+	fillPage(t, urls[0], "gh-secret-late-order-9z8y7x6w")
 	out := c.Call("cloudbase_modify_provider", askClientSecret())
 	if out.IsError || len(questions) != 1 || len(urls) != 1 || e.App.Sandbox.Count("ModifyProvider") != 1 {
 		t.Fatalf("the same call again: %s (%d questions, %d pages)", testenv.Text(out), len(questions), len(urls))

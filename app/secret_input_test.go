@@ -184,6 +184,23 @@ func (b *browserUser) elicit(r mcp.ElicitationRequest) (*mcp.ElicitationResult, 
 	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept}}, nil
 }
 
+// fillPage is the user's browser: it opens the page, sends value with the
+// page's CSRF token and Origin, and returns the page shown after sending.
+func fillPage(t *testing.T, pageURL, value string) string {
+	t.Helper()
+	res, err := http.Get(pageURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfRE.FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatalf("the page is no longer open: %s", page)
+	}
+	return submitPage(t, pageURL, m[1], value, http.StatusOK)
+}
+
 func submitPage(t *testing.T, pageURL, csrf, value string, want int) string {
 	u, _ := url.Parse(pageURL)
 	req, _ := http.NewRequest(http.MethodPost, pageURL, strings.NewReader(url.Values{"csrf": {csrf}, "secret": {value}}.Encode()))
@@ -308,17 +325,7 @@ func TestAskUnansweredReturnsSoonAndTheSameCallCollectsLater(t *testing.T) {
 	}
 
 	// The user fills the page now, then the agent makes the same call again.
-	res, err := http.Get(urls[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := csrfRE.FindStringSubmatch(string(page))
-	if m == nil {
-		t.Fatalf("the page is no longer open: %s", page)
-	}
-	submitPage(t, urls[0], m[1], planted, http.StatusOK)
+	fillPage(t, urls[0], planted)
 	out := c.Call("cloudbase_add_provider", args)
 	if out.IsError || len(urls) != 1 {
 		t.Fatalf("the same call again: %s (%d pages opened)", testenv.Text(out), len(urls))

@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -20,19 +18,6 @@ import (
 // user tells the assistant, and the page says so.
 func TestSecretPageSaysWhatHappensNext(t *testing.T) {
 	const waiting, parked = "goes on now", "Nothing happens yet"
-	fill := func(t *testing.T, pageURL, value string) string {
-		res, err := http.Get(pageURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		m := csrfRE.FindStringSubmatch(string(page))
-		if m == nil {
-			t.Fatalf("the page is not open: %s", page)
-		}
-		return submitPage(t, pageURL, m[1], value, http.StatusOK)
-	}
 
 	t.Run("filled while the call waits", func(t *testing.T) {
 		e := testenv.New(t)
@@ -40,7 +25,7 @@ func TestSecretPageSaysWhatHappensNext(t *testing.T) {
 		var done string
 		c, _ := e.Connect(testenv.ClientOptions{Legacy: true, URLElicitation: true, Elicit: func(r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 			if r.Params.Mode == mcp.ElicitationModeURL {
-				body := fill(t, r.Params.URL, "gh-secret-in-time-5f4e3d2c1b")
+				body := fillPage(t, r.Params.URL, "gh-secret-in-time-5f4e3d2c1b")
 				mu.Lock()
 				done = body
 				mu.Unlock()
@@ -77,7 +62,7 @@ func TestSecretPageSaysWhatHappensNext(t *testing.T) {
 		mu.Lock()
 		pageURL := urls[0]
 		mu.Unlock()
-		done := fill(t, pageURL, "gh-secret-late-text-6a5b4c3d2e")
+		done := fillPage(t, pageURL, "gh-secret-late-text-6a5b4c3d2e")
 		if !strings.Contains(done, parked) || !strings.Contains(done, "tell it you have entered the value") || strings.Contains(done, waiting) {
 			t.Fatalf("page after sending, the call gone: %s", done)
 		}
