@@ -900,7 +900,13 @@ func (ig *integration) summarizeUpdateUserKey(ctx context.Context, args map[stri
 		}
 		return storedExt
 	}
-	tpl, _ := ig.templates.lookup(ctx, ig.d.tcb(), business, info.AuthTypeCode)
+	// The fields are typed by the template the call sets, as they were
+	// withheld: on a switch the stored one does not know the new secrets.
+	code := info.AuthTypeCode
+	if c := str("authTypeCode"); c != "" {
+		code = c
+	}
+	tpl, _ := ig.templates.lookup(ctx, ig.d.tcb(), business, code)
 	types := templateFieldTypes(tpl)
 	var parts []string
 	for _, f := range []struct{ arg, old string }{{"name", info.Name}, {"description", info.Description},

@@ -368,7 +368,11 @@ func (d *Deps) ConfirmArgs(ctx context.Context, t Tool, raw, shown map[string]an
 	// value, so the same value again asks nothing.
 	for _, path := range typed {
 		_, v, _ := lookupPath(raw, path)
-		put(path, secretArg{value: v.(string), known: true})
+		if m := extForQuestion(raw, shown, path, nil); m != nil { // JSON text: each withheld field its own secretArg
+			put(path, m)
+			continue
+		}
+		put(path, secretArg{value: withheldValue(v), known: true})
 	}
 	object := secretObject(ctx, t.Spec, raw)
 	pages := false
@@ -492,7 +496,7 @@ func extForQuestion(raw, shown map[string]any, at []string, refs []textRef) map[
 	}
 	for _, path := range withheldPaths(m, plain, nil, nil) {
 		parent, v, _ := lookupPath(m, path)
-		parent[path[len(path)-1]] = secretArg{value: v.(string), known: true}
+		parent[path[len(path)-1]] = secretArg{value: withheldValue(v), known: true}
 	}
 	for _, r := range refs {
 		if slices.Equal(r.at, at) {
@@ -526,10 +530,26 @@ func withheldPaths(raw, shown map[string]any, prefix []string, out [][]string) [
 		case map[string]any:
 			if sm, ok := shown[k].(map[string]any); ok {
 				out = withheldPaths(rv, sm, path, out)
+			} else if shown[k] == withheldMask {
+				out = append(out, path)
+			}
+		default: // a number, bool or array withheld whole
+			if shown[k] == withheldMask {
+				out = append(out, path)
 			}
 		}
 	}
 	return out
+}
+
+// withheldValue is a withheld value as secretsOf registered it: a string as
+// is, anything else as its JSON encoding.
+func withheldValue(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	raw, _ := json.Marshal(v)
+	return string(raw)
 }
 
 // refSource says where a referenced secret comes from, for the question.
