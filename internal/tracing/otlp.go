@@ -79,7 +79,8 @@ func newExporter(getenv func(string) string) (*exporter, error) {
 	if v := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")); v != "" {
 		u, err := url.Parse(v)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT %q: want a URL such as http://collector:4318/v1/traces", v)
+			// The value is not echoed: it may carry credentials (userinfo, a query key).
+			return nil, errors.New("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is not a URL with a host: want one such as http://collector:4318/v1/traces")
 		}
 		scheme, host, urlPath = endpointScheme(u), u.Host, u.Path
 		if urlPath == "" {
@@ -88,7 +89,7 @@ func newExporter(getenv func(string) string) (*exporter, error) {
 	} else if v := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); v != "" {
 		u, err := url.Parse(v)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT %q: want a URL such as http://collector:4318", v)
+			return nil, errors.New("OTEL_EXPORTER_OTLP_ENDPOINT is not a URL with a host: want one such as http://collector:4318")
 		}
 		scheme, host, urlPath = endpointScheme(u), u.Host, path.Join(u.Path, "/v1/traces")
 	}
@@ -235,7 +236,8 @@ func (e *exporter) post(ctx context.Context, body []byte) (retryAfter time.Durat
 		}
 		return -1, nil
 	}
-	err = fmt.Errorf("OTLP export to %s: %s (body: %s)", e.url, res.Status, strings.TrimSpace(string(msg)))
+	// The collector's words, briefly: a long body can echo what it was sent.
+	err = fmt.Errorf("OTLP export to %s: %s (body: %.512s)", e.url, res.Status, strings.TrimSpace(string(msg)))
 	switch res.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		if s, perr := strconv.Atoi(res.Header.Get("Retry-After")); perr == nil && s > 0 {

@@ -224,6 +224,14 @@ func TestExporterEndpoints(t *testing.T) {
 			t.Errorf("%v: error %v, want one naming the variable", bad, err)
 		}
 	}
+	// A malformed endpoint may carry a credential: the error names the
+	// variable, never its value.
+	for _, name := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"} {
+		bad := env{name: "user:planted-otlp-token-7c6b5a@collector:4318"}
+		if _, err := newExporter(bad.get); err == nil || strings.Contains(err.Error(), "planted-otlp-token") {
+			t.Errorf("%s: error %v, want one without the value", name, err)
+		}
+	}
 }
 
 // A busy collector (503) is asked again; one that refuses (400) is not, and
