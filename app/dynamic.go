@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -110,9 +111,25 @@ func (d *dynamic) notify(ctx context.Context) {
 	const method = "notifications/tools/list_changed"
 	if id := sessionID(ctx); id != "" {
 		_ = d.srv.SendNotificationToSpecificClient(id, method, nil) // a gone session needs no news
+		awaitForwarded(ctx)
 		return
 	}
 	d.srv.SendNotificationToAllClients(method, nil)
+}
+
+// awaitForwarded waits, briefly, until the session's notifications have been
+// taken for delivery. mcp-go's Streamable HTTP forwarder drops a notification
+// it takes after the request that sent it has finished, so a tool that
+// notifies and returns at once could lose its list_changed under load.
+func awaitForwarded(ctx context.Context) {
+	s := server.ClientSessionFromContext(ctx)
+	if s == nil {
+		return
+	}
+	ch := s.NotificationChannel()
+	for deadline := time.Now().Add(200 * time.Millisecond); len(ch) > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // forget drops a closed session's choices.
