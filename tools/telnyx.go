@@ -166,3 +166,20 @@ func quoted(s string) string {
 	}
 	return fmt.Sprintf(" %q", s)
 }
+
+// findListed walks a Telnyx list (at most max records, in the largest pages)
+// for the first record match accepts: Telnyx has no lookup by the fields the
+// tools compare on. truncated says the walk stopped at max before the end.
+func findListed[T any](ctx context.Context, max int, list func(context.Context, telnyx.PageParams) (*telnyx.Page[T], error),
+	match func(*T) bool) (found *T, truncated bool, err error) {
+	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, max, list, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range w.Items {
+		if match(&w.Items[i]) {
+			return &w.Items[i], w.Truncated, nil
+		}
+	}
+	return nil, w.Truncated, nil
+}

@@ -106,19 +106,14 @@ func canonicalIP(s string) (netip.Addr, bool) {
 // findAccessIP returns the entry allowing want, however it is spelled
 // there, or nil.
 func findAccessIP(ctx context.Context, d *Deps, want netip.Addr) (*telnyx.AccessIPAddress, error) {
-	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxAccessIPsWalked,
-		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AccessIPAddress], error) {
-			return d.telnyx().ListAccessIPAddresses(ctx, nil, p)
-		}, nil)
-	if err != nil {
-		return nil, err
+	list := func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AccessIPAddress], error) {
+		return d.telnyx().ListAccessIPAddresses(ctx, nil, p)
 	}
-	for i, a := range w.Items {
-		if got, ok := canonicalIP(a.IPAddress); ok && got == want {
-			return &w.Items[i], nil
-		}
-	}
-	return nil, nil
+	found, _, err := findListed(ctx, maxAccessIPsWalked, list, func(a *telnyx.AccessIPAddress) bool {
+		got, ok := canonicalIP(a.IPAddress)
+		return ok && got == want
+	})
+	return found, err
 }
 
 // allowedIP is the entry that allows the address: made now (changed true)

@@ -106,19 +106,13 @@ const maxProvidersWalked = 500
 // findAuthProvider returns the provider of a short name (compared as Telnyx
 // does, without case), or nil.
 func findAuthProvider(ctx context.Context, d *Deps, short string) (*telnyx.AuthenticationProvider, error) {
-	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxProvidersWalked,
-		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AuthenticationProvider], error) {
-			return d.telnyx().ListAuthenticationProviders(ctx, nil, p)
-		}, nil)
-	if err != nil {
-		return nil, err
+	list := func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.AuthenticationProvider], error) {
+		return d.telnyx().ListAuthenticationProviders(ctx, nil, p)
 	}
-	for i, p := range w.Items {
-		if strings.EqualFold(p.ShortName, short) {
-			return &w.Items[i], nil
-		}
-	}
-	return nil, nil
+	found, _, err := findListed(ctx, maxProvidersWalked, list, func(p *telnyx.AuthenticationProvider) bool {
+		return strings.EqualFold(p.ShortName, short)
+	})
+	return found, err
 }
 
 func retrieveAuthenticationProvider(d *Deps) Tool {

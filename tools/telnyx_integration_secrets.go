@@ -109,20 +109,12 @@ const maxSecretsWalked = 1000
 // findIntegrationSecret finds a secret by id in the list (Telnyx has no read
 // of one); nil without error when the list was too long to walk.
 func findIntegrationSecret(ctx context.Context, d *Deps, id string) (*telnyx.IntegrationSecret, error) {
-	w, err := telnyx.Walk(ctx, telnyx.PageParams{Size: telnyx.MaxPageSize}, maxSecretsWalked,
-		func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.IntegrationSecret], error) {
-			return d.telnyx().ListIntegrationSecrets(ctx, nil, p)
-		}, nil)
-	if err != nil {
-		return nil, err
+	list := func(ctx context.Context, p telnyx.PageParams) (*telnyx.Page[telnyx.IntegrationSecret], error) {
+		return d.telnyx().ListIntegrationSecrets(ctx, nil, p)
 	}
-	for i, s := range w.Items {
-		if s.ID == id {
-			return &w.Items[i], nil
-		}
-	}
-	if w.Truncated {
-		return nil, nil
+	found, truncated, err := findListed(ctx, maxSecretsWalked, list, func(s *telnyx.IntegrationSecret) bool { return s.ID == id })
+	if err != nil || found != nil || truncated {
+		return found, err
 	}
 	return nil, notFound("id: no integration secret %q; %s lists them with their identifiers", id, listIntegrationSecretsTool)
 }
