@@ -276,14 +276,7 @@ func TestPromptTextNamesRealToolsAndFields(t *testing.T) {
 // a request that changes nothing says so; a fixed problem stops being warned about.
 func TestPromptsFollowLiveState(t *testing.T) {
 	e := testenv.New(t)
-	render := func(name string, args map[string]string) string {
-		t.Helper()
-		text, err := e.Prompt(name, args)
-		if err != nil {
-			t.Fatalf("%s %v: %v", name, args, err)
-		}
-		return text
-	}
+	render := renderer(t, e)
 
 	// Email login is on and the EMAIL provider is off: a warning with the fix, which the agent applies.
 	text := render("enable_login_methods", map[string]string{"enable": "email"})
@@ -470,14 +463,7 @@ func TestConnectorRulesOnlyForIntegrations(t *testing.T) {
 // calls are accepted and the prompt then sees the state it asked for.
 func TestPromptCallsWorkAsGiven(t *testing.T) {
 	e := testenv.New(t)
-	render := func(name string, args map[string]string) string {
-		t.Helper()
-		text, err := e.Prompt(name, args)
-		if err != nil {
-			t.Fatalf("%s %v: %v", name, args, err)
-		}
-		return text
-	}
+	render := renderer(t, e)
 
 	// review_login_security: every fix as given, then nothing is left to fix.
 	text := render("review_login_security", nil)
@@ -545,5 +531,17 @@ func TestPromptCallsWorkAsGiven(t *testing.T) {
 	}
 	if text := render("setup_telnyx_sso", nil); !strings.Contains(text, `"Azure AD (staging)", active true`) {
 		t.Fatalf("after switching it on:\n%s", text)
+	}
+}
+
+// renderer gets a prompt's text from e, failing t when it cannot be rendered.
+func renderer(t *testing.T, e *testenv.Env) func(name string, args map[string]string) string {
+	return func(name string, args map[string]string) string {
+		t.Helper()
+		text, err := e.Prompt(name, args)
+		if err != nil {
+			t.Fatalf("%s %v: %v", name, args, err)
+		}
+		return text
 	}
 }
